@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Cers.FacilityApi.Security;
+
+public static class TokenValidationExtensions
+{
+    public const string FacilityReadPolicy = "facility.read";
+
+    /// <summary>
+    /// Accepts only access tokens from the configured provider: signature checked against its JWKS
+    /// (fetched from discovery and cached), issuer, audience <c>cers-facility-api</c>, lifetime, and
+    /// the RFC 9068 <c>at+jwt</c> type, so an ID token cannot be replayed as an access token.
+    /// </summary>
+    public static IHostApplicationBuilder AddTokenValidation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TokenAuthenticationOptions>()
+            .BindConfiguration(TokenAuthenticationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var settings = builder.Configuration.GetSection(TokenAuthenticationOptions.SectionName).Get<TokenAuthenticationOptions>();
+        if (settings?.Authority is not { IsAbsoluteUri: true } authority)
+        {
+            throw new OptionsValidationException(TokenAuthenticationOptions.SectionName, typeof(TokenAuthenticationOptions),
+                ["Authentication:Authority must be the absolute URL of the CERS identity provider."]);
+        }
+
+        builder.Services.AddOpenIddict()
+            .AddValidation(validation =>
+            {
+                validation.SetIssuer(authority);
+                validation.AddAudiences(settings.Audience);
+                validation.UseSystemNetHttp();
+                validation.UseAspNetCore();
+            });
+
+        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(FacilityReadPolicy, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.HasScope(FacilityReadPolicy)));
+        return builder;
+    }
+
+    public static bool HasScope(this System.Security.Claims.ClaimsPrincipal user, string scope) =>
+        user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Contains(scope, StringComparer.Ordinal);
+}

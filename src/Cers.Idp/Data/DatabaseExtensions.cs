@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cers.Idp.Data;
+
+/// <summary>
+/// The one place that knows which database engines exist. Adding PostgreSQL later means a new
+/// <see cref="DatabaseProvider"/> value, a subclass of <see cref="IdpDbContext"/> and its migrations.
+/// </summary>
+public static class DatabaseExtensions
+{
+    public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(DatabaseOptions.SectionName);
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = section.Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (!Enum.IsDefined(options.Provider))
+        {
+            throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
+                [$"Database:Provider must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}."]);
+        }
+
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                connectionString = SqliteConnectionString(connectionString, options, builder.Environment);
+                builder.Services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(db => db
+                    .UseSqlite(connectionString)
+                    .UseOpenIddict());
+                break;
+
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
+                        [$"Database:Provider is SqlServer but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set."]);
+                }
+
+                builder.Services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>(db => db
+                    .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
+                    .UseOpenIddict());
+                break;
+        }
+
+        return builder;
+    }
+
+    private static string SqliteConnectionString(string? configured, DatabaseOptions options, IHostEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var directory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath);
+        Directory.CreateDirectory(directory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "cers-idp.db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>
+    /// Applies pending migrations (never <c>EnsureCreated</c>, so the schema can evolve in place).
+    /// SQLite is switched to write-ahead logging so readers do not wait behind the writer.
+    /// </summary>
+    public static async Task MigrateIdpDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Cers.Idp.Accounts;
+using Cers.Idp.Data;
+using Cers.Idp.Oidc;
+using Cers.Idp.SignIn;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cers.Idp;
+
+/// <summary>Registers and wires every feature of the provider; Program.cs stays two lines.</summary>
+public static class IdpHostingExtensions
+{
+    public static IHostApplicationBuilder AddIdp(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddIdpDatabase();
+
+        // One key ring in the database for every instance, so cookies and anti-forgery tokens issued by
+        // one instance are read by the others behind the load balancer.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("cers-idp")
+            .PersistKeysToDbContext<IdpDbContext>();
+
+        builder.AddAccounts();
+        builder.AddOidc();
+        builder.AddSignIn();
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddHsts(hsts =>
+            {
+                hsts.MaxAge = TimeSpan.FromDays(365);
+                hsts.IncludeSubDomains = true;
+            });
+        }
+
+        return builder;
+    }
+
+    public static WebApplication UseIdp(this WebApplication app)
+    {
+        InitializeAsync(app).GetAwaiter().GetResult();
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseStatusCodePagesWithReExecute("/Error");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapRazorPages();
+        app.MapConnectEndpoints();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+
+    /// <summary>Schema first, then clients and scopes from configuration, then Development's sample accounts.</summary>
+    private static async Task InitializeAsync(WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        await app.Services.MigrateIdpDatabaseAsync(stopping);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ClientSeeder>().SeedAsync(stopping);
+        if (app.Environment.IsDevelopment())
+        {
+            await scope.ServiceProvider.GetRequiredService<DevelopmentUserSeeder>().SeedAsync();
+        }
+    }
+}

@@ -1,0 +1,296 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using Cers.Idp.Accounts;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Cers.Idp.Oidc;
+
+/// <summary>
+/// The parts of the OpenID Connect endpoints that need CERS knowledge (who the user is, what the
+/// client's agency is). OpenIddict has already validated each request against its RFC before these
+/// run; they decide only what goes into the tokens.
+/// </summary>
+public static class ConnectEndpoints
+{
+    private const string ServerScheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+
+    public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("connect/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize)
+            .ExcludeFromDescription();
+        app.MapPost("connect/token", Exchange).ExcludeFromDescription().DisableAntiforgery();
+        app.MapMethods("connect/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfo)
+            .ExcludeFromDescription().DisableAntiforgery();
+        app.MapGet("connect/endsession", EndSessionPrompt).ExcludeFromDescription();
+        app.MapPost("connect/endsession", EndSession).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> Authorize(
+        HttpContext http,
+        UserManager<CersUser> users,
+        SignInManager<CersUser> signIn)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
+
+        var mustSignIn = user is null
+            || request.HasPromptValue(PromptValues.Login)
+            || (request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
+                && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge));
+
+        if (mustSignIn)
+        {
+            // prompt=none asks us not to show any page (OpenID Connect Core section 3.1.2.1).
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in.");
+            }
+
+            // Send the user to the sign-in page and back here afterwards, without prompt=login, so the
+            // return trip does not ask them to sign in again.
+            var parameters = (http.Request.HasFormContentType ? http.Request.Form.ToList() : http.Request.Query.ToList())
+                .Where(p => p.Key != Parameters.Prompt)
+                .ToList();
+            if (request.HasPromptValue(PromptValues.Login))
+            {
+                var others = string.Join(' ', request.GetPromptValues().Remove(PromptValues.Login));
+                if (others.Length > 0)
+                {
+                    parameters.Add(new(Parameters.Prompt, others));
+                }
+
+                await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+            }
+
+            return Results.Challenge(
+                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
+                [IdentityConstants.ApplicationScheme]);
+        }
+
+        if (!await signIn.CanSignInAsync(user!))
+        {
+            return Forbid(Errors.AccessDenied, "The account cannot sign in.");
+        }
+
+        var identity = await CreateUserIdentityAsync(user!, users, request.GetScopes());
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
+    }
+
+    private static async Task<IResult> Exchange(
+        HttpContext http,
+        UserManager<CersUser> users,
+        SignInManager<CersUser> signIn,
+        IOpenIddictApplicationManager applications)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            return Results.SignIn(await CreateClientIdentityAsync(request, applications, http.RequestAborted),
+                authenticationScheme: ServerScheme);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            // The code or refresh token has been validated by OpenIddict; the user it names must still
+            // exist and be allowed in, and the claims are re-read so a changed name or role shows up.
+            var principal = (await http.AuthenticateAsync(ServerScheme)).Principal;
+            var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
+            if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+            {
+                return Forbid(Errors.InvalidGrant, "The token is no longer valid.");
+            }
+
+            var identity = await CreateUserIdentityAsync(user, users, principal!.GetScopes());
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
+        }
+
+        return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    private static async Task<IResult> UserInfo(HttpContext http, UserManager<CersUser> users)
+    {
+        var principal = (await http.AuthenticateAsync(ServerScheme)).Principal;
+        var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
+        if (principal is null || user is null)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The token names no current user.",
+                }),
+                [ServerScheme]);
+        }
+
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [Claims.Subject] = user.Id,
+        };
+
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.PreferredUsername] = user.UserName!;
+            claims[Claims.Name] = user.DisplayName;
+            claims[Claims.GivenName] = user.FirstName;
+            claims[Claims.FamilyName] = user.LastName;
+        }
+
+        if (principal.HasScope(Scopes.Email))
+        {
+            claims[Claims.Email] = user.Email!;
+            claims[Claims.EmailVerified] = user.EmailConfirmed;
+        }
+
+        return Results.Ok(claims);
+    }
+
+    /// <summary>
+    /// GET end-session: an RP that proves who it signed in (a valid <c>id_token_hint</c> for the current
+    /// user) signs out at once; anything else gets a confirmation page, so a cross-site link cannot sign
+    /// a user out unasked (OpenID Connect RP-Initiated Logout section 2).
+    /// </summary>
+    private static async Task<IResult> EndSessionPrompt(HttpContext http, UserManager<CersUser> users)
+    {
+        var hint = (await http.AuthenticateAsync(ServerScheme)).Principal;
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var currentUserId = session.Succeeded ? users.GetUserId(session.Principal) : null;
+
+        if (hint is not null && currentUserId is not null && hint.GetClaim(Claims.Subject) == currentUserId)
+        {
+            return await SignOutAsync(http);
+        }
+
+        if (currentUserId is null)
+        {
+            // Nobody is signed in here: there is nothing to confirm, just finish the protocol.
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [ServerScheme]);
+        }
+
+        return Results.Redirect("/Account/Logout" + http.Request.QueryString);
+    }
+
+    private static async Task<IResult> EndSession(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The sign-out form has expired; please try again.");
+        }
+
+        return await SignOutAsync(http);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+
+        // OpenIddict redirects to the client's registered post_logout_redirect_uri when one was sent
+        // and valid, otherwise to the CERS home.
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [ServerScheme]);
+    }
+
+    private static async Task<ClaimsIdentity> CreateUserIdentityAsync(CersUser user, UserManager<CersUser> users, ImmutableArray<string> scopes)
+    {
+        var identity = new ClaimsIdentity(
+            authenticationType: TokenValidationParametersDefaults.AuthenticationType,
+            nameType: Claims.Name,
+            roleType: Claims.Role);
+
+        identity.SetClaim(Claims.Subject, user.Id)
+            .SetClaim(Claims.PreferredUsername, user.UserName)
+            .SetClaim(Claims.Name, user.DisplayName)
+            .SetClaim(Claims.Email, user.Email);
+
+        foreach (var claim in await users.GetClaimsAsync(user))
+        {
+            if (claim.Type is Claims.Role or CersScopes.AgencyCodeClaim)
+            {
+                identity.AddClaim(claim.Type, claim.Value);
+            }
+        }
+
+        identity.SetScopes(scopes);
+        if (scopes.Any(CersScopes.FacilityScopes.Contains))
+        {
+            identity.SetResources(CersScopes.FacilityApiAudience);
+        }
+
+        identity.SetDestinations(claim => UserClaimDestinations(claim, identity));
+        return identity;
+    }
+
+    /// <summary>
+    /// Each claim goes only where its scope allows: profile and email claims into the ID token only when
+    /// those scopes were granted (OpenID Connect Core section 5.4); roles and the agency code into the
+    /// access token the facility API reads.
+    /// </summary>
+    private static IEnumerable<string> UserClaimDestinations(Claim claim, ClaimsIdentity identity) => claim.Type switch
+    {
+        Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Name or Claims.PreferredUsername when identity.HasScope(Scopes.Profile)
+            => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Role or CersScopes.AgencyCodeClaim => [Destinations.AccessToken],
+        _ => [],
+    };
+
+    private static async Task<ClaimsPrincipal> CreateClientIdentityAsync(OpenIddictRequest request,
+        IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    {
+        // The client has already been authenticated by OpenIddict; this lookup is served from its cache.
+        var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
+            ?? throw new InvalidOperationException("The authenticated client no longer exists.");
+
+        var identity = new ClaimsIdentity(
+            authenticationType: TokenValidationParametersDefaults.AuthenticationType,
+            nameType: Claims.Name,
+            roleType: Claims.Role);
+
+        identity.SetClaim(Claims.Subject, request.ClientId)
+            .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken));
+
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        if (properties.TryGetValue(ClientSeeder.AgencyCodeProperty, out var agency) && agency.GetString() is { Length: > 0 } code)
+        {
+            identity.SetClaim(Claims.Role, CersScopes.RegulatorRole)
+                .SetClaim(CersScopes.AgencyCodeClaim, code);
+        }
+
+        var scopes = request.GetScopes();
+        identity.SetScopes(scopes);
+        if (scopes.Any(CersScopes.FacilityScopes.Contains))
+        {
+            identity.SetResources(CersScopes.FacilityApiAudience);
+        }
+
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [ServerScheme]);
+}
+
+/// <summary>The authentication type OpenIddict expects on identities it turns into tokens.</summary>
+internal static class TokenValidationParametersDefaults
+{
+    public static readonly string AuthenticationType = Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType;
+}

@@ -1,0 +1,117 @@
+using Cers.Idp.Data;
+using Cers.Idp.Keys;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Cers.Idp.Oidc;
+
+public static class OidcExtensions
+{
+    public static IHostApplicationBuilder AddOidc(this IHostApplicationBuilder builder)
+    {
+        var environment = builder.Environment;
+        var oidc = builder.Configuration.GetSection(OidcOptions.SectionName).Get<OidcOptions>() ?? new OidcOptions();
+
+        builder.Services.AddOptions<OidcOptions>()
+            .BindConfiguration(OidcOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OidcOptions>, OidcOptionsValidator>());
+
+        builder.Services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.SectionName).ValidateDataAnnotations();
+        builder.Services.AddSingleton<CertificateSet>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerCredentialsSetup>();
+        builder.Services.AddTransient<ClientSeeder>();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>();
+                core.ReplaceApplicationManager(typeof(ClientSecretHashing<>));
+            })
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetPushedAuthorizationEndpointUris("connect/par")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/endsession")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetRevocationEndpointUris("connect/revoke");
+
+                if (oidc.Issuer is not null)
+                {
+                    server.SetIssuer(oidc.Issuer);
+                }
+
+                server.AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow();
+
+                // PKCE is required for every client, public or confidential (RFC 9700 section 2.1.1),
+                // and only with S256: "plain" would send the verifier's equal through the front channel.
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                server.RegisterScopes([.. CersScopes.All]);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email,
+                    Claims.EmailVerified, Claims.Role, CersScopes.AgencyCodeClaim);
+
+                server.SetAccessTokenLifetime(oidc.AccessTokenLifetime)
+                    .SetAuthorizationCodeLifetime(oidc.AuthorizationCodeLifetime)
+                    .SetRefreshTokenLifetime(oidc.RefreshTokenLifetime)
+                    .SetIdentityTokenLifetime(TimeSpan.FromMinutes(5));
+
+                // Refresh tokens rotate on every use (OpenIddict's default) and a redeemed one presented
+                // again revokes the whole chain at once: no grace window in which a stolen token could
+                // still be exchanged (RFC 9700 section 4.14.2).
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                // Access tokens are signed JWTs, not encrypted ones, so the facility API validates them
+                // locally from the JWKS (RFC 9068). They carry no secrets beyond the claims it needs.
+                server.DisableAccessTokenEncryption();
+
+                server.AddEventHandler(MachineTokenStorage.Descriptor);
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
+
+                // Plain HTTP is allowed only in Development, where the two README commands must work on a
+                // fresh machine with no trusted certificate; everywhere else OpenIddict rejects non-HTTPS
+                // requests (OAuth 2.0 requires TLS, RFC 6749 section 1.6).
+                if (environment.IsDevelopment())
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+
+        return builder;
+    }
+}
+
+/// <summary>Hands the loaded certificates to OpenIddict; every signing certificate is published in the JWKS.</summary>
+public sealed class ServerCredentialsSetup(CertificateSet certificates) : IConfigureOptions<OpenIddictServerOptions>
+{
+    public void Configure(OpenIddictServerOptions options)
+    {
+        foreach (var certificate in certificates.Signing)
+        {
+            options.SigningCredentials.Add(new SigningCredentials(
+                new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
+        }
+
+        foreach (var certificate in certificates.Encryption)
+        {
+            options.EncryptionCredentials.Add(new EncryptingCredentials(
+                new X509SecurityKey(certificate),
+                SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Cers.Idp.Oidc;
+
+/// <summary>
+/// Checks the seeded clients as a whole, so a bad entry stops the provider at start with the key
+/// that is wrong instead of producing a client that fails at its first request.
+/// </summary>
+public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValidateOptions<OidcOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OidcOptions options)
+    {
+        var failures = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        for (var i = 0; i < options.Clients.Count; i++)
+        {
+            var client = options.Clients[i];
+            var key = $"Oidc:Clients:{i}";
+
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(client, new ValidationContext(client), results, validateAllProperties: true))
+            {
+                failures.AddRange(results.Select(r => $"{key}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+            }
+
+            if (!Enum.IsDefined(client.Kind))
+            {
+                failures.Add($"{key}:Kind must be WebApp or Machine.");
+            }
+
+            if (!seen.Add(client.ClientId))
+            {
+                failures.Add($"{key}:ClientId '{client.ClientId}' is configured twice.");
+            }
+
+            foreach (var scope in client.Scopes.Where(s => !CersScopes.All.Contains(s)))
+            {
+                failures.Add($"{key}:Scopes: unknown scope '{scope}'.");
+            }
+
+            if (client.Kind == ClientKind.WebApp)
+            {
+                if (client.RedirectUris.Count == 0)
+                {
+                    failures.Add($"{key}:RedirectUris: a web app needs at least one redirect URI.");
+                }
+
+                foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
+                {
+                    if (!uri.IsAbsoluteUri || !string.IsNullOrEmpty(uri.Fragment))
+                    {
+                        failures.Add($"{key}: redirect URI '{uri}' must be absolute and have no fragment (RFC 6749 section 3.1.2).");
+                    }
+                    else if (uri.Scheme != Uri.UriSchemeHttps && !(environment.IsDevelopment() && uri.IsLoopback))
+                    {
+                        failures.Add($"{key}: redirect URI '{uri}' must use https (plain http only on loopback in Development).");
+                    }
+                }
+            }
+            else
+            {
+                if (client.RedirectUris.Count > 0)
+                {
+                    failures.Add($"{key}:RedirectUris: a machine client signs no user in and takes no redirect URI.");
+                }
+
+                if (client.Scopes.Any(s => s is "openid" or "profile" or "email" or "offline_access"))
+                {
+                    failures.Add($"{key}:Scopes: a machine client has no user, so no openid/profile/email/offline_access.");
+                }
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

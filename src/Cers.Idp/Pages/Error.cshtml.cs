@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore;
+
+namespace Cers.Idp.Pages;
+
+/// <summary>
+/// Shown for unexpected failures and for protocol errors that cannot be sent back to the client
+/// (for instance an unknown redirect URI, RFC 6749 section 4.1.2.1).
+/// </summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public string? Error { get; private set; }
+
+    public string? RequestId { get; private set; }
+
+    public void OnGet() => Describe();
+
+    public void OnPost() => Describe();
+
+    private void Describe()
+    {
+        RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        var response = HttpContext.GetOpenIddictServerResponse();
+        if (response is not null)
+        {
+            Error = string.IsNullOrEmpty(response.ErrorDescription) ? response.Error : $"{response.Error}: {response.ErrorDescription}";
+        }
+    }
+}

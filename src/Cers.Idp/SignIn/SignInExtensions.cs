@@ -1,0 +1,18 @@
+namespace Cers.Idp.SignIn;
+
+public static class SignInExtensions
+{
+    public static IHostApplicationBuilder AddSignIn(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages();
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "cers.idp.antiforgery";
+            antiforgery.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always;
+        });
+        builder.Services.AddScoped<PasswordSignIn>();
+        return builder;
+    }
+}

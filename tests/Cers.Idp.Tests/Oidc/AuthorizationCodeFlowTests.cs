@@ -1,0 +1,289 @@
+using System.Net;
+using Cers.Idp.Tests.Infrastructure;
+using Duende.IdentityModel.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Cers.Idp.Tests.Oidc;
+
+[Collection(IdpCollection.Name)]
+public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
+{
+    private const string Password = "a long enough test password";
+
+    [Fact]
+    public async Task Discovery_lists_every_endpoint_and_only_S256_PKCE()
+    {
+        using var http = idp.CreateBackChannel();
+        var disco = await http.GetDiscoveryDocumentAsync();
+
+        disco.IsError.ShouldBeFalse(disco.Error);
+        disco.Issuer.ShouldBe(idp.BaseAddress.ToString());
+        disco.AuthorizeEndpoint.ShouldEndWith("/connect/authorize");
+        disco.TokenEndpoint.ShouldEndWith("/connect/token");
+        disco.UserInfoEndpoint.ShouldEndWith("/connect/userinfo");
+        disco.EndSessionEndpoint.ShouldEndWith("/connect/endsession");
+        disco.IntrospectionEndpoint.ShouldEndWith("/connect/introspect");
+        disco.RevocationEndpoint.ShouldEndWith("/connect/revoke");
+        disco.PushedAuthorizationRequestEndpoint.ShouldEndWith("/connect/par");
+        disco.JwksUri.ShouldEndWith("/.well-known/jwks");
+        disco.CodeChallengeMethodsSupported.ShouldBe(["S256"]);
+        disco.GrantTypesSupported.ShouldBe(["authorization_code", "refresh_token", "client_credentials"], ignoreOrder: true);
+        disco.KeySet!.Keys.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Code_flow_with_PKCE_through_the_sign_in_page_issues_an_id_token_that_validates_against_the_JWKS()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        var response = await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
+
+        using var http = idp.CreateBackChannel();
+        var disco = await http.GetDiscoveryDocumentAsync();
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = disco.TokenEndpoint,
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Code = response.Code,
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            CodeVerifier = response.CodeVerifier,
+        });
+
+        tokens.IsError.ShouldBeFalse(tokens.Error);
+        tokens.RefreshToken.ShouldNotBeNullOrEmpty();
+
+        var keys = new JsonWebKeySet(disco.KeySet!.RawData ?? System.Text.Json.JsonSerializer.Serialize(disco.KeySet)).GetSigningKeys();
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(tokens.IdentityToken, new TokenValidationParameters
+        {
+            ValidIssuer = disco.Issuer,
+            ValidAudience = IdpFactory.PortalClientId,
+            IssuerSigningKeys = keys,
+        });
+        validation.IsValid.ShouldBeTrue(validation.Exception?.Message);
+        validation.Claims["sub"].ShouldBe(user.Id);
+        validation.Claims["nonce"].ShouldBe(response.Nonce);
+        validation.Claims["preferred_username"].ShouldBe(user.UserName);
+
+        var access = new JsonWebToken(tokens.AccessToken);
+        access.Typ.ShouldBe("at+jwt");
+        access.Audiences.ShouldBe(["cers-facility-api"]);
+        access.Subject.ShouldBe(user.Id);
+    }
+
+    [Fact]
+    public async Task An_authorization_code_is_single_use()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        var response = await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
+        using var http = idp.CreateBackChannel();
+        var request = new AuthorizationCodeTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Code = response.Code,
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            CodeVerifier = response.CodeVerifier,
+        };
+
+        (await http.RequestAuthorizationCodeTokenAsync(request)).IsError.ShouldBeFalse();
+        var replay = await http.RequestAuthorizationCodeTokenAsync(request);
+
+        replay.IsError.ShouldBeTrue();
+        replay.Error.ShouldBe("invalid_grant");
+    }
+
+    [Fact]
+    public async Task Refresh_rotates_the_token_and_a_replayed_refresh_token_is_rejected_and_revokes_the_chain()
+    {
+        var tokens = await SignInAndRedeemAsync();
+        using var http = idp.CreateBackChannel();
+
+        var first = await RefreshAsync(http, tokens.RefreshToken!);
+        first.IsError.ShouldBeFalse(first.Error);
+        first.RefreshToken.ShouldNotBe(tokens.RefreshToken);
+
+        var replay = await RefreshAsync(http, tokens.RefreshToken!);
+        replay.IsError.ShouldBeTrue();
+        replay.Error.ShouldBe("invalid_grant");
+
+        // Reuse means the token may be stolen: the newer token of the same chain dies too (RFC 9700 4.14.2).
+        var afterReplay = await RefreshAsync(http, first.RefreshToken!);
+        afterReplay.IsError.ShouldBeTrue();
+        afterReplay.Error.ShouldBe("invalid_grant");
+    }
+
+    [Fact]
+    public async Task Userinfo_returns_the_claims_the_granted_scopes_allow()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        var tokens = await SignInAndRedeemAsync(user.UserName!, "openid profile");
+        using var http = idp.CreateBackChannel();
+
+        var info = await http.GetUserInfoAsync(new UserInfoRequest { Address = "connect/userinfo", Token = tokens.AccessToken });
+
+        info.IsError.ShouldBeFalse(info.Error);
+        info.Claims.Single(c => c.Type == "sub").Value.ShouldBe(user.Id);
+        info.Claims.Single(c => c.Type == "preferred_username").Value.ShouldBe(user.UserName);
+        info.Claims.ShouldNotContain(c => c.Type == "email");
+    }
+
+    [Fact]
+    public async Task Introspection_reports_a_live_token_active_and_a_revoked_one_inactive()
+    {
+        var tokens = await SignInAndRedeemAsync();
+        using var http = idp.CreateBackChannel();
+
+        var live = await IntrospectAsync(http, tokens.RefreshToken!);
+        live.IsActive.ShouldBeTrue();
+        live.Claims.Single(c => c.Type == "client_id").Value.ShouldBe(IdpFactory.PortalClientId);
+
+        var revoked = await http.RevokeTokenAsync(new TokenRevocationRequest
+        {
+            Address = "connect/revoke",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Token = tokens.RefreshToken!,
+            TokenTypeHint = "refresh_token",
+        });
+        revoked.IsError.ShouldBeFalse(revoked.Error);
+
+        (await IntrospectAsync(http, tokens.RefreshToken!)).IsActive.ShouldBeFalse();
+        (await RefreshAsync(http, tokens.RefreshToken!)).Error.ShouldBe("invalid_grant");
+    }
+
+    [Fact]
+    public async Task Pushed_authorization_request_is_accepted_and_its_request_uri_completes_the_flow()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, Password);
+
+        var (verifier, challenge) = BrowserSignIn.NewPkce();
+        using var http = idp.CreateBackChannel();
+        var pushed = await http.PushAuthorizationAsync(new PushedAuthorizationRequest
+        {
+            Address = "connect/par",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            ResponseType = "code",
+            Scope = "openid profile",
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            State = "par-state",
+            CodeChallenge = challenge,
+            CodeChallengeMethod = "S256",
+        });
+        pushed.IsError.ShouldBeFalse(pushed.Error);
+        pushed.RequestUri.ShouldStartWith("urn:ietf:params:oauth:request_uri:");
+
+        var authorize = new RequestUrl(new Uri(idp.BaseAddress, "connect/authorize").ToString())
+            .Create(new Parameters { { "client_id", IdpFactory.PortalClientId }, { "request_uri", pushed.RequestUri! } });
+        var callback = await BrowserSignIn.FollowToCallbackAsync(browser, await browser.GetAsync(authorize));
+        callback.State.ShouldBe("par-state");
+
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Code = callback.Code,
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            CodeVerifier = verifier,
+        });
+        tokens.IsError.ShouldBeFalse(tokens.Error);
+    }
+
+    [Fact]
+    public async Task End_session_with_an_id_token_hint_signs_out_and_returns_to_the_registered_uri()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        var response = await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
+        using var http = idp.CreateBackChannel();
+        var tokens = await RedeemAsync(http, response);
+
+        var endSession = new RequestUrl(new Uri(idp.BaseAddress, "connect/endsession").ToString()).CreateEndSessionUrl(
+            idTokenHint: tokens.IdentityToken,
+            postLogoutRedirectUri: IdpFactory.PortalPostLogoutRedirectUri,
+            state: "bye");
+        var signedOut = await browser.GetAsync(endSession);
+
+        signedOut.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        signedOut.Headers.Location!.ToString().ShouldStartWith(IdpFactory.PortalPostLogoutRedirectUri);
+        signedOut.Headers.Location!.Query.ShouldContain("state=bye");
+
+        // The session cookie is gone: authorizing again asks the user to sign in.
+        var (_, challenge) = BrowserSignIn.NewPkce();
+        var again = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge, "s", "n"));
+        again.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+
+    [Fact]
+    public async Task End_session_without_a_hint_asks_before_signing_out()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
+
+        var prompt = await browser.GetAsync("connect/endsession");
+        prompt.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        prompt.Headers.Location!.ToString().ShouldStartWith("/Account/Logout");
+
+        // Posting without the page's anti-forgery token does nothing.
+        var forged = await browser.PostAsync("connect/endsession", new FormUrlEncodedContent([]));
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var form = await BrowserSignIn.ReadFormAsync(browser, new Uri(idp.BaseAddress, prompt.Headers.Location!.ToString()));
+        var confirmed = await browser.PostAsync("connect/endsession", new FormUrlEncodedContent(form));
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var (_, challenge) = BrowserSignIn.NewPkce();
+        var again = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge, "s", "n"));
+        again.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+
+    private async Task<TokenResponse> SignInAndRedeemAsync(string? userName = null, string scope = "openid profile email offline_access facility.read")
+    {
+        userName ??= (await idp.CreateUserAsync(Password)).UserName!;
+        using var browser = idp.CreateBrowser();
+        var response = await BrowserSignIn.SignInAsync(idp, browser, userName, Password, scope);
+        using var http = idp.CreateBackChannel();
+        return await RedeemAsync(http, response);
+    }
+
+    private static async Task<TokenResponse> RedeemAsync(HttpClient http, AuthorizationResponse response)
+    {
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Code = response.Code,
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            CodeVerifier = response.CodeVerifier,
+        });
+        tokens.IsError.ShouldBeFalse(tokens.Error);
+        return tokens;
+    }
+
+    private static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>
+        http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            RefreshToken = refreshToken,
+        });
+
+    private static Task<TokenIntrospectionResponse> IntrospectAsync(HttpClient http, string token) =>
+        http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = "connect/introspect",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Token = token,
+        });
+}
