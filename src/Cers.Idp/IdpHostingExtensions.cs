@@ -1,8 +1,8 @@
 using Cers.Idp.Accounts;
 using Cers.Idp.Data;
+using Cers.Idp.Keys;
 using Cers.Idp.Oidc;
 using Cers.Idp.SignIn;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.Idp;
@@ -15,13 +15,7 @@ public static class IdpHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddIdpDatabase();
-
-        // One key ring in the database for every instance, so cookies and anti-forgery tokens issued by
-        // one instance are read by the others behind the load balancer.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("cers-idp")
-            .PersistKeysToDbContext<IdpDbContext>();
-
+        builder.AddKeys();
         builder.AddAccounts();
         builder.AddOidc();
         builder.AddSignIn();

@@ -14,9 +14,8 @@ public sealed class CertificateSet
     private const string DevelopmentSigningFile = "idp-signing.development.pfx";
     private const string DevelopmentEncryptionFile = "idp-encryption.development.pfx";
 
-    public CertificateSet(IOptions<KeyOptions> options, IHostEnvironment environment, TimeProvider time)
+    public CertificateSet(KeyOptions keys, IHostEnvironment environment, TimeProvider time)
     {
-        var keys = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
 
         Signing = Load(keys.SigningCertificates, "Keys:SigningCertificates", environment, DevelopmentSigningFile,

@@ -21,8 +21,6 @@ public static class OidcExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OidcOptions>, OidcOptionsValidator>());
 
-        builder.Services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.SectionName).ValidateDataAnnotations();
-        builder.Services.AddSingleton<CertificateSet>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerCredentialsSetup>();
         builder.Services.AddTransient<ClientSeeder>();
 

@@ -1,0 +1,141 @@
+using Cers.Idp.Data;
+using Cers.Idp.Tests.Infrastructure;
+using Duende.IdentityModel.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Abstractions;
+
+namespace Cers.Idp.Tests.Oidc;
+
+[Collection(IdpCollection.Name)]
+public sealed class ClientConfigurationTests(IdpFactory idp)
+{
+    [Fact]
+    public async Task Client_credentials_token_carries_the_agency_code_regulator_role_and_API_audience()
+    {
+        using var http = idp.CreateBackChannel();
+        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.RegulatorClientId,
+            ClientSecret = IdpFactory.RegulatorSecret,
+            Scope = "facility.read facility.regulator",
+        });
+
+        token.IsError.ShouldBeFalse(token.Error);
+        var jwt = new JsonWebToken(token.AccessToken);
+        jwt.Typ.ShouldBe("at+jwt");
+        jwt.Issuer.ShouldBe(idp.BaseAddress.ToString());
+        jwt.Audiences.ShouldBe(["cers-facility-api"]);
+        jwt.Subject.ShouldBe(IdpFactory.RegulatorClientId);
+        jwt.GetClaim("role").Value.ShouldBe("regulator");
+        jwt.GetClaim("cupa").Value.ShouldBe(IdpFactory.RegulatorAgencyCode);
+        jwt.GetClaim("scope").Value.ShouldBe("facility.read facility.regulator");
+        (jwt.ValidTo - jwt.IssuedAt).ShouldBe(TimeSpan.FromMinutes(15), tolerance: TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Client_credentials_tokens_leave_no_row_in_the_token_table()
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+        using var http = idp.CreateBackChannel();
+
+        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.RegulatorClientId,
+            ClientSecret = IdpFactory.RegulatorSecret,
+            Scope = "facility.read",
+        });
+
+        token.IsError.ShouldBeFalse(token.Error);
+        var jwt = new JsonWebToken(token.AccessToken);
+        jwt.TryGetClaim("oi_tkn_id", out _).ShouldBeFalse();
+        var applicationId = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>()
+            .Where(a => a.ClientId == IdpFactory.RegulatorClientId).Select(a => a.Id).SingleAsync();
+        (await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>()
+            .CountAsync(t => t.Application!.Id == applicationId)).ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_client_with_an_unknown_scope_stops_the_provider_with_the_key_named()
+    {
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?>
+        {
+            ["Oidc:Clients:1:Scopes:0"] = "facility.everything",
+        });
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain("Oidc:Clients:1:Scopes: unknown scope 'facility.everything'");
+    }
+
+    [Fact]
+    public void A_short_client_secret_stops_the_provider()
+    {
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?>
+        {
+            ["Oidc:Clients:0:ClientSecret"] = "too-short",
+        });
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain("Oidc:Clients:0:ClientSecret");
+    }
+
+    [Fact]
+    public async Task Restarting_with_changed_configuration_updates_clients_and_removes_unconfigured_ones()
+    {
+        using var data = new TempDirectory();
+        using (new IdpHost(data.Path).Start())
+        {
+        }
+
+        const string newSecret = "a-rotated-regulator-secret-0123456789abcdef";
+        using var restarted = new IdpHost(data.Path, new Dictionary<string, string?>
+        {
+            ["Oidc:Clients:0:RedirectUris:0"] = "http://localhost:5999/signin-oidc",
+            ["Oidc:Clients:1:ClientSecret"] = newSecret,
+            ["Oidc:Clients:2:ClientId"] = "regulator-placer-ehs",
+            ["Oidc:Clients:2:DisplayName"] = "Placer County EHS",
+            ["Oidc:Clients:2:Kind"] = "Machine",
+            ["Oidc:Clients:2:AgencyCode"] = "PLA-EHS",
+            ["Oidc:Clients:2:ClientSecret"] = "placer-county-secret-0123456789abcdef",
+            ["Oidc:Clients:2:Scopes:0"] = "facility.read",
+        }, kestrel: true).Start();
+
+        await using (var scope = restarted.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var portal = await applications.FindByClientIdAsync(IdpFactory.PortalClientId);
+            (await applications.GetRedirectUrisAsync(portal!)).ShouldBe(["http://localhost:5999/signin-oidc"]);
+            (await applications.FindByClientIdAsync("regulator-placer-ehs")).ShouldNotBeNull();
+        }
+
+        using var http = new HttpClient { BaseAddress = restarted.ClientOptions.BaseAddress };
+        var oldSecret = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token", ClientId = IdpFactory.RegulatorClientId, ClientSecret = IdpFactory.RegulatorSecret, Scope = "facility.read",
+        });
+        // RFC 6749 section 5.2: a client that authenticated with the Authorization header gets 401 invalid_client.
+        oldSecret.HttpStatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+        oldSecret.Raw.ShouldNotBeNull().ShouldContain("\"invalid_client\"");
+        var rotated = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token", ClientId = IdpFactory.RegulatorClientId, ClientSecret = newSecret, Scope = "facility.read",
+        });
+        rotated.IsError.ShouldBeFalse(rotated.Error);
+
+        // A third start without the extra client removes it.
+        restarted.Dispose();
+        using var third = new IdpHost(data.Path).Start();
+        await using var thirdScope = third.Services.CreateAsyncScope();
+        var manager = thirdScope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        (await manager.FindByClientIdAsync("regulator-placer-ehs")).ShouldBeNull();
+        (await manager.FindByClientIdAsync(IdpFactory.PortalClientId)).ShouldNotBeNull();
+    }
+}
