@@ -98,6 +98,14 @@ public static class ConnectEndpoints
 
         if (request.IsClientCredentialsGrantType())
         {
+            // "openid" asks for a user's identity (OpenID Connect Core section 3.1.2.1) and a machine client
+            // has no user. OpenIddict grants it without a scope permission, so it is refused here instead
+            // (RFC 6749 section 5.2, invalid_scope).
+            if (request.HasScope(Scopes.OpenId))
+            {
+                return Forbid(Errors.InvalidScope, "The openid scope needs a signed-in user.");
+            }
+
             return Results.SignIn(await CreateClientIdentityAsync(request, applications, http.RequestAborted),
                 authenticationScheme: ServerScheme);
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Cers.Idp.Oidc;
 
@@ -28,7 +29,7 @@ public static class OidcExtensions
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>();
-                core.ReplaceApplicationManager(typeof(ClientSecretHashing<>));
+                core.ReplaceApplicationManager(typeof(CersApplicationManager<>));
             })
             .AddServer(server =>
             {
@@ -73,6 +74,15 @@ public static class OidcExtensions
                 server.DisableAccessTokenEncryption();
 
                 server.AddEventHandler(MachineTokenStorage.Descriptor);
+
+                // A form past ASP.NET Core's limits is a malformed request, not a server error.
+                server.AddEventHandler(OversizedFormRejection.For<ExtractAuthorizationRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractPushedAuthorizationRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractTokenRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractUserInfoRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractEndSessionRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractIntrospectionRequestContext>())
+                    .AddEventHandler(OversizedFormRejection.For<ExtractRevocationRequestContext>());
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

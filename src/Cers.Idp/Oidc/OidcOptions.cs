@@ -47,7 +47,7 @@ public sealed class ClientOptions
 
     /// <summary>
     /// At least 32 characters of randomness. Because it is machine-generated and high-entropy it is
-    /// stored as a SHA-256 digest rather than a slow password hash (see <see cref="ClientSecretHashing"/>).
+    /// stored as a SHA-256 digest rather than a slow password hash (see <see cref="CersApplicationManager{TApplication}"/>).
     /// </summary>
     [Required, MinLength(32)]
     public string ClientSecret { get; set; } = "";

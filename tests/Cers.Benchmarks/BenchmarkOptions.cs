@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace Cers.Benchmarks;
+
+/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --only scenario</c>.</summary>
+internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, string? Only)
+{
+    public static BenchmarkOptions Defaults { get; } = new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null);
+
+    public static string Usage(IEnumerable<string> scenarioKeys) =>
+        "usage: dotnet run -c Release --project tests/Cers.Benchmarks -- "
+        + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--only "
+        + string.Join('|', scenarioKeys) + "]";
+
+    /// <summary>Null when the arguments are valid (or only ask for help); otherwise what is wrong with them.</summary>
+    public static string? TryParse(string[] args, IReadOnlyCollection<string> scenarioKeys, out BenchmarkOptions options, out bool helpAsked)
+    {
+        options = Defaults;
+        helpAsked = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                helpAsked = true;
+                return null;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                return $"{name} needs a value";
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--concurrency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers > 0:
+                    options = options with { Concurrency = workers };
+                    break;
+                case "--seconds" when TryParseSeconds(value, out var seconds) && seconds > TimeSpan.Zero:
+                    options = options with { Duration = seconds };
+                    break;
+                case "--warmup" when TryParseSeconds(value, out var seconds):
+                    options = options with { WarmUp = seconds };
+                    break;
+                case "--only" when scenarioKeys.Contains(value, StringComparer.OrdinalIgnoreCase):
+                    options = options with { Only = value };
+                    break;
+                case "--concurrency" or "--seconds" or "--warmup" or "--only":
+                    return $"{name} {value} is not a valid value";
+                default:
+                    return $"unknown option {name}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryParseSeconds(string value, out TimeSpan span)
+    {
+        var ok = double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            && seconds <= TimeSpan.FromHours(1).TotalSeconds;
+        span = ok ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+        return ok;
+    }
+}

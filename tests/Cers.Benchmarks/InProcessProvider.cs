@@ -1,0 +1,139 @@
+using System.Net;
+using Cers.Idp.Accounts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cers.Benchmarks;
+
+/// <summary>
+/// The real provider (its own Program, configuration and pipeline) on Kestrel on a loopback port, in
+/// Development, with a fresh SQLite file and generated certificates in a temp folder that is deleted
+/// on dispose, so a benchmark run never touches the developer's data.
+/// </summary>
+internal sealed class InProcessProvider : WebApplicationFactory<Program>
+{
+    public InProcessProvider()
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("cers-idp-bench-").FullName;
+        try
+        {
+            UseKestrel(0);
+            StartServer();
+            BaseAddress = ClientOptions.BaseAddress;
+
+            // The load generator must never leave the machine.
+            if (!BaseAddress.IsLoopback)
+            {
+                throw new InvalidOperationException($"The provider listens on {BaseAddress}, which is not a loopback address.");
+            }
+        }
+        catch
+        {
+            // Nobody will dispose a factory whose constructor failed: stop what started and remove the folder.
+            Dispose();
+            throw;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The provider's address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:DataDirectory", DataDirectory);
+        builder.UseSetting("Keys:Directory", DataDirectory);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+    }
+
+    /// <summary>
+    /// Creates active accounts directly through Identity (so with the app's password hasher settings),
+    /// one per name, all with the same password.
+    /// </summary>
+    public async Task CreateUsersAsync(IReadOnlyList<string> userNames, string password, CancellationToken cancellationToken)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
+        foreach (var name in userNames)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var created = await users.CreateAsync(new CersUser
+            {
+                UserName = name,
+                Email = $"{name}@example.com",
+                EmailConfirmed = true,
+                FirstName = "Benchmark",
+                LastName = "User",
+            }, password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot create benchmark user {name}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+            }
+        }
+    }
+
+    /// <summary>The stored password hash of an account, exactly as a sign-in verifies it.</summary>
+    public async Task<string> GetPasswordHashAsync(string userName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
+        var user = await users.FindByNameAsync(userName)
+            ?? throw new InvalidOperationException($"Benchmark user {userName} does not exist.");
+        return user.PasswordHash ?? throw new InvalidOperationException($"Benchmark user {userName} has no password.");
+    }
+
+    /// <summary>
+    /// One client for every worker: no redirects followed (a sign-in answers 302), no shared cookie jar
+    /// (the sign-in scenario keeps a fresh jar per iteration), no proxy.
+    /// </summary>
+    public HttpClient CreateLoadClient() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            DeleteDataDirectory();
+        }
+    }
+
+    private void DeleteDataDirectory()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                // SQLite may still hold its file for a moment after the pools are cleared.
+                Thread.Sleep(200 * attempt);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"Could not delete {DataDirectory}: {e.Message}");
+                return;
+            }
+        }
+    }
+}

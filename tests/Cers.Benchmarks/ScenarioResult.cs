@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Cers.Benchmarks;
+
+/// <summary>
+/// What one scenario measured: successful operations per second over the window, latency percentiles
+/// of the successful ones, and the errors (with the first one's description, so it can be shown).
+/// </summary>
+internal sealed record ScenarioResult(
+    string Scenario,
+    long Succeeded,
+    long Errors,
+    string? FirstError,
+    TimeSpan Elapsed,
+    double[] SortedLatenciesMs,
+    bool Interrupted = false)
+{
+    public double PerSecond => Elapsed > TimeSpan.Zero ? Succeeded / Elapsed.TotalSeconds : 0;
+
+    public static ScenarioResult From(string scenario, MeasurementWindow window, IReadOnlyCollection<WorkerTally> tallies,
+        bool interrupted)
+    {
+        var latencies = tallies
+            .SelectMany(tally => tally.Latencies)
+            .Select(ticks => ticks * 1000.0 / Stopwatch.Frequency)
+            .Order()
+            .ToArray();
+
+        // Iterations start inside the window and may end a little after it; the rate is taken over the
+        // time until the last one ended, so those are not counted against a shorter span. A run stopped
+        // by Ctrl+C counts only the time it ran.
+        var lastEnded = tallies.Max(tally => tally.LastEnded);
+        var end = lastEnded > 0 ? lastEnded : Math.Min(Stopwatch.GetTimestamp(), window.Until);
+        var elapsed = end > window.From ? Stopwatch.GetElapsedTime(window.From, end) : TimeSpan.Zero;
+
+        return new ScenarioResult(
+            scenario,
+            latencies.Length,
+            tallies.Sum(tally => tally.Errors),
+            tallies.Select(tally => tally.FirstError).FirstOrDefault(error => error is not null),
+            elapsed,
+            latencies,
+            interrupted);
+    }
+
+    /// <summary>A scenario that could not run at all (its first request already failed).</summary>
+    public static ScenarioResult NotRun(string scenario, string error) =>
+        new(scenario, 0, 1, error, TimeSpan.Zero, []);
+
+    /// <summary>Nearest-rank percentile in milliseconds, or NaN when nothing succeeded.</summary>
+    public double Percentile(double percent)
+    {
+        if (SortedLatenciesMs.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (int)Math.Ceiling(percent / 100 * SortedLatenciesMs.Length);
+        return SortedLatenciesMs[Math.Clamp(rank - 1, 0, SortedLatenciesMs.Length - 1)];
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Cers.Idp.Tests.Infrastructure;
+
+namespace Cers.Idp.Tests.Transport;
+
+/// <summary>Outside Development the provider takes protocol requests only over HTTPS (RFC 6749 section 1.6).</summary>
+public sealed class TransportSecurityTests
+{
+    [Fact]
+    public async Task Outside_development_a_token_request_over_plain_http_is_refused()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path).Start();
+        using var http = new HttpClient { BaseAddress = host.ClientOptions.BaseAddress };
+
+        var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = IdpFactory.RegulatorClientId,
+            ["client_secret"] = "production-regulator-secret-0123456789abcdef",
+        }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var body = await response.Content.ReadAsStringAsync();
+        body.ShouldContain("\"invalid_request\"");
+        body.ShouldNotContain("access_token");
+    }
+
+    [Fact]
+    public async Task Outside_development_a_page_requested_over_plain_http_is_redirected_to_https()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path, ("https_port", "8443")).Start();
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.ClientOptions.BaseAddress };
+
+        var response = await http.GetAsync("/Account/Login");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.TemporaryRedirect);
+        response.Headers.Location!.Scheme.ShouldBe("https");
+        response.Headers.Location.Port.ShouldBe(8443);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    private static IdpHost ProductionHost(string directory, params (string Key, string Value)[] extra) =>
+        new(directory, new Dictionary<string, string?>(extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))
+        {
+            ["Keys:SigningCertificates:0:Path"] = WritePfx(directory, "signing.pfx", X509KeyUsageFlags.DigitalSignature),
+            ["Keys:EncryptionCertificates:0:Path"] = WritePfx(directory, "encryption.pfx", X509KeyUsageFlags.KeyEncipherment),
+            ["Oidc:Clients:0:ClientSecret"] = "production-portal-secret-0123456789abcdef",
+            ["Oidc:Clients:0:RedirectUris:0"] = "https://portal.example.gov/signin-oidc",
+            ["Oidc:Clients:1:ClientSecret"] = "production-regulator-secret-0123456789abcdef",
+        }, environment: "Production", kestrel: true);
+
+    private static string WritePfx(string directory, string name, X509KeyUsageFlags usage)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        var path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
+        return path;
+    }
+}
