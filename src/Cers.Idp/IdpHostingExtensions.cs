@@ -45,6 +45,7 @@ public static class IdpHostingExtensions
 
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error");
+        app.UseClientCredentialsFastPath();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -1,49 +1,114 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Cers.Idp.Keys;
 
 /// <summary>
-/// Loads the signing and encryption certificates once per process. In Development a missing
-/// certificate is generated (RSA 2048, self-signed, two years) and written next to the others;
-/// anywhere else the provider refuses to start without configured ones.
+/// Loads the signing and encryption certificates once per process. In Development missing
+/// certificates are generated (self-signed, two years: an RSA 2048 and an ECDSA P-256 signing
+/// certificate and an RSA encryption certificate) next to the others; anywhere else the provider
+/// refuses to start without configured ones.
+/// <para>
+/// Which certificate signs: within each key family, the one valid now that expires last (the
+/// newest, in an ordinary rollover). ID tokens and the provider's internal tokens are signed RS256,
+/// which every OpenID Connect relying party must accept (OpenID Connect Discovery section 3).
+/// Access tokens are signed ES256 when an ECDSA certificate is configured: the facility API reads the
+/// key from the JWKS like any other, and an ECDSA P-256 signature costs about a twelfth of an RSA
+/// 2048 one on the busiest path, client_credentials. Every configured signing certificate is
+/// published in the JWKS, so tokens signed before a rollover still validate.
+/// </para>
 /// </summary>
 public sealed class CertificateSet
 {
-    private const string DevelopmentSigningFile = "idp-signing.development.pfx";
+    private const string DevelopmentRsaSigningFile = "idp-signing.development.pfx";
+    private const string DevelopmentEcdsaSigningFile = "idp-signing-ecdsa.development.pfx";
     private const string DevelopmentEncryptionFile = "idp-encryption.development.pfx";
+    private const string SigningSetting = "Keys:SigningCertificates";
 
     public CertificateSet(KeyOptions keys, IHostEnvironment environment, TimeProvider time)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var directory = Path.GetFullPath(keys.Directory, environment.ContentRootPath);
 
-        Signing = Load(keys.SigningCertificates, "Keys:SigningCertificates", environment, DevelopmentSigningFile,
-            X509KeyUsageFlags.DigitalSignature, keys.Directory, now);
-        Encryption = Load(keys.EncryptionCertificates, "Keys:EncryptionCertificates", environment, DevelopmentEncryptionFile,
-            X509KeyUsageFlags.KeyEncipherment, keys.Directory, now);
-
-        // The newest certificate that is valid now signs; OpenIddict orders its signing credentials the
-        // same way (valid ones first, furthest expiry first), and publishes all of them in the JWKS so
-        // tokens signed before a rollover still validate until their certificate is removed.
-        var valid = Signing.Where(c => c.NotBefore.ToUniversalTime() <= now && c.NotAfter.ToUniversalTime() > now).ToList();
-        if (valid.Count == 0)
+        var signing = Load(keys.SigningCertificates, SigningSetting, environment, now);
+        if (signing.Count == 0)
         {
-            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
-                ["Keys:SigningCertificates has no certificate that is valid now."]);
+            signing =
+            [
+                LoadOrGenerate(Path.Combine(directory, DevelopmentRsaSigningFile), KeyFamily.Rsa, X509KeyUsageFlags.DigitalSignature, now),
+                LoadOrGenerate(Path.Combine(directory, DevelopmentEcdsaSigningFile), KeyFamily.Ecdsa, X509KeyUsageFlags.DigitalSignature, now),
+            ];
         }
 
-        ActiveSigning = valid.MaxBy(c => c.NotAfter)!;
+        var encryption = Load(keys.EncryptionCertificates, "Keys:EncryptionCertificates", environment, now);
+        if (encryption.Count == 0)
+        {
+            encryption = [LoadOrGenerate(Path.Combine(directory, DevelopmentEncryptionFile), KeyFamily.Rsa, X509KeyUsageFlags.KeyEncipherment, now)];
+        }
+
+        var credentials = signing.Select(certificate => (Certificate: certificate, Credentials: ToSigningCredentials(certificate))).ToList();
+        Signing = credentials.Select(c => c.Credentials).ToList();
+        Encryption = encryption;
+
+        var valid = credentials
+            .Where(c => c.Certificate.NotBefore.ToUniversalTime() <= now && c.Certificate.NotAfter.ToUniversalTime() > now)
+            .OrderByDescending(c => c.Certificate.NotAfter)
+            .Select(c => c.Credentials)
+            .ToList();
+
+        TokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.RsaSha256)
+            ?? throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                [$"{SigningSetting} has no RSA certificate that is valid now; ID tokens must be signed RS256."]);
+        AccessTokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.EcdsaSha256) ?? TokenSigning;
     }
 
-    public IReadOnlyList<X509Certificate2> Signing { get; }
+    /// <summary>Every signing credential, all published in the JWKS.</summary>
+    public IReadOnlyList<SigningCredentials> Signing { get; }
 
     public IReadOnlyList<X509Certificate2> Encryption { get; }
 
-    public X509Certificate2 ActiveSigning { get; }
+    /// <summary>Signs ID tokens, authorization codes and refresh tokens (RS256).</summary>
+    public SigningCredentials TokenSigning { get; }
 
-    private static List<X509Certificate2> Load(List<CertificateOptions> configured, string settingName,
-        IHostEnvironment environment, string developmentFile, X509KeyUsageFlags usage, string directory, DateTime now)
+    /// <summary>Signs access tokens: ES256 when an ECDSA certificate is configured, else <see cref="TokenSigning"/>.</summary>
+    public SigningCredentials AccessTokenSigning { get; }
+
+    private enum KeyFamily
+    {
+        Rsa,
+        Ecdsa,
+    }
+
+    private static SigningCredentials ToSigningCredentials(X509Certificate2 certificate)
+    {
+        var algorithm = certificate.GetKeyAlgorithm() switch
+        {
+            "1.2.840.113549.1.1.1" => SecurityAlgorithms.RsaSha256,
+            "1.2.840.10045.2.1" => SecurityAlgorithms.EcdsaSha256,
+            _ => throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                [$"{SigningSetting}: certificate {certificate.Subject} has neither an RSA nor an ECDSA key."]),
+        };
+
+        if (algorithm == SecurityAlgorithms.RsaSha256)
+        {
+            return new SigningCredentials(new X509SecurityKey(certificate), algorithm);
+        }
+
+        // IdentityModel signs with ECDSA only through an ECDsaSecurityKey, not an X509SecurityKey; the
+        // certificate's thumbprint stays its key id, as for the RSA keys.
+        var ecdsa = certificate.GetECDsaPrivateKey();
+        if (ecdsa is not { KeySize: 256 })
+        {
+            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                [$"{SigningSetting}: ECDSA certificate {certificate.Subject} must have its P-256 private key (ES256)."]);
+        }
+
+        return new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = certificate.Thumbprint }, algorithm);
+    }
+
+    private static List<X509Certificate2> Load(List<CertificateOptions> configured, string settingName, IHostEnvironment environment, DateTime now)
     {
         if (configured.Count > 0)
         {
@@ -61,17 +126,21 @@ public sealed class CertificateSet
                 [$"{settingName} is not configured. Outside Development the provider will not start without its own certificates; see certs/README.md."]);
         }
 
-        var path = Path.Combine(Path.GetFullPath(directory, environment.ContentRootPath), developmentFile);
+        return [];
+    }
+
+    private static X509Certificate2 LoadOrGenerate(string path, KeyFamily family, X509KeyUsageFlags usage, DateTime now)
+    {
         if (File.Exists(path))
         {
-            var existing = LoadFile(path, password: null, settingName);
+            var existing = LoadFile(path, password: null, path);
             if (existing.NotAfter.ToUniversalTime() > now.AddDays(7))
             {
-                return [existing];
+                return existing;
             }
         }
 
-        return [GenerateDevelopmentCertificate(path, usage)];
+        return GenerateDevelopmentCertificate(path, family, usage);
     }
 
     private static X509Certificate2 LoadFile(string path, string? password, string settingName)
@@ -88,15 +157,28 @@ public sealed class CertificateSet
         }
     }
 
-    private static X509Certificate2 GenerateDevelopmentCertificate(string path, X509KeyUsageFlags usage)
+    private static X509Certificate2 GenerateDevelopmentCertificate(string path, KeyFamily family, X509KeyUsageFlags usage)
     {
-        using var rsa = RSA.Create(2048);
         var purpose = usage == X509KeyUsageFlags.DigitalSignature ? "signing" : "encryption";
-        var request = new CertificateRequest($"CN=CERS IdP development {purpose}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+        var subject = $"CN=CERS IdP development {purpose} ({family})";
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
-        var pfx = certificate.Export(X509ContentType.Pfx);
+        byte[] pfx;
+        if (family == KeyFamily.Ecdsa)
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest(subject, ecdsa, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+            using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
+            pfx = certificate.Export(X509ContentType.Pfx);
+        }
+        else
+        {
+            using var rsa = RSA.Create(2048);
+            var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+            using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
+            pfx = certificate.Export(X509ContentType.Pfx);
+        }
 
         // Written to a temporary file and moved into place, so a second process starting at the same
         // moment reads either no file or a whole one.

@@ -73,7 +73,8 @@ public static class OidcExtensions
                 // locally from the JWKS (RFC 9068). They carry no secrets beyond the claims it needs.
                 server.DisableAccessTokenEncryption();
 
-                server.AddEventHandler(MachineTokenStorage.Descriptor);
+                server.AddEventHandler(MachineTokenStorage.Descriptor)
+                    .AddEventHandler(SigningKeyChoice.Descriptor);
 
                 // A form past ASP.NET Core's limits is a malformed request, not a server error.
                 server.AddEventHandler(OversizedFormRejection.For<ExtractAuthorizationRequestContext>())
@@ -109,11 +110,7 @@ public sealed class ServerCredentialsSetup(CertificateSet certificates) : IConfi
 {
     public void Configure(OpenIddictServerOptions options)
     {
-        foreach (var certificate in certificates.Signing)
-        {
-            options.SigningCredentials.Add(new SigningCredentials(
-                new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
-        }
+        options.SigningCredentials.AddRange(certificates.Signing);
 
         foreach (var certificate in certificates.Encryption)
         {

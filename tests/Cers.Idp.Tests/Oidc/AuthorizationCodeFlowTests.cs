@@ -29,7 +29,8 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         disco.JwksUri.ShouldEndWith("/.well-known/jwks");
         disco.CodeChallengeMethodsSupported.ShouldBe(["S256"]);
         disco.GrantTypesSupported.ShouldBe(["authorization_code", "refresh_token", "client_credentials"], ignoreOrder: true);
-        disco.KeySet!.Keys.ShouldNotBeEmpty();
+        disco.KeySet!.Keys.Select(k => k.Kty).ShouldBe(["RSA", "EC"], ignoreOrder: true);
+        disco.TryGetStringArray("id_token_signing_alg_values_supported").ShouldContain("RS256");
     }
 
     [Fact]
@@ -66,7 +67,10 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         validation.Claims["nonce"].ShouldBe(response.Nonce);
         validation.Claims["preferred_username"].ShouldBe(user.UserName);
 
+        // ID tokens RS256, which every relying party must accept; access tokens the cheaper ES256.
+        new JsonWebToken(tokens.IdentityToken).Alg.ShouldBe("RS256");
         var access = new JsonWebToken(tokens.AccessToken);
+        access.Alg.ShouldBe("ES256");
         access.Typ.ShouldBe("at+jwt");
         access.Audiences.ShouldBe(["cers-facility-api"]);
         access.Subject.ShouldBe(user.Id);

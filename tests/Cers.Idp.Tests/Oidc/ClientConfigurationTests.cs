@@ -36,6 +36,39 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
     }
 
     [Fact]
+    public async Task A_machine_client_can_introspect_its_own_client_credentials_token()
+    {
+        using var http = idp.CreateBackChannel();
+        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.RegulatorClientId,
+            ClientSecret = IdpFactory.RegulatorSecret,
+            Scope = "facility.read",
+        });
+        // RFC 6749 section 5.1: a bearer token with its lifetime, never cached.
+        token.TokenType.ShouldBe("Bearer");
+        token.ExpiresIn.ShouldBe(900);
+        token.HttpResponse!.Headers.CacheControl!.NoStore.ShouldBeTrue();
+
+        var introspection = await http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = "connect/introspect",
+            ClientId = IdpFactory.RegulatorClientId,
+            ClientSecret = IdpFactory.RegulatorSecret,
+            Token = token.AccessToken!,
+        });
+
+        introspection.IsError.ShouldBeFalse(introspection.Error);
+        introspection.IsActive.ShouldBeTrue();
+        introspection.Claims.Single(c => c.Type == "sub").Value.ShouldBe(IdpFactory.RegulatorClientId);
+        introspection.Claims.Single(c => c.Type == "client_id").Value.ShouldBe(IdpFactory.RegulatorClientId);
+        // OpenIddict tells a presenter that is not an audience only the token's basic facts (RFC 7662 section 2.2).
+        long.Parse(introspection.Claims.Single(c => c.Type == "exp").Value, System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe(new JsonWebToken(token.AccessToken).ValidTo.Subtract(DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerSecond);
+    }
+
+    [Fact]
     public async Task Client_credentials_tokens_leave_no_row_in_the_token_table()
     {
         await using var scope = idp.Services.CreateAsyncScope();
