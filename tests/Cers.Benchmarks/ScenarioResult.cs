@@ -43,6 +43,16 @@ internal sealed record ScenarioResult(
             interrupted);
     }
 
+    /// <summary>Several measured windows of the same scenario taken as one.</summary>
+    public static ScenarioResult Merge(IReadOnlyList<ScenarioResult> rounds) =>
+        new(rounds[0].Scenario,
+            rounds.Sum(r => r.Succeeded),
+            rounds.Sum(r => r.Errors),
+            rounds.Select(r => r.FirstError).FirstOrDefault(error => error is not null),
+            TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
+            rounds.SelectMany(r => r.SortedLatenciesMs).Order().ToArray(),
+            rounds.Any(r => r.Interrupted));
+
     /// <summary>A scenario that could not run at all (its first request already failed).</summary>
     public static ScenarioResult NotRun(string scenario, string error) =>
         new(scenario, 0, 1, error, TimeSpan.Zero, []);

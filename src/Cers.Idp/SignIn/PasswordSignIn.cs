@@ -20,22 +20,24 @@ public sealed partial class PasswordSignIn(
     SignInManager<CersUser> signIn,
     UserManager<CersUser> users,
     IPasswordHasher<CersUser> hasher,
+    PasswordHashingGate gate,
     ILogger<PasswordSignIn> logger)
 {
     private static readonly Lazy<string> DecoyHash = new(() =>
         new PasswordHasher<CersUser>().HashPassword(new CersUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray())));
 
-    public async Task<SignInOutcome> SignInAsync(string userName, string password)
+    public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
-            hasher.VerifyHashedPassword(new CersUser(), DecoyHash.Value, password);
+            await gate.RunAsync(() => Task.FromResult(hasher.VerifyHashedPassword(new CersUser(), DecoyHash.Value, password)), cancellationToken);
             LogFailed(logger);
             return SignInOutcome.Failed;
         }
 
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        var result = await gate.RunAsync(
+            () => signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true), cancellationToken);
         if (result.Succeeded)
         {
             LogSignedIn(logger, user.Id);

@@ -13,6 +13,7 @@ public static class SignInExtensions
                 : CookieSecurePolicy.Always;
         });
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddSingleton<PasswordHashingGate>();
         return builder;
     }
 }

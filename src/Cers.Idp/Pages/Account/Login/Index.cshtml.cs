@@ -28,7 +28,7 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn) : PageModel
             return Page();
         }
 
-        var outcome = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password);
+        var outcome = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password, cancellationToken);
         if (outcome != SignInOutcome.SignedIn)
         {
             ModelState.AddModelError(string.Empty, FailureMessage);
