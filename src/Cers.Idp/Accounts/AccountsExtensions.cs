@@ -30,7 +30,8 @@ public static class AccountsExtensions
                 identity.ClaimsIdentity.RoleClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Role;
             })
             .AddEntityFrameworkStores<IdpDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<SessionPrincipalFactory>();
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
