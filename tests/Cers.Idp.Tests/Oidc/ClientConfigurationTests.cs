@@ -15,13 +15,7 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
     public async Task Client_credentials_token_carries_the_agency_code_regulator_role_and_API_audience()
     {
         using var http = idp.CreateBackChannel();
-        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.RegulatorClientId,
-            ClientSecret = IdpFactory.RegulatorSecret,
-            Scope = "facility.read facility.regulator",
-        });
+        var token = await RequestRegulatorTokenAsync(http, IdpFactory.RegulatorSecret, "facility.read facility.regulator");
 
         token.IsError.ShouldBeFalse(token.Error);
         var jwt = new JsonWebToken(token.AccessToken);
@@ -39,13 +33,7 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
     public async Task A_machine_client_can_introspect_its_own_client_credentials_token()
     {
         using var http = idp.CreateBackChannel();
-        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.RegulatorClientId,
-            ClientSecret = IdpFactory.RegulatorSecret,
-            Scope = "facility.read",
-        });
+        var token = await RequestRegulatorTokenAsync(http, IdpFactory.RegulatorSecret);
         // RFC 6749 section 5.1: a bearer token with its lifetime, never cached.
         token.TokenType.ShouldBe("Bearer");
         token.ExpiresIn.ShouldBe(900);
@@ -75,13 +63,7 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
         var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
         using var http = idp.CreateBackChannel();
 
-        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.RegulatorClientId,
-            ClientSecret = IdpFactory.RegulatorSecret,
-            Scope = "facility.read",
-        });
+        var token = await RequestRegulatorTokenAsync(http, IdpFactory.RegulatorSecret);
 
         token.IsError.ShouldBeFalse(token.Error);
         var jwt = new JsonWebToken(token.AccessToken);
@@ -150,17 +132,11 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
         }
 
         using var http = new HttpClient { BaseAddress = restarted.ClientOptions.BaseAddress };
-        var oldSecret = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token", ClientId = IdpFactory.RegulatorClientId, ClientSecret = IdpFactory.RegulatorSecret, Scope = "facility.read",
-        });
+        var oldSecret = await RequestRegulatorTokenAsync(http, IdpFactory.RegulatorSecret);
         // RFC 6749 section 5.2: a client that authenticated with the Authorization header gets 401 invalid_client.
         oldSecret.HttpStatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
         oldSecret.Raw.ShouldNotBeNull().ShouldContain("\"invalid_client\"");
-        var rotated = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token", ClientId = IdpFactory.RegulatorClientId, ClientSecret = newSecret, Scope = "facility.read",
-        });
+        var rotated = await RequestRegulatorTokenAsync(http, newSecret);
         rotated.IsError.ShouldBeFalse(rotated.Error);
 
         // A third start without the extra client removes it.
@@ -171,4 +147,13 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
         (await manager.FindByClientIdAsync("regulator-placer-ehs")).ShouldBeNull();
         (await manager.FindByClientIdAsync(IdpFactory.PortalClientId)).ShouldNotBeNull();
     }
+
+    private static Task<TokenResponse> RequestRegulatorTokenAsync(HttpClient http, string secret, string scope = "facility.read") =>
+        http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.RegulatorClientId,
+            ClientSecret = secret,
+            Scope = scope,
+        });
 }
