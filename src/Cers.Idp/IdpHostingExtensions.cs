@@ -40,7 +40,12 @@ public static class IdpHostingExtensions
         {
             app.UseExceptionHandler("/Error");
             app.UseHsts();
-            app.UseHttpsRedirection();
+
+            // Pages are redirected to HTTPS; protocol requests are not: a client that sent its secret or
+            // code over plain HTTP must fail (OpenIddict refuses it), not succeed quietly on a retry.
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/connect", StringComparison.OrdinalIgnoreCase)
+                    && !context.Request.Path.StartsWithSegments("/.well-known", StringComparison.OrdinalIgnoreCase),
+                https => https.UseHttpsRedirection());
         }
 
         app.UseSecurityHeaders();

@@ -20,7 +20,7 @@ public static class KeysExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("cers-idp")
             .PersistKeysToDbContext<IdpDbContext>()
-            .ProtectKeysWithCertificate(certificates.Encryption[0])
+            .ProtectKeysWithCertificate(certificates.Encryption.MaxBy(c => c.NotAfter)!)
             .UnprotectKeysWithAnyCertificate([.. certificates.Encryption]);
         return builder;
     }

@@ -72,7 +72,7 @@ public sealed class ClientCredentialsFastPath(
     private async Task<AccessTokenResponse?> TryIssueAsync(HttpContext http, IOpenIddictApplicationManager applications)
     {
         var request = http.Request;
-        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType
+        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType || !request.Host.HasValue
             || (_requireHttps && !request.IsHttps)
             || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !string.Equals(contentType.MediaType, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
@@ -132,7 +132,7 @@ public sealed class ClientCredentialsFastPath(
         }
 
         var server = serverOptions.CurrentValue;
-        var lifetime = oidcOptions.CurrentValue.AccessTokenLifetime;
+        var lifetime = server.AccessTokenLifetime ?? oidcOptions.CurrentValue.AccessTokenLifetime;
         var now = time.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -192,15 +192,23 @@ public sealed class ClientCredentialsFastPath(
             return false;
         }
 
-        string decoded;
+        byte[] bytes;
         try
         {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            bytes = Convert.FromBase64String(encoded);
         }
         catch (FormatException)
         {
             return false;
         }
+
+        // Raw non-ASCII bytes are left to OpenIddict, which decides what they mean.
+        if (!System.Text.Ascii.IsValid(bytes))
+        {
+            return false;
+        }
+
+        var decoded = Encoding.ASCII.GetString(bytes);
 
         var separator = decoded.IndexOf(':', StringComparison.Ordinal);
         if (separator <= 0)

@@ -12,6 +12,12 @@ public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValida
     public ValidateOptionsResult Validate(string? name, OidcOptions options)
     {
         var failures = new List<string>();
+        if (!environment.IsDevelopment() && options.Issuer is not { IsAbsoluteUri: true, Scheme: "https" })
+        {
+            // Otherwise the issuer would come from each request's Host header (OpenID Connect Discovery section 3).
+            failures.Add("Oidc:Issuer must be set to the provider's public https address outside Development.");
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         for (var i = 0; i < options.Clients.Count; i++)

@@ -46,8 +46,9 @@ public sealed partial class PasswordSignIn(
 
         if (result.IsLockedOut)
         {
-            // Identity refuses a locked account before hashing; hash anyway so the time taken matches.
-            hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
+            // Identity refuses a locked account before hashing; hash anyway, in the same queue, so the
+            // time taken matches and a flood against a locked account is queued like any other.
+            await gate.RunAsync(() => Task.FromResult(hasher.VerifyHashedPassword(user, DecoyHash.Value, password)), cancellationToken);
             LogLockedOut(logger, user.Id);
             return SignInOutcome.LockedOut;
         }

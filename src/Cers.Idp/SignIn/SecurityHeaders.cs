@@ -2,10 +2,16 @@ namespace Cers.Idp.SignIn;
 
 public static class SecurityHeaders
 {
+    /// <summary>SHA-256 of <c>document.form.submit();</c>, the script of OpenIddict's form_post page.</summary>
+    public const string FormPostScriptHash = "sha256-j7OoGArf6XW6YY4cAyS3riSSvrJRqpSi1fOF9vQ5SrI=";
+
     /// <summary>
     /// Headers on every response: no framing (clickjacking of the sign-in page), no MIME sniffing,
     /// no referrer (authorization URLs carry state and codes), and a content policy that runs no
-    /// script at all, since the hosted pages work without JavaScript.
+    /// script but one: the hosted pages work without JavaScript, and the only inline script allowed,
+    /// by its hash, is the one line with which OpenIddict's <c>response_mode=form_post</c> page posts
+    /// the authorization response to the client (OAuth 2.0 Form Post Response Mode); its
+    /// <c>noscript</c> button still works without it.
     /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use(static (context, next) =>
@@ -15,7 +21,7 @@ public static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers.ContentSecurityPolicy =
-                "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+                $"default-src 'self'; script-src '{FormPostScriptHash}'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             return next(context);
         });

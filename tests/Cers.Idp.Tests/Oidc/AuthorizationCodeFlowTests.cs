@@ -77,6 +77,29 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
     }
 
     [Fact]
+    public async Task Form_post_response_mode_delivers_the_code_with_a_script_the_content_policy_allows()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, Password);
+        var (_, challenge) = BrowserSignIn.NewPkce();
+
+        var response = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge, "fp-state", "n", "openid") + "&response_mode=form_post");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        var form = page.QuerySelector("form").ShouldNotBeNull();
+        form.GetAttribute("action").ShouldBe(IdpFactory.PortalRedirectUri);
+        form.QuerySelector("input[name=code]").ShouldNotBeNull();
+        form.QuerySelector("input[name=state]")!.GetAttribute("value").ShouldBe("fp-state");
+
+        // The browser runs the inline script only if the Content-Security-Policy lists its hash.
+        var script = page.QuerySelector("script").ShouldNotBeNull().TextContent;
+        var hash = "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain($"script-src '{hash}'");
+    }
+
+    [Fact]
     public async Task An_authorization_code_is_single_use()
     {
         var user = await idp.CreateUserAsync(Password);

@@ -29,6 +29,35 @@ public sealed class TransportSecurityTests
     }
 
     [Fact]
+    public async Task Outside_development_a_token_request_over_plain_http_is_not_redirected_to_succeed_on_retry()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path, ("https_port", "8443")).Start();
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.ClientOptions.BaseAddress };
+
+        var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = IdpFactory.RegulatorClientId,
+            ["client_secret"] = "production-regulator-secret-0123456789abcdef",
+        }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("\"invalid_request\"");
+    }
+
+    [Fact]
+    public void Outside_development_the_issuer_must_be_configured()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path, ("Oidc:Issuer", ""));
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain("Oidc:Issuer must be set");
+    }
+
+    [Fact]
     public async Task Outside_development_a_page_requested_over_plain_http_is_redirected_to_https()
     {
         using var data = new TempDirectory();
@@ -44,14 +73,25 @@ public sealed class TransportSecurityTests
     }
 
     private static IdpHost ProductionHost(string directory, params (string Key, string Value)[] extra) =>
-        new(directory, new Dictionary<string, string?>(extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))
+        new(directory, WithOverrides(extra, new Dictionary<string, string?>
         {
             ["Keys:SigningCertificates:0:Path"] = WritePfx(directory, "signing.pfx", X509KeyUsageFlags.DigitalSignature),
             ["Keys:EncryptionCertificates:0:Path"] = WritePfx(directory, "encryption.pfx", X509KeyUsageFlags.KeyEncipherment),
+            ["Oidc:Issuer"] = "https://idp.example.gov/",
             ["Oidc:Clients:0:ClientSecret"] = "production-portal-secret-0123456789abcdef",
             ["Oidc:Clients:0:RedirectUris:0"] = "https://portal.example.gov/signin-oidc",
             ["Oidc:Clients:1:ClientSecret"] = "production-regulator-secret-0123456789abcdef",
-        }, environment: "Production", kestrel: true);
+        }), environment: "Production", kestrel: true);
+
+    private static Dictionary<string, string?> WithOverrides((string Key, string Value)[] extra, Dictionary<string, string?> settings)
+    {
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     private static string WritePfx(string directory, string name, X509KeyUsageFlags usage)
     {
