@@ -33,6 +33,9 @@ public static class AccountsExtensions
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<SessionPrincipalFactory>();
 
+        builder.Services.Configure<SecurityStampValidatorOptions>(stamp =>
+            stamp.OnRefreshingPrincipal = SessionPrincipalFactory.KeepAuthenticationTime);
+
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "cers.idp.session";

@@ -11,20 +11,46 @@ namespace Cers.Idp.Accounts;
 /// need them; leaving them out saves the role and claim queries Identity's default factory runs on
 /// every sign-in and keeps the cookie small.
 /// </summary>
-public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOptions<IdentityOptions> options)
+public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOptions<IdentityOptions> options, TimeProvider time)
     : UserClaimsPrincipalFactory<CersUser>(users, options)
 {
+    /// <summary>
+    /// When the user last proved who they are (OpenID Connect Core section 2, <c>auth_time</c>): set at
+    /// sign-in and carried over unchanged when the cookie is refreshed, so <c>max_age</c> is judged
+    /// against the sign-in, not against the last sliding renewal.
+    /// </summary>
+    public const string AuthenticationTimeClaim = "auth_time";
+
     protected override Task<ClaimsIdentity> GenerateClaimsAsync(CersUser user)
     {
         var types = Options.ClaimsIdentity;
         var identity = new ClaimsIdentity(IdentityConstants.ApplicationScheme, types.UserNameClaimType, types.RoleClaimType);
         identity.AddClaim(new Claim(types.UserIdClaimType, user.Id));
         identity.AddClaim(new Claim(types.UserNameClaimType, user.UserName ?? ""));
+        identity.AddClaim(new Claim(AuthenticationTimeClaim,
+            time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         if (UserManager.SupportsUserSecurityStamp && user.SecurityStamp is { Length: > 0 } stamp)
         {
             identity.AddClaim(new Claim(types.SecurityStampClaimType, stamp));
         }
 
         return Task.FromResult(identity);
+    }
+
+    /// <summary>Keeps the original <c>auth_time</c> when the security-stamp check rebuilds the session principal.</summary>
+    public static Task KeepAuthenticationTime(SecurityStampRefreshingPrincipalContext context)
+    {
+        if (context.CurrentPrincipal?.FindFirst(AuthenticationTimeClaim) is { } original
+            && context.NewPrincipal?.Identity is ClaimsIdentity identity)
+        {
+            if (identity.FindFirst(AuthenticationTimeClaim) is { } fresh)
+            {
+                identity.RemoveClaim(fresh);
+            }
+
+            identity.AddClaim(new Claim(AuthenticationTimeClaim, original.Value, ClaimValueTypes.Integer64));
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -36,7 +36,8 @@ public static class ConnectEndpoints
     private static async Task<IResult> Authorize(
         HttpContext http,
         UserManager<CersUser> users,
-        SignInManager<CersUser> signIn)
+        SignInManager<CersUser> signIn,
+        TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -44,10 +45,16 @@ public static class ConnectEndpoints
         var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
 
+        // max_age counts from the moment the user last entered their password (auth_time), not from the
+        // cookie's last sliding renewal; max_age=0 means "sign in again now" (OpenID Connect Core 3.1.2.1).
+        var authenticatedAt = long.TryParse(session.Principal?.FindFirst(SessionPrincipalFactory.AuthenticationTimeClaim)?.Value,
+            System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
         var mustSignIn = user is null
             || request.HasPromptValue(PromptValues.Login)
-            || (request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
-                && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge));
+            || (request.MaxAge is { } maxAge
+                && (maxAge == 0 || authenticatedAt is null || time.GetUtcNow() - authenticatedAt > TimeSpan.FromSeconds(maxAge)));
 
         if (mustSignIn)
         {
@@ -84,6 +91,12 @@ public static class ConnectEndpoints
         }
 
         var identity = await CreateUserIdentityAsync(user!, users, request.GetScopes());
+        if (authenticatedAt is { } at)
+        {
+            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
+            identity.FindFirst(Claims.AuthenticationTime)!.SetDestinations(Destinations.IdentityToken);
+        }
+
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
     }
 
@@ -116,12 +129,21 @@ public static class ConnectEndpoints
             // exist and be allowed in, and the claims are re-read so a changed name or role shows up.
             var principal = (await http.AuthenticateAsync(ServerScheme)).Principal;
             var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
-            if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+            if (principal is null || user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
             {
                 return Forbid(Errors.InvalidGrant, "The token is no longer valid.");
             }
 
-            var identity = await CreateUserIdentityAsync(user, users, principal!.GetScopes());
+            var identity = await CreateUserIdentityAsync(user, users, principal.GetScopes());
+
+            // The ID token issued here still states when the user signed in, not when the code was redeemed.
+            if (long.TryParse(principal.GetClaim(Claims.AuthenticationTime), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var authenticatedAt))
+            {
+                identity.SetClaim(Claims.AuthenticationTime, authenticatedAt);
+                identity.FindFirst(Claims.AuthenticationTime)!.SetDestinations(Destinations.IdentityToken);
+            }
+
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
         }
 

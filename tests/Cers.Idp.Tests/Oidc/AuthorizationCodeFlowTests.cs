@@ -67,6 +67,10 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         validation.Claims["nonce"].ShouldBe(response.Nonce);
         validation.Claims["preferred_username"].ShouldBe(user.UserName);
 
+        // auth_time: when the password was entered, within the few seconds this test has run.
+        var authTime = DateTimeOffset.FromUnixTimeSeconds(Convert.ToInt64(validation.Claims["auth_time"], System.Globalization.CultureInfo.InvariantCulture));
+        (DateTimeOffset.UtcNow - authTime).ShouldBeLessThan(TimeSpan.FromMinutes(2));
+
         // ID tokens RS256, which every relying party must accept; access tokens the cheaper ES256.
         new JsonWebToken(tokens.IdentityToken).Alg.ShouldBe("RS256");
         var access = new JsonWebToken(tokens.AccessToken);
@@ -97,6 +101,21 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         var script = page.QuerySelector("script").ShouldNotBeNull().TextContent;
         var hash = "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
         response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain($"script-src '{hash}'");
+    }
+
+    [Fact]
+    public async Task Max_age_zero_asks_a_signed_in_user_to_sign_in_again()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
+        var (_, challenge) = BrowserSignIn.NewPkce();
+
+        var recent = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge, "s", "n", "openid") + "&max_age=3600");
+        var zero = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge, "s", "n", "openid") + "&max_age=0");
+
+        recent.Headers.Location!.ToString().ShouldStartWith(IdpFactory.PortalRedirectUri);
+        zero.Headers.Location!.ToString().ShouldContain("/Account/Login");
     }
 
     [Fact]
