@@ -1,16 +1,15 @@
 using Cers.Idp.Accounts;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Cers.Idp.Tests.Infrastructure;
 
 /// <summary>
 /// The real provider on real loopback HTTP (Kestrel), in Development, with its own SQLite file and
 /// its own generated certificates in a fresh folder, so a test run never touches the developer's data.
+/// Shared by the tests of a collection; <see cref="IdpHost"/> starts it.
 /// </summary>
-public sealed class IdpFactory : WebApplicationFactory<Program>
+public sealed class IdpFactory : IdpHost
 {
     public const string PortalClientId = "cers-business-portal";
     public const string PortalSecret = "development-only-portal-secret-8c1f2a9e5b7d4e6f";
@@ -21,25 +20,14 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     public const string RegulatorAgencyCode = "SAC-EMD";
 
     public IdpFactory()
+        : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, kestrel: true)
     {
-        DataDirectory = Directory.CreateTempSubdirectory("cers-idp-tests-").FullName;
-        UseKestrel(0);
-        StartServer();
+        Start();
         BaseAddress = ClientOptions.BaseAddress;
     }
 
-    public string DataDirectory { get; }
-
     /// <summary>The provider's address, e.g. http://127.0.0.1:41234/, which is also the token issuer.</summary>
     public Uri BaseAddress { get; }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Development");
-        builder.UseSetting("Database:DataDirectory", DataDirectory);
-        builder.UseSetting("Keys:Directory", DataDirectory);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-    }
 
     /// <summary>Creates an active account directly through Identity, for tests that need their own user.</summary>
     public async Task<CersUser> CreateUserAsync(string password = "a long enough test password")
@@ -79,7 +67,6 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);

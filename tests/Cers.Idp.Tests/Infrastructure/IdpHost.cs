@@ -8,7 +8,7 @@ namespace Cers.Idp.Tests.Infrastructure;
 /// about start-up and configuration. Runs in memory unless <paramref name="kestrel"/> asks for
 /// loopback HTTP.
 /// </summary>
-public sealed class IdpHost : WebApplicationFactory<Program>
+public class IdpHost : WebApplicationFactory<Program>
 {
     private readonly string _environment;
     private readonly IReadOnlyDictionary<string, string?> _settings;
