@@ -42,7 +42,10 @@ public sealed class CertificateSet
             ];
         }
 
-        var encryption = Load(keys.EncryptionCertificates, "Keys:EncryptionCertificates", environment, now);
+        // Expired encryption certificates stay loaded: they encrypt nothing new (OpenIddict and Data
+        // Protection encrypt with the newest valid one) but still decrypt the refresh tokens, codes and
+        // key ring entries made with them.
+        var encryption = Load(keys.EncryptionCertificates, "Keys:EncryptionCertificates", environment, now, keepExpired: true);
         if (encryption.Count == 0)
         {
             encryption = [LoadOrGenerate(Path.Combine(directory, DevelopmentEncryptionFile), KeyFamily.Rsa, X509KeyUsageFlags.KeyEncipherment, now)];
@@ -67,7 +70,11 @@ public sealed class CertificateSet
     /// <summary>Every signing credential, all published in the JWKS.</summary>
     public IReadOnlyList<SigningCredentials> Signing { get; }
 
+    /// <summary>Every encryption certificate, expired ones included for decryption.</summary>
     public IReadOnlyList<X509Certificate2> Encryption { get; }
+
+    /// <summary>The encryption certificate that is valid now and expires last: what new data is encrypted with.</summary>
+    public X509Certificate2 ActiveEncryption => Encryption.MaxBy(c => c.NotAfter)!;
 
     /// <summary>Signs ID tokens, authorization codes and refresh tokens (RS256).</summary>
     public SigningCredentials TokenSigning { get; }
@@ -108,16 +115,21 @@ public sealed class CertificateSet
         return new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = certificate.Thumbprint }, algorithm);
     }
 
-    private static List<X509Certificate2> Load(List<CertificateOptions> configured, string settingName, IHostEnvironment environment, DateTime now)
+    private static List<X509Certificate2> Load(List<CertificateOptions> configured, string settingName, IHostEnvironment environment,
+        DateTime now, bool keepExpired = false)
     {
         if (configured.Count > 0)
         {
-            return configured.Select(c => LoadFile(Path.GetFullPath(c.Path, environment.ContentRootPath), c.Password, settingName))
-                .Where(c => c.NotAfter.ToUniversalTime() > now)
-                .ToList() is { Count: > 0 } certificates
-                ? certificates
-                : throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+            var certificates = configured
+                .Select(c => LoadFile(Path.GetFullPath(c.Path, environment.ContentRootPath), c.Password, settingName))
+                .ToList();
+            if (!certificates.Any(c => c.NotAfter.ToUniversalTime() > now))
+            {
+                throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
                     [$"Every certificate in {settingName} has expired."]);
+            }
+
+            return keepExpired ? certificates : certificates.Where(c => c.NotAfter.ToUniversalTime() > now).ToList();
         }
 
         if (!environment.IsDevelopment())

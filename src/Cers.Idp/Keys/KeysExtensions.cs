@@ -20,7 +20,7 @@ public static class KeysExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("cers-idp")
             .PersistKeysToDbContext<IdpDbContext>()
-            .ProtectKeysWithCertificate(certificates.Encryption.MaxBy(c => c.NotAfter)!)
+            .ProtectKeysWithCertificate(certificates.ActiveEncryption)
             .UnprotectKeysWithAnyCertificate([.. certificates.Encryption]);
         return builder;
     }

@@ -23,7 +23,8 @@ namespace Cers.Idp.Oidc;
 /// request: OpenIddict's own entity cache lives only as long as the request's scope, so every token
 /// request queried the database for the same few rows. Clients change only when configuration
 /// changes and the service restarts (see <see cref="ClientSeeder"/>), and updates or deletions made
-/// through this manager evict the entry at once; another instance sees a change within the lifetime.
+/// through this manager evict the entry before and after saving; another instance sees a change
+/// within the lifetime.
 /// </para>
 /// </summary>
 public sealed class CersApplicationManager<TApplication>(
@@ -31,7 +32,8 @@ public sealed class CersApplicationManager<TApplication>(
     ILogger<OpenIddictApplicationManager<TApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<TApplication> store,
-    IMemoryCache processCache)
+    IMemoryCache processCache,
+    Data.IdpDbContext db)
     : OpenIddictApplicationManager<TApplication>(cache, logger, options, store)
     where TApplication : class
 {
@@ -50,7 +52,10 @@ public sealed class CersApplicationManager<TApplication>(
         var application = await base.FindByClientIdAsync(identifier, cancellationToken);
         if (application is not null)
         {
-            processCache.Set(key, application, LookupLifetime);
+            // Other requests get a detached copy of the row's values, never this request's tracked
+            // entity: EF would fill a tracked entity's navigation collections with this request's token
+            // rows, and an Attach of it elsewhere would write them back.
+            processCache.Set(key, (TApplication)db.Entry(application).CurrentValues.ToObject(), LookupLifetime);
         }
 
         return application;
@@ -58,14 +63,49 @@ public sealed class CersApplicationManager<TApplication>(
 
     public override async ValueTask UpdateAsync(TApplication application, CancellationToken cancellationToken = default)
     {
-        await Evict(application, cancellationToken);
-        await base.UpdateAsync(application, cancellationToken);
+        var tracked = await TrackedAsync(application, copyValues: true, cancellationToken);
+        await Evict(tracked, cancellationToken);
+        await base.UpdateAsync(tracked, cancellationToken);
+
+        // Evicted again once saved, so a lookup racing the update cannot keep the old values cached.
+        await Evict(tracked, cancellationToken);
+    }
+
+    public override async ValueTask UpdateAsync(TApplication application, OpenIddictApplicationDescriptor descriptor,
+        CancellationToken cancellationToken = default)
+    {
+        // The descriptor is applied to this request's own tracked row, not to a cached copy.
+        var tracked = await TrackedAsync(application, copyValues: false, cancellationToken);
+        await base.UpdateAsync(tracked, descriptor, cancellationToken);
     }
 
     public override async ValueTask DeleteAsync(TApplication application, CancellationToken cancellationToken = default)
     {
-        await Evict(application, cancellationToken);
-        await base.DeleteAsync(application, cancellationToken);
+        var tracked = await TrackedAsync(application, copyValues: false, cancellationToken);
+        await Evict(tracked, cancellationToken);
+        await base.DeleteAsync(tracked, cancellationToken);
+        await Evict(tracked, cancellationToken);
+    }
+
+    /// <summary>
+    /// A cached copy is not tracked by this request's context, and OpenIddict's own checks load the row
+    /// into it before saving; writing goes through that tracked row instead, so the two never collide.
+    /// </summary>
+    private async ValueTask<TApplication> TrackedAsync(TApplication application, bool copyValues, CancellationToken cancellationToken)
+    {
+        if (db.Entry(application).State != Microsoft.EntityFrameworkCore.EntityState.Detached
+            || await GetIdAsync(application, cancellationToken) is not { } id
+            || await Store.FindByIdAsync(id, cancellationToken) is not { } tracked)
+        {
+            return application;
+        }
+
+        if (copyValues)
+        {
+            db.Entry(tracked).CurrentValues.SetValues(application);
+        }
+
+        return tracked;
     }
 
     protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default)

@@ -31,6 +31,13 @@ public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValida
                 failures.AddRange(results.Select(r => $"{key}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
             }
 
+            // Stored as an unsalted digest (CersApplicationManager), so it must be machine-generated: a long
+            // but human-chosen phrase could be guessed offline from a stolen database.
+            if (client.ClientSecret.Length >= 32 && client.ClientSecret.Distinct().Count() < 16)
+            {
+                failures.Add($"{key}:ClientSecret looks hand-made (fewer than 16 distinct characters); generate one, e.g. `openssl rand -base64 32`.");
+            }
+
             if (!Enum.IsDefined(client.Kind))
             {
                 failures.Add($"{key}:Kind must be WebApp or Machine.");

@@ -68,6 +68,27 @@ public sealed class KeyTests
     }
 
     [Fact]
+    public void An_expired_encryption_certificate_stays_loaded_to_decrypt_while_the_valid_one_encrypts()
+    {
+        using var data = new TempDirectory();
+        var now = DateTimeOffset.UtcNow;
+        var expired = WritePfx(data.Path, "old-encryption.pfx", now.AddYears(-2), now.AddDays(-1), X509KeyUsageFlags.KeyEncipherment);
+        var current = WritePfx(data.Path, "encryption.pfx", now.AddDays(-1), now.AddYears(1), X509KeyUsageFlags.KeyEncipherment);
+
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?>
+        {
+            ["Keys:EncryptionCertificates:0:Path"] = expired.Path,
+            ["Keys:EncryptionCertificates:0:Password"] = expired.Password,
+            ["Keys:EncryptionCertificates:1:Path"] = current.Path,
+            ["Keys:EncryptionCertificates:1:Password"] = current.Password,
+        }).Start();
+
+        var certificates = host.Services.GetRequiredService<Cers.Idp.Keys.CertificateSet>();
+        certificates.Encryption.Select(c => c.Thumbprint).ShouldBe([expired.Thumbprint, current.Thumbprint], ignoreOrder: true);
+        certificates.ActiveEncryption.Thumbprint.ShouldBe(current.Thumbprint);
+    }
+
+    [Fact]
     public async Task Data_protection_keys_are_kept_in_the_database_encrypted_with_the_encryption_certificate()
     {
         using var data = new TempDirectory();
@@ -85,11 +106,12 @@ public sealed class KeyTests
 
     private sealed record Pfx(string Path, string Password, string Thumbprint);
 
-    private static Pfx WritePfx(string directory, string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    private static Pfx WritePfx(string directory, string name, DateTimeOffset notBefore, DateTimeOffset notAfter,
+        X509KeyUsageFlags usage = X509KeyUsageFlags.DigitalSignature)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest($"CN=test {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         using var certificate = request.CreateSelfSigned(notBefore, notAfter);
         var password = Guid.NewGuid().ToString("N");
         var path = System.IO.Path.Combine(directory, name);

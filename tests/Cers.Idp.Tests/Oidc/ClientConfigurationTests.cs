@@ -103,6 +103,42 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
     }
 
     [Fact]
+    public void A_long_but_hand_made_client_secret_stops_the_provider()
+    {
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?>
+        {
+            ["Oidc:Clients:1:ClientSecret"] = "passwordpasswordpasswordpassword",
+        });
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain("Oidc:Clients:1:ClientSecret looks hand-made");
+    }
+
+    [Fact]
+    public async Task Clients_from_the_process_cache_are_detached_copies_that_reseeding_can_update()
+    {
+        await using (var first = idp.Services.CreateAsyncScope())
+        {
+            (await first.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>()
+                .FindByClientIdAsync(IdpFactory.RegulatorClientId)).ShouldNotBeNull();
+        }
+
+        await using var second = idp.Services.CreateAsyncScope();
+        var cached = (OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication?)await second.ServiceProvider
+            .GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(IdpFactory.RegulatorClientId);
+        cached.ShouldNotBeNull();
+        second.ServiceProvider.GetRequiredService<IdpDbContext>().Entry(cached).State.ShouldBe(EntityState.Detached);
+        cached.Tokens.ShouldBeEmpty();
+
+        // The seeder updates every client it finds, here through the cached copy; the client keeps working.
+        await second.ServiceProvider.GetRequiredService<Cers.Idp.Oidc.ClientSeeder>().SeedAsync(CancellationToken.None);
+        using var http = idp.CreateBackChannel();
+        (await RequestRegulatorTokenAsync(http, IdpFactory.RegulatorSecret)).IsError.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Restarting_with_changed_configuration_updates_clients_and_removes_unconfigured_ones()
     {
         using var data = new TempDirectory();
