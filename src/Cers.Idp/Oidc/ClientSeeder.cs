@@ -116,6 +116,11 @@ public sealed partial class ClientSeeder(
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
         }
 
+        if (!string.IsNullOrWhiteSpace(client.JsonWebKeySet))
+        {
+            descriptor.JsonWebKeySet = Microsoft.IdentityModel.Tokens.JsonWebKeySet.Create(client.JsonWebKeySet);
+        }
+
         if (!string.IsNullOrWhiteSpace(client.AgencyCode))
         {
             descriptor.Properties[AgencyCodeProperty] = JsonSerializer.SerializeToElement(client.AgencyCode);

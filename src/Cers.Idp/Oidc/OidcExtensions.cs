@@ -74,7 +74,8 @@ public static class OidcExtensions
                 server.DisableAccessTokenEncryption();
 
                 server.AddEventHandler(MachineTokenStorage.Descriptor)
-                    .AddEventHandler(SigningKeyChoice.Descriptor);
+                    .AddEventHandler(SigningKeyChoice.Descriptor)
+                    .AddEventHandler(ClientAssertionReplay.Descriptor);
 
                 // A form past ASP.NET Core's limits is a malformed request, not a server error.
                 server.AddEventHandler(OversizedFormRejection.For<ExtractAuthorizationRequestContext>())

@@ -48,9 +48,16 @@ public sealed class ClientOptions
     /// <summary>
     /// At least 32 characters of randomness. Because it is machine-generated and high-entropy it is
     /// stored as a SHA-256 digest rather than a slow password hash (see <see cref="CersApplicationManager{TApplication}"/>).
+    /// Required for a web app; a machine client may use <see cref="JsonWebKeySet"/> instead, or both.
     /// </summary>
-    [Required, MinLength(32)]
-    public string ClientSecret { get; set; } = "";
+    [MinLength(32)]
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// For a machine client authenticating with <c>private_key_jwt</c> (RFC 7523 section 2.2): a JSON Web
+    /// Key Set holding the client's public key(s), with which its signed client assertions are checked.
+    /// </summary>
+    public string? JsonWebKeySet { get; set; }
 
     public List<Uri> RedirectUris { get; set; } = [];
 

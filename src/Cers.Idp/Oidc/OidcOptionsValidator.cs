@@ -33,9 +33,22 @@ public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValida
 
             // Stored as an unsalted digest (CersApplicationManager), so it must be machine-generated: a long
             // but human-chosen phrase could be guessed offline from a stolen database.
-            if (client.ClientSecret.Length >= 32 && client.ClientSecret.Distinct().Count() < 16)
+            if (client.ClientSecret is { Length: >= 32 } secret && secret.Distinct().Count() < 16)
             {
                 failures.Add($"{key}:ClientSecret looks hand-made (fewer than 16 distinct characters); generate one, e.g. `openssl rand -base64 32`.");
+            }
+
+            if (string.IsNullOrEmpty(client.ClientSecret)
+                && (client.Kind == ClientKind.WebApp || string.IsNullOrWhiteSpace(client.JsonWebKeySet)))
+            {
+                failures.Add(client.Kind == ClientKind.WebApp
+                    ? $"{key}:ClientSecret is required for a web app."
+                    : $"{key}: a machine client needs a ClientSecret or a JsonWebKeySet (private_key_jwt).");
+            }
+
+            if (!string.IsNullOrWhiteSpace(client.JsonWebKeySet))
+            {
+                failures.AddRange(ClientKeys.Check(client.JsonWebKeySet, client.Kind).Select(problem => $"{key}:JsonWebKeySet: {problem}"));
             }
 
             if (!Enum.IsDefined(client.Kind))
