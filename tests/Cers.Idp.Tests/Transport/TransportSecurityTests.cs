@@ -1,7 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Cers.Idp.Accounts;
 using Cers.Idp.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Idp.Tests.Transport;
 
@@ -44,6 +47,18 @@ public sealed class TransportSecurityTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("\"invalid_request\"");
+    }
+
+    [Fact]
+    public async Task Outside_development_no_sample_accounts_are_seeded()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path).Start();
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
+        users.Users.Count().ShouldBe(0);
+        (await users.FindByNameAsync("bizuser1")).ShouldBeNull();
     }
 
     [Fact]
