@@ -134,17 +134,16 @@ internal sealed class WorkerTally
 
     public string? FirstError { get; private set; }
 
-    /// <summary>When this worker's last measured iteration ended (0 if none was measured).</summary>
-    public long LastEnded { get; private set; }
-
     public void Record(MeasurementWindow window, long began, long ended, string? error)
     {
-        if (began < window.From)
+        // Throughput is the operations that complete inside the window, whenever they began: with a
+        // deep queue (16 sign-ins behind two cores take about a second each) counting only those that
+        // also began inside it would leave out the work done in the window's first second.
+        if (ended < window.From || ended > window.Until)
         {
-            return; // warm-up
+            return;
         }
 
-        LastEnded = Math.Max(LastEnded, ended);
         if (error is null)
         {
             Latencies.Add(ended - began);

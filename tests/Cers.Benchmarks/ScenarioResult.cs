@@ -26,11 +26,9 @@ internal sealed record ScenarioResult(
             .Order()
             .ToArray();
 
-        // Iterations start inside the window and may end a little after it; the rate is taken over the
-        // time until the last one ended, so those are not counted against a shorter span. A run stopped
-        // by Ctrl+C counts only the time it ran.
-        var lastEnded = tallies.Max(tally => tally.LastEnded);
-        var end = lastEnded > 0 ? lastEnded : Math.Min(Stopwatch.GetTimestamp(), window.Until);
+        // Operations completing inside the window over the window's length; a run stopped by Ctrl+C
+        // counts only the time it ran.
+        var end = interrupted ? Math.Min(Stopwatch.GetTimestamp(), window.Until) : window.Until;
         var elapsed = end > window.From ? Stopwatch.GetElapsedTime(window.From, end) : TimeSpan.Zero;
 
         return new ScenarioResult(
