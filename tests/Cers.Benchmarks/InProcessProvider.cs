@@ -1,8 +1,7 @@
 using System.Net;
 using Cers.Idp.Accounts;
-using Microsoft.AspNetCore.Hosting;
+using Cers.Testing;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Benchmarks;
@@ -12,16 +11,14 @@ namespace Cers.Benchmarks;
 /// Development, with a fresh SQLite file and generated certificates in a temp folder that is deleted
 /// on dispose, so a benchmark run never touches the developer's data.
 /// </summary>
-internal sealed class InProcessProvider : WebApplicationFactory<Program>
+internal sealed class InProcessProvider : IdpHost
 {
     public InProcessProvider()
+        : base(Directory.CreateTempSubdirectory("cers-idp-bench-").FullName, kestrel: true)
     {
-        DataDirectory = Directory.CreateTempSubdirectory("cers-idp-bench-").FullName;
         try
         {
-            UseKestrel(0);
-            StartServer();
-            BaseAddress = ClientOptions.BaseAddress;
+            Start();
 
             // The load generator must never leave the machine.
             if (!BaseAddress.IsLoopback)
@@ -35,20 +32,6 @@ internal sealed class InProcessProvider : WebApplicationFactory<Program>
             Dispose();
             throw;
         }
-    }
-
-    public string DataDirectory { get; }
-
-    /// <summary>The provider's address, e.g. http://127.0.0.1:41234/.</summary>
-    public Uri BaseAddress { get; }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Development");
-        builder.UseSetting("Database:DataDirectory", DataDirectory);
-        builder.UseSetting("Keys:Directory", DataDirectory);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
     }
 
     /// <summary>
@@ -110,7 +93,6 @@ internal sealed class InProcessProvider : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             DeleteDataDirectory();
         }
     }

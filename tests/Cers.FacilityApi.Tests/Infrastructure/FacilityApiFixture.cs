@@ -14,14 +14,16 @@ namespace Cers.FacilityApi.Tests.Infrastructure;
 /// </summary>
 public sealed class FacilityApiFixture : IDisposable
 {
+    private readonly TempDirectory _data = new("cers-facility-api-tests-");
+
     public FacilityApiFixture()
     {
-        Idp = new IdpHost();
+        Idp = new IdpHost(_data.Path, kestrel: true).Start();
 
         // In Development the provider generates its signing certificate when it first loads its keys;
         // loading them here makes sure the file exists before it is read back from disk.
         Idp.Services.GetRequiredService<CertificateSet>();
-        SigningCertificate = X509CertificateLoader.LoadPkcs12FromFile(Idp.SigningCertificatePath, password: null,
+        SigningCertificate = X509CertificateLoader.LoadPkcs12FromFile(Idp.DevelopmentSigningCertificatePath, password: null,
             X509KeyStorageFlags.EphemeralKeySet);
 
         Api = new FacilityApiHost(authority: Idp.BaseAddress);
@@ -44,8 +46,8 @@ public sealed class FacilityApiFixture : IDisposable
         return await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = "connect/token",
-            ClientId = IdpHost.RegulatorClientId,
-            ClientSecret = IdpHost.RegulatorSecret,
+            ClientId = DevelopmentClients.RegulatorClientId,
+            ClientSecret = DevelopmentClients.RegulatorSecret,
             Scope = scope,
         });
     }
@@ -55,6 +57,7 @@ public sealed class FacilityApiFixture : IDisposable
         Api.Dispose();
         Idp.Dispose();
         SigningCertificate.Dispose();
+        _data.Dispose();
     }
 }
 

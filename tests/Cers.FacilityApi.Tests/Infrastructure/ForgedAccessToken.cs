@@ -49,7 +49,7 @@ public sealed record ForgedAccessToken
                 ["jti"] = Guid.NewGuid().ToString("N"),
                 ["scope"] = Scope,
                 ["role"] = "regulator",
-                ["cupa"] = IdpHost.RegulatorAgencyCode,
+                ["cupa"] = DevelopmentClients.RegulatorAgencyCode,
             },
         });
     }

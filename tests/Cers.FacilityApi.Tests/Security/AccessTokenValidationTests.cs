@@ -28,9 +28,9 @@ public sealed class AccessTokenValidationTests(FacilityApiFixture fixture)
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var caller = (await response.Content.ReadFromJsonAsync<CallerEndpoints.Caller>()).ShouldNotBeNull();
-        caller.Subject.ShouldBe(IdpHost.RegulatorClientId);
+        caller.Subject.ShouldBe(DevelopmentClients.RegulatorClientId);
         caller.Roles.ShouldBe(["regulator"]);
-        caller.AgencyCode.ShouldBe(IdpHost.RegulatorAgencyCode);
+        caller.AgencyCode.ShouldBe(DevelopmentClients.RegulatorAgencyCode);
         caller.Scopes.ShouldBe(["facility.read", "facility.regulator"], ignoreOrder: true);
     }
 

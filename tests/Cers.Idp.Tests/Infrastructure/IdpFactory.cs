@@ -11,23 +11,19 @@ namespace Cers.Idp.Tests.Infrastructure;
 /// </summary>
 public sealed class IdpFactory : IdpHost
 {
-    public const string PortalClientId = "cers-business-portal";
-    public const string PortalSecret = "development-only-portal-secret-8c1f2a9e5b7d4e6f";
-    public const string PortalRedirectUri = "http://localhost:5003/signin-oidc";
-    public const string PortalPostLogoutRedirectUri = "http://localhost:5003/signout-callback-oidc";
-    public const string RegulatorClientId = "regulator-sacramento-emd";
-    public const string RegulatorSecret = "development-only-regulator-secret-3d9b6c0a1e4f";
-    public const string RegulatorAgencyCode = "SAC-EMD";
+    public const string PortalClientId = DevelopmentClients.PortalClientId;
+    public const string PortalSecret = DevelopmentClients.PortalSecret;
+    public const string PortalRedirectUri = DevelopmentClients.PortalRedirectUri;
+    public const string PortalPostLogoutRedirectUri = DevelopmentClients.PortalPostLogoutRedirectUri;
+    public const string RegulatorClientId = DevelopmentClients.RegulatorClientId;
+    public const string RegulatorSecret = DevelopmentClients.RegulatorSecret;
+    public const string RegulatorAgencyCode = DevelopmentClients.RegulatorAgencyCode;
 
     public IdpFactory()
         : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, kestrel: true)
     {
         Start();
-        BaseAddress = ClientOptions.BaseAddress;
     }
-
-    /// <summary>The provider's address, e.g. http://127.0.0.1:41234/, which is also the token issuer.</summary>
-    public Uri BaseAddress { get; }
 
     /// <summary>Creates an active account directly through Identity, for tests that need their own user.</summary>
     public async Task<CersUser> CreateUserAsync(string password = "a long enough test password")
@@ -59,8 +55,6 @@ public sealed class IdpFactory : IdpHost
         BaseAddress = BaseAddress,
     };
 
-    /// <summary>A plain back-channel client, as a relying party's server or a regulator's system uses.</summary>
-    public HttpClient CreateBackChannel() => new() { BaseAddress = BaseAddress };
 
     protected override void Dispose(bool disposing)
     {

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Cers.Idp.Tests.Infrastructure;
+namespace Cers.Testing;
 
 /// <summary>
-/// A provider started with settings of the test's choosing (environment, configuration), for tests
-/// about start-up and configuration. Runs in memory unless <paramref name="kestrel"/> asks for
-/// loopback HTTP.
+/// The real provider (its own Program, configuration and pipeline) with settings of the caller's
+/// choosing, its SQLite file and generated certificates in <see cref="DataDirectory"/>. In memory,
+/// or on real loopback HTTP (Kestrel) when <c>kestrel</c> is set.
 /// </summary>
 public class IdpHost : WebApplicationFactory<Program>
 {
@@ -26,12 +26,21 @@ public class IdpHost : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The provider's address once started, e.g. http://127.0.0.1:41234/, which is also the token issuer.</summary>
+    public Uri BaseAddress => ClientOptions.BaseAddress;
+
+    /// <summary>The file the provider generates its Development RSA signing certificate into (see Cers.Idp.Keys.CertificateSet).</summary>
+    public string DevelopmentSigningCertificatePath => Path.Combine(DataDirectory, "idp-signing.development.pfx");
+
     /// <summary>Builds and starts the host; throws what the provider throws at start.</summary>
     public IdpHost Start()
     {
         StartServer();
         return this;
     }
+
+    /// <summary>A plain back-channel client, as a relying party's server or a regulator's system uses.</summary>
+    public HttpClient CreateBackChannel() => new() { BaseAddress = BaseAddress };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -49,24 +58,5 @@ public class IdpHost : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-}
-
-/// <summary>A temporary folder that is removed with the test.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("cers-idp-test-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A handle may linger for a moment; the folder is under the temp directory.
-        }
     }
 }
