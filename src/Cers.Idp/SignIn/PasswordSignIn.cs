@@ -8,6 +8,9 @@ public enum SignInOutcome
     SignedIn,
     Failed,
     LockedOut,
+
+    /// <summary>Too many sign-ins are waiting for a core; nothing was checked.</summary>
+    Busy,
 }
 
 /// <summary>
@@ -31,13 +34,23 @@ public sealed partial class PasswordSignIn(
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
-            await gate.RunAsync(() => Task.FromResult(hasher.VerifyHashedPassword(new CersUser(), DecoyHash.Value, password)), cancellationToken);
+            var decoy = await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(new CersUser(), DecoyHash.Value, password)), cancellationToken);
+            if (decoy is null)
+            {
+                return SignInOutcome.Busy;
+            }
+
             LogFailed(logger);
             return SignInOutcome.Failed;
         }
 
-        var result = await gate.RunAsync(
+        var result = await gate.TryRunAsync(
             () => signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true), cancellationToken);
+        if (result is null)
+        {
+            return SignInOutcome.Busy;
+        }
+
         if (result.Succeeded)
         {
             LogSignedIn(logger, user.Id);
@@ -48,7 +61,7 @@ public sealed partial class PasswordSignIn(
         {
             // Identity refuses a locked account before hashing; hash anyway, in the same queue, so the
             // time taken matches and a flood against a locked account is queued like any other.
-            await gate.RunAsync(() => Task.FromResult(hasher.VerifyHashedPassword(user, DecoyHash.Value, password)), cancellationToken);
+            await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(user, DecoyHash.Value, password)), cancellationToken);
             LogLockedOut(logger, user.Id);
             return SignInOutcome.LockedOut;
         }

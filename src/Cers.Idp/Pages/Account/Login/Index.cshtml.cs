@@ -16,6 +16,8 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn) : PageModel
         "The username or password is not correct, or the account is locked after repeated failures. "
         + "Check them and try again; a locked account opens again after 15 minutes.";
 
+    public const string BusyMessage = "CERS is handling many sign-ins right now. Please wait a few seconds and try again.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -29,6 +31,13 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn) : PageModel
         }
 
         var outcome = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password, cancellationToken);
+        if (outcome == SignInOutcome.Busy)
+        {
+            ModelState.AddModelError(string.Empty, BusyMessage);
+            Response.Headers.RetryAfter = "5";
+            return new PageResult { StatusCode = StatusCodes.Status503ServiceUnavailable };
+        }
+
         if (outcome != SignInOutcome.SignedIn)
         {
             ModelState.AddModelError(string.Empty, FailureMessage);
