@@ -57,6 +57,22 @@ public static class BrowserSignIn
         return code with { Nonce = nonce, CodeVerifier = verifier };
     }
 
+    /// <summary>Redeems the code at the token endpoint as the portal does: its secret, redirect URI and PKCE verifier.</summary>
+    public static async Task<TokenResponse> RedeemAsync(HttpClient http, AuthorizationResponse response)
+    {
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            Code = response.Code,
+            RedirectUri = IdpFactory.PortalRedirectUri,
+            CodeVerifier = response.CodeVerifier,
+        });
+        tokens.IsError.ShouldBeFalse(tokens.Error);
+        return tokens;
+    }
+
     /// <summary>Loads the sign-in page, fills the form, posts it with its anti-forgery token.</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, Uri loginPage, string userName, string password)
     {

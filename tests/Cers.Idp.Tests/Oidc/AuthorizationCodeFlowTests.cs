@@ -42,17 +42,8 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
 
         using var http = idp.CreateBackChannel();
         var disco = await http.GetDiscoveryDocumentAsync();
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = disco.TokenEndpoint,
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            Code = response.Code,
-            RedirectUri = IdpFactory.PortalRedirectUri,
-            CodeVerifier = response.CodeVerifier,
-        });
+        var tokens = await BrowserSignIn.RedeemAsync(http, response);
 
-        tokens.IsError.ShouldBeFalse(tokens.Error);
         tokens.RefreshToken.ShouldNotBeNullOrEmpty();
 
         var keys = new JsonWebKeySet(disco.KeySet!.RawData ?? System.Text.Json.JsonSerializer.Serialize(disco.KeySet)).GetSigningKeys();
@@ -230,16 +221,8 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         var callback = await BrowserSignIn.FollowToCallbackAsync(browser, await browser.GetAsync(authorize));
         callback.State.ShouldBe("par-state");
 
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            Code = callback.Code,
-            RedirectUri = IdpFactory.PortalRedirectUri,
-            CodeVerifier = verifier,
-        });
-        tokens.IsError.ShouldBeFalse(tokens.Error);
+        var tokens = await BrowserSignIn.RedeemAsync(http, callback with { CodeVerifier = verifier });
+        tokens.AccessToken.ShouldNotBeNullOrEmpty();
     }
 
     [Fact]
@@ -249,7 +232,7 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         using var browser = idp.CreateBrowser();
         var response = await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password);
         using var http = idp.CreateBackChannel();
-        var tokens = await RedeemAsync(http, response);
+        var tokens = await BrowserSignIn.RedeemAsync(http, response);
 
         var endSession = new RequestUrl(new Uri(idp.BaseAddress, "connect/endsession").ToString()).CreateEndSessionUrl(
             idTokenHint: tokens.IdentityToken,
@@ -297,22 +280,7 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         using var browser = idp.CreateBrowser();
         var response = await BrowserSignIn.SignInAsync(idp, browser, userName, Password, scope);
         using var http = idp.CreateBackChannel();
-        return await RedeemAsync(http, response);
-    }
-
-    private static async Task<TokenResponse> RedeemAsync(HttpClient http, AuthorizationResponse response)
-    {
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            Code = response.Code,
-            RedirectUri = IdpFactory.PortalRedirectUri,
-            CodeVerifier = response.CodeVerifier,
-        });
-        tokens.IsError.ShouldBeFalse(tokens.Error);
-        return tokens;
+        return await BrowserSignIn.RedeemAsync(http, response);
     }
 
     private static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>

@@ -729,17 +729,7 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
     {
         var response = await SignInAsync();
         using var http = idp.CreateBackChannel();
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            Code = response.Code,
-            RedirectUri = IdpFactory.PortalRedirectUri,
-            CodeVerifier = response.CodeVerifier,
-        });
-        tokens.IsError.ShouldBeFalse(tokens.Error);
-        return tokens;
+        return await BrowserSignIn.RedeemAsync(http, response);
     }
 
     private async Task<string> MachineAccessTokenAsync()
