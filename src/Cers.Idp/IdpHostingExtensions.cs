@@ -1,7 +1,11 @@
+using Cers.Email.Jobs;
 using Cers.Idp.Accounts;
+using Cers.Idp.Activation;
 using Cers.Idp.Data;
+using Cers.Idp.Jobs;
 using Cers.Idp.Keys;
 using Cers.Idp.Oidc;
+using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,9 +18,12 @@ public static class IdpHostingExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.AddIdpDatabase();
+        builder.AddIdpDatabase(out var jobStore);
+        builder.AddIdpJobs(jobStore);
         builder.AddKeys();
         builder.AddAccounts();
+        builder.AddActivation();
+        builder.AddRegistration();
         builder.AddOidc();
         builder.AddSignIn();
 
@@ -55,6 +62,8 @@ public static class IdpHostingExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapJobsDashboard(JobsExtensions.DashboardPath, CersAdminRequirement.PolicyName);
 
         app.MapRazorPages();
         app.MapConnectEndpoints();

@@ -52,6 +52,8 @@ internal sealed class InProcessProvider : IdpHost
                 EmailConfirmed = true,
                 FirstName = "Benchmark",
                 LastName = "User",
+                ProtectionPhrase = "benchmark phrase",
+                ActivatedAt = DateTime.UtcNow,
             }, password);
             if (!created.Succeeded)
             {

@@ -35,7 +35,7 @@ internal static class MarkdownReport
 
         if (results.Any(r => r.Scenario == SignInTitle))
         {
-            report.AppendLine("- password sign-in: one request = one complete sign-in (GET the page, POST the form: two HTTP requests).");
+            report.AppendLine("- password sign-in: one request = one complete sign-in (GET the page, POST the username, POST the password: three HTTP requests).");
         }
 
         var signIn = results.FirstOrDefault(r => r.Scenario == SignInTitle);

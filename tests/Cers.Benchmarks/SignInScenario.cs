@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace Cers.Benchmarks;
 
 /// <summary>
-/// A full password sign-in through the hosted page, as a browser does it: GET the page (which sets the
-/// anti-forgery cookie and renders the matching hidden token), POST the form with both, and expect the
-/// 302 that follows a successful sign-in together with the session cookie. Each iteration starts with
+/// A full password sign-in through the hosted pages, as a browser does it: GET the page (which sets the
+/// anti-forgery cookie and renders the matching hidden token), POST the username and read the protection
+/// phrase step, POST the password with the token, and expect the 302 that follows a successful sign-in
+/// together with the session cookie. Each iteration starts with
 /// an empty cookie jar, so every sign-in gets a new anti-forgery pair and a new session. Accounts are
 /// taken round-robin from a pool large enough that one account is rarely used by two workers at once,
 /// and every password is right, so lockout never comes into play.
@@ -16,6 +17,8 @@ internal sealed partial class SignInScenario(HttpClient client, IReadOnlyList<st
     private const string SessionCookie = "cers.idp.session";
 
     private readonly Uri _loginPage = new(client.BaseAddress!, "Account/Login");
+    private readonly Uri _userNameStep = new(client.BaseAddress!, "Account/Login?handler=UserName");
+    private readonly Uri _passwordStep = new(client.BaseAddress!, "Account/Login?handler=Password");
     private long _nextUser = -1;
 
     public async Task<ScenarioResult> RunAsync(string scenario, LoadShape shape, CancellationToken cancellationToken)
@@ -53,7 +56,24 @@ internal sealed partial class SignInScenario(HttpClient client, IReadOnlyList<st
             token = WebUtility.HtmlDecode(hidden.Groups["token"].Value);
         }
 
-        using var post = new HttpRequestMessage(HttpMethod.Post, _loginPage)
+        using (var phraseStep = new HttpRequestMessage(HttpMethod.Post, _userNameStep)
+        {
+            Content = new FormUrlEncodedContent(
+            [
+                new("Input.UserName", userName),
+                new("__RequestVerificationToken", token),
+            ]),
+        })
+        using (var phrasePage = await SendAsync(phraseStep, cookies, cancellationToken))
+        {
+            var html = await phrasePage.Content.ReadAsStringAsync(cancellationToken);
+            if (phrasePage.StatusCode != HttpStatusCode.OK || !html.Contains("protection-phrase", StringComparison.Ordinal))
+            {
+                return HttpErrors.Describe(phrasePage, html) + " (expected the protection phrase step)";
+            }
+        }
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, _passwordStep)
         {
             Content = new FormUrlEncodedContent(
             [

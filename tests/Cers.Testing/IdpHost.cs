@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Testing;
 
@@ -13,8 +15,12 @@ public class IdpHost : WebApplicationFactory<Program>
     private readonly string _environment;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public IdpHost(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", bool kestrel = false)
+    private readonly Action<IServiceCollection>? _services;
+
+    public IdpHost(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development",
+        bool kestrel = false, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = dataDirectory;
         _environment = environment;
         _settings = settings ?? new Dictionary<string, string?>();
@@ -48,9 +54,21 @@ public class IdpHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Keys:Directory", DataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // Every test posts from 127.0.0.1; the per-IP limits are tested on a host of their own.
+        builder.UseSetting("RateLimits:SignIn:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:Registration:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:Recovery:PermitLimit", "1000000");
+        builder.UseSetting("Jobs:ShutdownTimeout", "00:00:02");
+        builder.UseSetting("Jobs:WorkerCount", "2");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

@@ -1,4 +1,6 @@
+using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace Cers.Idp.Accounts;
@@ -7,6 +9,13 @@ public static class AccountsExtensions
 {
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PasswordPolicyOptions>()
+            .BindConfiguration(PasswordPolicyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var minimumLength = builder.Configuration.GetSection(PasswordPolicyOptions.SectionName).Get<PasswordPolicyOptions>()?.MinimumLength
+            ?? new PasswordPolicyOptions().MinimumLength;
+
         builder.Services.AddIdentity<CersUser, IdentityRole>(identity =>
             {
                 // CERS usernames are 5-16 letters and digits.
@@ -14,7 +23,7 @@ public static class AccountsExtensions
                 identity.User.RequireUniqueEmail = true;
 
                 // NIST SP 800-63B section 5.1.1.2: length, no composition rules.
-                identity.Password.RequiredLength = 12;
+                identity.Password.RequiredLength = minimumLength;
                 identity.Password.RequireDigit = false;
                 identity.Password.RequireLowercase = false;
                 identity.Password.RequireUppercase = false;
@@ -31,10 +40,19 @@ public static class AccountsExtensions
             })
             .AddEntityFrameworkStores<IdpDbContext>()
             .AddDefaultTokenProviders()
+            .AddPasswordValidator<NistPasswordValidator>()
             .AddClaimsPrincipalFactory<SessionPrincipalFactory>();
 
+        // Reset links work for one hour (DESIGN.md); they carry the security stamp, so a reset (which
+        // changes it) also ends every other outstanding link.
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(1));
+
+        // A password reset or a disabled account ends other sessions within a minute (the stamp is re-read).
         builder.Services.Configure<SecurityStampValidatorOptions>(stamp =>
-            stamp.OnRefreshingPrincipal = SessionPrincipalFactory.KeepAuthenticationTime);
+        {
+            stamp.ValidationInterval = TimeSpan.FromMinutes(1);
+            stamp.OnRefreshingPrincipal = SessionPrincipalFactory.KeepAuthenticationTime;
+        });
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
@@ -50,6 +68,15 @@ public static class AccountsExtensions
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddSingleton<SecretTokens>();
+        builder.Services.AddSingleton<AccountLinks>();
+        builder.Services.AddScoped<TokenRevocation>();
+        builder.Services.AddScoped<IAuthorizationHandler, CersAdminHandler>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(CersAdminRequirement.PolicyName, policy => policy.AddRequirements(new CersAdminRequirement()));
 
         builder.Services.AddOptions<DevelopmentSeedOptions>().BindConfiguration(DevelopmentSeedOptions.SectionName);
         builder.Services.AddTransient<DevelopmentUserSeeder>();

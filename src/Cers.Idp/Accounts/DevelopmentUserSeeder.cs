@@ -20,6 +20,7 @@ public sealed class SeedUser
     public string Email { get; set; } = "";
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
+    public string ProtectionPhrase { get; set; } = "sample phrase for development";
     public List<string> Roles { get; set; } = [];
     public string? AgencyCode { get; set; }
 }
@@ -27,6 +28,7 @@ public sealed class SeedUser
 public sealed partial class DevelopmentUserSeeder(
     UserManager<CersUser> users,
     IOptions<DevelopmentSeedOptions> options,
+    TimeProvider time,
     ILogger<DevelopmentUserSeeder> logger)
 {
     public async Task SeedAsync()
@@ -45,6 +47,10 @@ public sealed partial class DevelopmentUserSeeder(
                 EmailConfirmed = true,
                 FirstName = seed.FirstName,
                 LastName = seed.LastName,
+                ProtectionPhrase = seed.ProtectionPhrase,
+                Status = AccountStatus.Active,
+                RegisteredAt = time.GetUtcNow().UtcDateTime,
+                ActivatedAt = time.GetUtcNow().UtcDateTime,
             };
 
             var created = await users.CreateAsync(user, seed.Password);

@@ -1,3 +1,5 @@
+using Cers.Email.Jobs;
+using Cers.Email.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,8 @@ namespace Cers.Idp.Data;
 /// </summary>
 public static class DatabaseExtensions
 {
-    public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder)
+    /// <summary>The database and, on the same engine, the Hangfire storage (see <see cref="JobStore"/>).</summary>
+    public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder, out JobStore jobStore)
     {
         var section = builder.Configuration.GetSection(DatabaseOptions.SectionName);
         builder.Services.AddOptions<DatabaseOptions>()
@@ -31,9 +34,11 @@ public static class DatabaseExtensions
         {
             case DatabaseProvider.Sqlite:
                 connectionString = SqliteConnectionString(connectionString, options, builder.Environment);
-                builder.Services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(db => db
+                builder.Services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>((services, db) => db
                     .UseSqlite(connectionString)
-                    .UseOpenIddict());
+                    .UseOpenIddict()
+                    .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<IdpDbContext>>()));
+                jobStore = new JobStore.SqliteFile(JobsFileBeside(connectionString));
                 break;
 
             case DatabaseProvider.SqlServer:
@@ -43,13 +48,27 @@ public static class DatabaseExtensions
                         [$"Database:Provider is SqlServer but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set."]);
                 }
 
-                builder.Services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>(db => db
+                builder.Services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>((services, db) => db
                     .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
-                    .UseOpenIddict());
+                    .UseOpenIddict()
+                    .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<IdpDbContext>>()));
+                var sqlServer = connectionString;
+                jobStore = new JobStore.SqlServer(() => new Microsoft.Data.SqlClient.SqlConnection(sqlServer));
                 break;
+
+            default:
+                throw new InvalidOperationException($"Unknown database provider {options.Provider}.");
         }
 
         return builder;
+    }
+
+    /// <summary><c>cers-idp.db</c> -> <c>cers-idp.jobs.db</c> in the same folder.</summary>
+    private static string JobsFileBeside(string sqliteConnectionString)
+    {
+        var database = new SqliteConnectionStringBuilder(sqliteConnectionString).DataSource;
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database)) ?? ".",
+            Path.GetFileNameWithoutExtension(database) + ".jobs.db");
     }
 
     private static string SqliteConnectionString(string? configured, DatabaseOptions options, IHostEnvironment environment)

@@ -1,4 +1,7 @@
+using Cers.Email.Outbox;
 using Cers.Idp.Accounts;
+using Cers.Idp.Announcements;
+using Cers.Idp.Audit;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +10,8 @@ namespace Cers.Idp.Data;
 
 /// <summary>
 /// The provider's database: Identity accounts, OpenIddict applications/authorizations/scopes/tokens
-/// and the shared Data Protection key ring. One subclass per database provider carries that
+/// the shared Data Protection key ring, the audit log,
+/// CERS Central's announcements and the email outbox. One subclass per database provider carries that
 /// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>);
 /// everything else depends on this base type only.
 /// </summary>
@@ -15,6 +19,12 @@ public abstract class IdpDbContext(DbContextOptions options)
     : IdentityDbContext<CersUser>(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<Announcement> Announcements => Set<Announcement>();
+
+    public DbSet<OutboxEmail> EmailOutbox => Set<OutboxEmail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -25,7 +35,36 @@ public abstract class IdpDbContext(DbContextOptions options)
         {
             user.Property(u => u.FirstName).HasMaxLength(100);
             user.Property(u => u.LastName).HasMaxLength(100);
+            user.Property(u => u.Title).HasMaxLength(100);
+            user.Property(u => u.PhoneNumber).HasMaxLength(30);
+            user.Property(u => u.ProtectionPhrase).HasMaxLength(60);
+            user.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
+            user.Property(u => u.ActivationTokenHash).HasMaxLength(64);
+
+            // The reminder and expiry jobs walk pending accounts by registration time.
+            user.HasIndex(u => new { u.Status, u.RegisteredAt });
         });
+
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.Property(a => a.Kind).HasMaxLength(50);
+            audit.Property(a => a.SubjectId).HasMaxLength(450);
+            audit.Property(a => a.UserName).HasMaxLength(256);
+            audit.Property(a => a.IpAddress).HasMaxLength(45);
+            audit.Property(a => a.Detail).HasMaxLength(500);
+            audit.HasIndex(a => a.OccurredAt);
+            audit.HasIndex(a => a.SubjectId);
+        });
+
+        builder.Entity<Announcement>(announcement =>
+        {
+            announcement.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+            announcement.Property(a => a.Title).HasMaxLength(120);
+            announcement.Property(a => a.Text).HasMaxLength(2000);
+            announcement.HasIndex(a => new { a.StartsAt, a.EndsAt });
+        });
+
+        builder.MapEmailOutbox();
     }
 }
 

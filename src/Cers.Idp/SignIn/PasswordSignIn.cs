@@ -1,4 +1,5 @@
 using Cers.Idp.Accounts;
+using Cers.Idp.Audit;
 using Microsoft.AspNetCore.Identity;
 
 namespace Cers.Idp.SignIn;
@@ -11,50 +12,76 @@ public enum SignInOutcome
 
     /// <summary>Too many sign-ins are waiting for a core; nothing was checked.</summary>
     Busy,
+
+    /// <summary>The password is right but the account is not activated yet; no session was started.</summary>
+    PendingActivation,
+
+    /// <summary>The password is right but a CERS admin disabled the account.</summary>
+    Disabled,
 }
+
+/// <summary>The outcome, and for a pending account the address its activation email went to.</summary>
+public sealed record SignInResult(SignInOutcome Outcome, string? PendingEmail = null);
 
 /// <summary>
 /// Username + password sign-in with one password-hash verification per attempt, whether or not the
 /// account exists: an unknown username is checked against a fixed decoy hash so the response time
 /// does not tell an attacker which usernames are real. Repeated failures lock the account
-/// (Identity lockout; see <see cref="AccountsExtensions"/>).
+/// (Identity lockout; see <see cref="AccountsExtensions"/>). The account's state is looked at only
+/// after the password proved right, so a pending or disabled account answers like any other to
+/// someone who does not know its password.
 /// </summary>
 public sealed partial class PasswordSignIn(
     SignInManager<CersUser> signIn,
     UserManager<CersUser> users,
     IPasswordHasher<CersUser> hasher,
     PasswordHashingGate gate,
+    AuditLog audit,
     ILogger<PasswordSignIn> logger)
 {
     private static readonly Lazy<string> DecoyHash = new(() =>
         new PasswordHasher<CersUser>().HashPassword(new CersUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray())));
 
-    public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName);
-        if (user is null)
+        if (user is null || user.Status == AccountStatus.Expired)
         {
             var decoy = await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(new CersUser(), DecoyHash.Value, password)), cancellationToken);
             if (decoy is null)
             {
-                return SignInOutcome.Busy;
+                return new SignInResult(SignInOutcome.Busy);
             }
 
+            // The typed name is not recorded: an unknown "username" is often a password typed in the wrong box.
+            await audit.WriteAsync(AuditKinds.SignInFailed, null, null, cancellationToken);
             LogFailed(logger);
-            return SignInOutcome.Failed;
+            return new SignInResult(SignInOutcome.Failed);
         }
 
         var result = await gate.TryRunAsync(
-            () => signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true), cancellationToken);
+            () => signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true), cancellationToken);
         if (result is null)
         {
-            return SignInOutcome.Busy;
+            return new SignInResult(SignInOutcome.Busy);
         }
 
         if (result.Succeeded)
         {
+            switch (user.Status)
+            {
+                case AccountStatus.PendingActivation:
+                    LogPending(logger, user.Id);
+                    return new SignInResult(SignInOutcome.PendingActivation, user.Email);
+                case AccountStatus.Disabled:
+                    await audit.WriteAsync(AuditKinds.SignInFailed, user.Id, user.UserName, cancellationToken);
+                    return new SignInResult(SignInOutcome.Disabled);
+            }
+
+            await signIn.SignInAsync(user, isPersistent: false);
+            await audit.WriteAsync(AuditKinds.SignedIn, user.Id, user.UserName, cancellationToken);
             LogSignedIn(logger, user.Id);
-            return SignInOutcome.SignedIn;
+            return new SignInResult(SignInOutcome.SignedIn);
         }
 
         if (result.IsLockedOut)
@@ -62,12 +89,14 @@ public sealed partial class PasswordSignIn(
             // Identity refuses a locked account before hashing; hash anyway, in the same queue, so the
             // time taken matches and a flood against a locked account is queued like any other.
             await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(user, DecoyHash.Value, password)), cancellationToken);
+            await audit.WriteAsync(AuditKinds.LockedOut, user.Id, user.UserName, cancellationToken);
             LogLockedOut(logger, user.Id);
-            return SignInOutcome.LockedOut;
+            return new SignInResult(SignInOutcome.LockedOut);
         }
 
+        await audit.WriteAsync(AuditKinds.SignInFailed, user.Id, user.UserName, cancellationToken);
         LogFailed(logger);
-        return SignInOutcome.Failed;
+        return new SignInResult(SignInOutcome.Failed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in")]
@@ -75,6 +104,9 @@ public sealed partial class PasswordSignIn(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in failed")]
     private static partial void LogFailed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in of {UserId} refused: the account is not activated")]
+    private static partial void LogPending(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: user {UserId} is locked out")]
     private static partial void LogLockedOut(ILogger logger, string userId);

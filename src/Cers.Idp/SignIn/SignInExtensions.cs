@@ -12,7 +12,14 @@ public static class SignInExtensions
                 ? CookieSecurePolicy.SameAsRequest
                 : CookieSecurePolicy.Always;
         });
+        builder.Services.AddOptions<SignInOptions>()
+            .BindConfiguration(SignInOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<ProtectionPhrases>();
+        builder.Services.AddScoped<AccountRecovery>();
+        builder.Services.AddRequestRateLimits();
         builder.Services.AddSingleton<PasswordHashingGate>();
         return builder;
     }

@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Cers.Idp.Tests.Infrastructure;
 
+/// <summary>A form as a browser would submit it: its action and its named fields.</summary>
+public sealed record HtmlForm(Uri Action, Dictionary<string, string> Fields);
+
 /// <summary>What a relying party gets back on its redirect URI, plus the PKCE verifier it kept.</summary>
 public sealed record AuthorizationResponse(string Code, string State, string Nonce, string CodeVerifier);
 
@@ -73,24 +76,50 @@ public static class BrowserSignIn
         return tokens;
     }
 
-    /// <summary>Loads the sign-in page, fills the form, posts it with its anti-forgery token.</summary>
+    /// <summary>
+    /// The two-step sign-in as a person does it: loads the sign-in page, posts the username, reads the
+    /// protection-phrase step and posts the password, each with its anti-forgery token.
+    /// </summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, Uri loginPage, string userName, string password)
     {
-        var form = await ReadFormAsync(browser, loginPage);
-        form["Input.UserName"] = userName;
-        form["Input.Password"] = password;
-        return await browser.PostAsync(loginPage, new FormUrlEncodedContent(form));
+        var phraseStep = await PostUserNameAsync(browser, loginPage, userName);
+        phraseStep.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var form = await ReadFormAsync(phraseStep, loginPage);
+        form.Fields["Input.Password"] = password;
+        return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+    }
+
+    /// <summary>The first sign-in step: the answer is the page with the protection phrase and the password field.</summary>
+    public static async Task<HttpResponseMessage> PostUserNameAsync(HttpClient browser, Uri loginPage, string userName)
+    {
+        var form = await ReadFormAsync(await browser.GetAsync(loginPage), loginPage);
+        form.Fields["Input.UserName"] = userName;
+        return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+    }
+
+    /// <summary>The protection phrase the second sign-in step shows.</summary>
+    public static async Task<string> ReadProtectionPhraseAsync(HttpResponseMessage phraseStep)
+    {
+        var document = await Parser.ParseDocumentAsync(await phraseStep.Content.ReadAsStringAsync());
+        return document.QuerySelector("[data-testid=protection-phrase]").ShouldNotBeNull().TextContent.Trim();
     }
 
     /// <summary>The named fields of the first form on a page, hidden ones (anti-forgery, return URL) included.</summary>
-    public static async Task<Dictionary<string, string>> ReadFormAsync(HttpClient browser, Uri page)
+    public static async Task<Dictionary<string, string>> ReadFormAsync(HttpClient browser, Uri page) =>
+        (await ReadFormAsync(await browser.GetAsync(page), page)).Fields;
+
+    /// <summary>Where the first (or the selected) form of a response posts to, and its named fields.</summary>
+    public static async Task<HtmlForm> ReadFormAsync(HttpResponseMessage response, Uri page, string selector = "main form")
     {
-        var html = await browser.GetStringAsync(page);
+        var html = await response.Content.ReadAsStringAsync();
         var document = await Parser.ParseDocumentAsync(html);
-        var form = (document.QuerySelector("form") as IHtmlFormElement).ShouldNotBeNull();
-        return form.Elements.OfType<IHtmlInputElement>()
-            .Where(input => !string.IsNullOrEmpty(input.Name))
-            .ToDictionary(input => input.Name!, input => input.Value);
+        var form = (document.QuerySelector(selector) as IHtmlFormElement).ShouldNotBeNull(html);
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page : new Uri(page, form.GetAttribute("action"));
+        var fields = form.Elements.OfType<IHtmlInputElement>()
+            .Where(input => !string.IsNullOrEmpty(input.Name) && (input.Type != "checkbox" || input.IsChecked))
+            .GroupBy(input => input.Name!)
+            .ToDictionary(group => group.Key, group => group.First().Value);
+        return new HtmlForm(action, fields);
     }
 
     public static async Task<string[]> ReadErrorsAsync(HttpResponseMessage response)

@@ -20,9 +20,34 @@ public sealed class IdpFactory : IdpHost
     public const string RegulatorAgencyCode = DevelopmentClients.RegulatorAgencyCode;
 
     public IdpFactory()
-        : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, kestrel: true)
+        : this(new SmtpListener())
     {
+    }
+
+    private IdpFactory(SmtpListener smtp)
+        : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, Settings(smtp), kestrel: true)
+    {
+        Smtp = smtp;
         Start();
+    }
+
+    private static Dictionary<string, string?> Settings(SmtpListener smtp)
+    {
+        var settings = smtp.Settings().ToDictionary();
+
+        // Tests resend at once; the per-account interval has a test of its own on a clock it controls.
+        settings["Activation:ResendInterval"] = "00:00:00";
+        return settings;
+    }
+
+    /// <summary>The SMTP server the provider sends its email to.</summary>
+    public SmtpListener Smtp { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Creates an active account directly through Identity, for tests that need their own user.</summary>
@@ -38,6 +63,10 @@ public sealed class IdpFactory : IdpHost
             EmailConfirmed = true,
             FirstName = "Test",
             LastName = "User",
+            ProtectionPhrase = "test phrase " + name,
+            Status = AccountStatus.Active,
+            ActivatedAt = DateTime.UtcNow,
+            RegisteredAt = DateTime.UtcNow,
         };
         var result = await users.CreateAsync(user, password);
         result.Succeeded.ShouldBeTrue(string.Join("; ", result.Errors.Select(e => e.Description)));

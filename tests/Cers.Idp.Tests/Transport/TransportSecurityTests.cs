@@ -87,6 +87,17 @@ public sealed class TransportSecurityTests
         response.Headers.Contains("Set-Cookie").ShouldBeFalse();
     }
 
+    [Fact]
+    public void Outside_development_the_provider_refuses_to_start_without_the_decoy_phrase_key_and_names_it()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path, ("SignIn:DecoyPhraseKey", ""));
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain("SignIn:DecoyPhraseKey is required");
+    }
+
     private static IdpHost ProductionHost(string directory, params (string Key, string Value)[] extra) =>
         new(directory, WithOverrides(extra, new Dictionary<string, string?>
         {
@@ -96,6 +107,7 @@ public sealed class TransportSecurityTests
             ["Oidc:Clients:0:ClientSecret"] = "production-portal-secret-0123456789abcdef",
             ["Oidc:Clients:0:RedirectUris:0"] = "https://portal.example.gov/signin-oidc",
             ["Oidc:Clients:1:ClientSecret"] = "production-regulator-secret-0123456789abcdef",
+            ["SignIn:DecoyPhraseKey"] = "production-decoy-phrase-key-0123456789abcdef",
         }), environment: "Production", kestrel: true);
 
     private static Dictionary<string, string?> WithOverrides((string Key, string Value)[] extra, Dictionary<string, string?> settings)

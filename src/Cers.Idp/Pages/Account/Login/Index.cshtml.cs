@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cers.Idp.Pages.Account.Login;
 
 /// <summary>
-/// The plain sign-in page: username and password, anti-forgery checked on POST (Razor Pages
-/// validate the token on every unsafe request), one message for every failure so it reveals
-/// nothing about which accounts exist or are locked.
+/// Two-step sign-in: the username first, then the account's protection phrase with the password
+/// field ("if you don't see your phrase, don't enter your password"). Unknown usernames get a
+/// stable decoy phrase; every failure gets one message; anti-forgery is checked on every POST.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(PasswordSignIn passwordSignIn) : PageModel
+public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases phrases) : PageModel
 {
     public const string FailureMessage =
         "The username or password is not correct, or the account is locked after repeated failures. "
@@ -18,33 +18,69 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn) : PageModel
 
     public const string BusyMessage = "CERS is handling many sign-ins right now. Please wait a few seconds and try again.";
 
+    public const string DisabledMessage = "This account has been disabled. Contact CERS Technical Support to have it enabled again.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
+    /// <summary>Set on the second step: the phrase to show above the password field.</summary>
+    public string? ProtectionPhrase { get; private set; }
+
+    /// <summary>Set when the password was right but the account still waits for activation.</summary>
+    public string? PendingActivationEmail { get; private set; }
+
     public void OnGet(string? returnUrl) => Input.ReturnUrl = returnUrl;
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostUserNameAsync(CancellationToken cancellationToken)
     {
+        ModelState.Remove("Input.Password");
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        var outcome = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password, cancellationToken);
-        if (outcome == SignInOutcome.Busy)
+        ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Input.Password))
         {
-            ModelState.AddModelError(string.Empty, BusyMessage);
-            Response.Headers.RetryAfter = "5";
-            return new PageResult { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            ModelState.AddModelError("Input.Password", "Enter your password.");
         }
 
-        if (outcome != SignInOutcome.SignedIn)
+        if (!ModelState.IsValid)
         {
-            ModelState.AddModelError(string.Empty, FailureMessage);
+            if (ModelState.GetFieldValidationState("Input.UserName") == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Valid)
+            {
+                ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);
+            }
+
             return Page();
         }
 
-        // Only local return URLs: anything else would make this page an open redirector.
-        return Url.IsLocalUrl(Input.ReturnUrl) ? LocalRedirect(Input.ReturnUrl) : LocalRedirect("~/");
+        var result = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password!, cancellationToken);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.SignedIn:
+                // Only local return URLs: anything else would make this page an open redirector.
+                return Url.IsLocalUrl(Input.ReturnUrl) ? LocalRedirect(Input.ReturnUrl) : LocalRedirect("~/");
+            case SignInOutcome.Busy:
+                ModelState.AddModelError(string.Empty, BusyMessage);
+                ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);
+                Response.Headers.RetryAfter = "5";
+                return new PageResult { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            case SignInOutcome.PendingActivation:
+                PendingActivationEmail = result.PendingEmail;
+                return Page();
+            case SignInOutcome.Disabled:
+                ModelState.AddModelError(string.Empty, DisabledMessage);
+                return Page();
+            default:
+                ModelState.AddModelError(string.Empty, FailureMessage);
+                ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);
+                return Page();
+        }
     }
 }

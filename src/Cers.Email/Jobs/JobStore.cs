@@ -1,0 +1,21 @@
+using System.Data.Common;
+
+namespace Cers.Email.Jobs;
+
+/// <summary>Where a service keeps its Hangfire state: beside its own data, on the same engine.</summary>
+public abstract record JobStore
+{
+    private JobStore()
+    {
+    }
+
+    /// <summary>
+    /// A SQLite file next to the service's database. Not the same file: Hangfire's SQLite storage uses
+    /// its own SQLite library and polls every second, and two libraries writing one file would queue
+    /// every account change behind Hangfire's writes for SQLite's single write lock.
+    /// </summary>
+    public sealed record SqliteFile(string Path) : JobStore;
+
+    /// <summary>The service's SQL Server database itself (schema <c>HangFire</c>), shared by every instance so a recurring job runs once.</summary>
+    public sealed record SqlServer(Func<DbConnection> Connect) : JobStore;
+}

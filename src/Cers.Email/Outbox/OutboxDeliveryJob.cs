@@ -1,0 +1,198 @@
+using System.Net.Sockets;
+using Cers.Email.Smtp;
+using Hangfire;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cers.Email.Outbox;
+
+/// <summary>
+/// Sends what the outbox owes, at least once. A run claims a batch of due emails by moving their
+/// <see cref="OutboxEmail.NextAttemptAt"/> forward by a lease with a conditional update (so two runs,
+/// on one server or two, never claim the same email), sends them over one SMTP connection, and records
+/// each as sent, or pushes it back with a doubling delay. A crash between sending and recording leaves
+/// the claim to lapse and the email is sent again under the same Message-ID.
+/// </summary>
+public sealed partial class OutboxDeliveryJob<TContext>(
+    TContext db,
+    SmtpEmailSender sender,
+    OutboxSignal<TContext> signal,
+    IOptions<EmailOptions> options,
+    TimeProvider time,
+    ILogger<OutboxDeliveryJob<TContext>> logger)
+    where TContext : DbContext
+{
+    /// <summary>Most batches one run sends; a larger backlog is left to the next run so a run stays short.</summary>
+    private const int MaxBatchesPerRun = 20;
+
+    [AutomaticRetry(Attempts = 0)]
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        signal.RunStarted();
+        var sent = 0;
+        for (var batch = 0; batch < MaxBatchesPerRun; batch++)
+        {
+            var claimed = await ClaimAsync(cancellationToken);
+            if (claimed.Count == 0)
+            {
+                break;
+            }
+
+            sent += await SendAsync(claimed, cancellationToken);
+        }
+
+        await ScheduleNextRetryAsync(cancellationToken);
+        return sent;
+    }
+
+    private async Task<List<OutboxEmail>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Outbox;
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = await db.Set<OutboxEmail>()
+            .Where(e => e.SentAt == null && e.FailedAt == null && e.NextAttemptAt <= now)
+            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id)
+            .Select(e => e.Id)
+            .Take(settings.BatchSize)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var claim = Guid.NewGuid();
+        var leaseEnd = now + settings.ClaimLease;
+        await db.Set<OutboxEmail>()
+            .Where(e => due.Contains(e.Id) && e.SentAt == null && e.FailedAt == null && e.NextAttemptAt <= now)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.ClaimToken, claim)
+                .SetProperty(e => e.NextAttemptAt, leaseEnd), cancellationToken);
+
+        return await db.Set<OutboxEmail>()
+            .Where(e => e.ClaimToken == claim && e.SentAt == null)
+            .OrderBy(e => e.Id)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<int> SendAsync(List<OutboxEmail> claimed, CancellationToken cancellationToken)
+    {
+        SmtpSession session;
+        try
+        {
+            session = await sender.ConnectAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            LogSmtpUnavailable(logger, claimed.Count, ex.Message);
+            foreach (var email in claimed)
+            {
+                await RecordFailureAsync(email, ex, permanent: false, cancellationToken);
+            }
+
+            return 0;
+        }
+
+        var sent = 0;
+        await using (session)
+        {
+            foreach (var email in claimed)
+            {
+                try
+                {
+                    await session.SendAsync(email, cancellationToken);
+                }
+                catch (SmtpCommandException ex) when (ex.StatusCode >= (SmtpStatusCode)500
+                    && ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted)
+                {
+                    await RecordFailureAsync(email, ex, permanent: true, cancellationToken);
+                    continue;
+                }
+                catch (Exception ex) when (IsTransient(ex))
+                {
+                    await RecordFailureAsync(email, ex, permanent: false, cancellationToken);
+                    continue;
+                }
+
+                await db.Set<OutboxEmail>()
+                    .Where(e => e.Id == email.Id)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(e => e.SentAt, time.GetUtcNow().UtcDateTime)
+                        .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+                        .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
+                LogSent(logger, email.Id, email.Kind);
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task RecordFailureAsync(OutboxEmail email, Exception error, bool permanent, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Outbox;
+        var now = time.GetUtcNow().UtcDateTime;
+        var attempts = email.Attempts + 1;
+        var delay = TimeSpan.FromTicks(Math.Min(
+            settings.MaxRetryDelay.Ticks,
+            settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 20))));
+        var message = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
+
+        await db.Set<OutboxEmail>()
+            .Where(e => e.Id == email.Id)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Attempts, attempts)
+                .SetProperty(e => e.NextAttemptAt, now + delay)
+                .SetProperty(e => e.FailedAt, permanent ? now : null)
+                .SetProperty(e => e.LastError, message), CancellationToken.None);
+
+        if (permanent)
+        {
+            LogRefused(logger, email.Id, email.Kind, message);
+        }
+        else
+        {
+            LogRetrying(logger, email.Id, email.Kind, attempts, delay);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Asks Hangfire to run again when the earliest pending email falls due, so a retry after an SMTP
+    /// outage does not wait for the next recurring run.
+    /// </summary>
+    private async Task ScheduleNextRetryAsync(CancellationToken cancellationToken)
+    {
+        var next = await db.Set<OutboxEmail>()
+            .Where(e => e.SentAt == null && e.FailedAt == null)
+            .OrderBy(e => e.NextAttemptAt)
+            .Select(e => (DateTime?)e.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (next is { } due)
+        {
+            signal.RetryAt(due);
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is SocketException or IOException or TimeoutException or ServiceNotConnectedException
+            or ProtocolException or SmtpCommandException or SmtpProtocolException or AuthenticationException
+            or SslHandshakeException or OperationCanceledException;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} ({Kind}) sent")]
+    private static partial void LogSent(ILogger logger, long emailId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server unavailable; {Count} emails wait for the next attempt: {Reason}")]
+    private static partial void LogSmtpUnavailable(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {EmailId} ({Kind}) not sent on attempt {Attempt}; retrying in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, long emailId, string kind, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email {EmailId} ({Kind}) refused by the SMTP server and not retried: {Reason}")]
+    private static partial void LogRefused(ILogger logger, long emailId, string kind, string reason);
+}

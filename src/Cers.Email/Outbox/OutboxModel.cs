@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.Email.Outbox;
+
+public static class OutboxModel
+{
+    /// <summary>Maps the outbox table into a service's own database, so an email is committed with the change that owes it.</summary>
+    public static ModelBuilder MapEmailOutbox(this ModelBuilder builder)
+    {
+        builder.Entity<OutboxEmail>(email =>
+        {
+            email.ToTable("EmailOutbox");
+            email.HasKey(e => e.Id);
+            email.Property(e => e.IdempotencyKey).HasMaxLength(200);
+            email.HasIndex(e => e.IdempotencyKey).IsUnique();
+            email.Property(e => e.Kind).HasMaxLength(50);
+            email.Property(e => e.ToAddress).HasMaxLength(256);
+            email.Property(e => e.ToName).HasMaxLength(200);
+            email.Property(e => e.Subject).HasMaxLength(300);
+            email.Property(e => e.LastError).HasMaxLength(1000);
+
+            // The delivery job's query: unsent, not failed for good, due.
+            email.HasIndex(e => new { e.SentAt, e.FailedAt, e.NextAttemptAt });
+        });
+        return builder;
+    }
+}

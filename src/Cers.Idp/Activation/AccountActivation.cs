@@ -1,0 +1,149 @@
+using Cers.Email.Outbox;
+using Cers.Idp.Accounts;
+using Cers.Idp.Audit;
+using Cers.Idp.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cers.Idp.Activation;
+
+public enum ActivationOutcome
+{
+    Activated,
+    AlreadyActive,
+
+    /// <summary>The link is not one CERS sent, or a newer email replaced it.</summary>
+    InvalidLink,
+
+    /// <summary>The activation window passed (the account may already be gone).</summary>
+    Expired,
+}
+
+/// <summary>
+/// Activation links: issued with each activation email (a new one replaces the last), used once,
+/// good for the activation window. Resending is limited per account by
+/// <see cref="ActivationOptions.ResendInterval"/> and per address by the rate limiter.
+/// </summary>
+public sealed partial class AccountActivation(
+    IdpDbContext db,
+    UserManager<CersUser> users,
+    SecretTokens tokens,
+    AccountLinks links,
+    AccountEmails emails,
+    EmailOutbox outbox,
+    AuditLog audit,
+    IOptions<ActivationOptions> options,
+    TimeProvider time,
+    ILogger<AccountActivation> logger)
+{
+    public DateTime ExpiresAt(CersUser user) => user.RegisteredAt + options.Value.Window;
+
+    /// <summary>Gives the account a new activation link (replacing any older one) and returns it.</summary>
+    public string IssueLink(CersUser user)
+    {
+        var token = tokens.NewToken();
+        user.ActivationTokenHash = SecretTokens.Hash(token);
+        user.ActivationSentAt = time.GetUtcNow().UtcDateTime;
+        return links.Activation(user.Id, token);
+    }
+
+    /// <summary>Writes the activation email for a just-registered or resending account into the current unit of work.</summary>
+    public void QueueActivationEmail(CersUser user, string auditKind)
+    {
+        var link = IssueLink(user);
+        outbox.Add(db, emails.Activation(user, link, ExpiresAt(user), $"activation:{user.Id}:{user.ActivationTokenHash}"));
+        audit.Add(auditKind, user.Id, user.UserName);
+    }
+
+    public async Task<ActivationOutcome> ActivateAsync(string? userId, string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userId) || userId.Length > 64 || string.IsNullOrEmpty(token) || token.Length > 100)
+        {
+            return ActivationOutcome.InvalidLink;
+        }
+
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            // Either never existed or expired and removed; the page says both.
+            return ActivationOutcome.Expired;
+        }
+
+        if (user.Status != AccountStatus.PendingActivation)
+        {
+            return user.Status == AccountStatus.Active && user.ActivatedAt is not null
+                ? ActivationOutcome.AlreadyActive
+                : ActivationOutcome.InvalidLink;
+        }
+
+        if (!SecretTokens.Matches(token, user.ActivationTokenHash))
+        {
+            return ActivationOutcome.InvalidLink;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now >= ExpiresAt(user))
+        {
+            return ActivationOutcome.Expired;
+        }
+
+        // Conditional on the link still being the current one: two clicks at once activate once.
+        var hash = user.ActivationTokenHash;
+        var changed = await db.Users
+            .Where(u => u.Id == user.Id && u.Status == AccountStatus.PendingActivation && u.ActivationTokenHash == hash)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.Status, AccountStatus.Active)
+                .SetProperty(u => u.EmailConfirmed, true)
+                .SetProperty(u => u.ActivatedAt, now)
+                .SetProperty(u => u.ActivationTokenHash, (string?)null)
+                .SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
+        if (changed == 0)
+        {
+            return ActivationOutcome.AlreadyActive;
+        }
+
+        await audit.WriteAsync(AuditKinds.Activated, user.Id, user.UserName, cancellationToken);
+        LogActivated(logger, user.Id);
+        return ActivationOutcome.Activated;
+    }
+
+    /// <summary>
+    /// Sends a new activation link to a pending account with this email address. Says nothing about
+    /// whether there is one: the caller shows the same page either way.
+    /// </summary>
+    public async Task ResendAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = users.NormalizeEmail(email.Trim());
+        var user = await db.Users.SingleOrDefaultAsync(
+            u => u.NormalizedEmail == normalized && u.Status == AccountStatus.PendingActivation, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (user is null || now >= ExpiresAt(user))
+        {
+            return;
+        }
+
+        if (user.ActivationSentAt is { } last && now - last < options.Value.ResendInterval)
+        {
+            LogResendTooSoon(logger, user.Id);
+            return;
+        }
+
+        QueueActivationEmail(user, AuditKinds.ActivationResent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another resend or the activation itself won; that one's email (or none) stands.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} activated")]
+    private static partial void LogActivated(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activation resend for {UserId} ignored: the last email is too recent")]
+    private static partial void LogResendTooSoon(ILogger logger, string userId);
+}

@@ -1,0 +1,17 @@
+namespace Cers.Idp.Activation;
+
+public static class ActivationExtensions
+{
+    public static IHostApplicationBuilder AddActivation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ActivationOptions>()
+            .BindConfiguration(ActivationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.ReminderOffsets.All(offset => offset != TimeSpan.Zero && offset.Duration() < o.Window),
+                "Activation:ReminderOffsets must be non-zero and fall inside Activation:Window.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<AccountActivation>();
+        builder.Services.AddSingleton<AccountEmails>();
+        return builder;
+    }
+}

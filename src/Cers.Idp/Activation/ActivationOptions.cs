@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cers.Idp.Activation;
+
+/// <summary>The <c>Activation</c> section: how long a new account may wait for activation and when it is reminded.</summary>
+public sealed class ActivationOptions
+{
+    public const string SectionName = "Activation";
+
+    /// <summary>A pending account not activated within this expires (DESIGN.md: 30 days).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// When reminders go out, each at most once: a positive offset counts from registration, a negative
+    /// one back from expiry. Default: day 7, and 3 days before expiry (day 27).
+    /// </summary>
+    public List<TimeSpan> ReminderOffsets { get; set; } = [TimeSpan.FromDays(7), TimeSpan.FromDays(-3)];
+
+    /// <summary>Shortest time between two activation emails to one account (the resend button).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Accounts one job transaction handles; the jobs never load all pending accounts at once.</summary>
+    [Range(1, 10000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The reminder moments as offsets from registration, in the order they fall.</summary>
+    public IReadOnlyList<TimeSpan> ReminderTimesFromRegistration() =>
+        [.. ReminderOffsets.Select(o => o < TimeSpan.Zero ? Window + o : o).Order()];
+}

@@ -1,0 +1,44 @@
+namespace Cers.Idp.Audit;
+
+/// <summary>One security event: what happened, to whom, from where. Never a password, token, link or phrase.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+
+    /// <summary>UTC.</summary>
+    public DateTime OccurredAt { get; set; }
+
+    public required string Kind { get; set; }
+
+    /// <summary>The account's id (<c>sub</c>); kept after the account itself expires and is removed.</summary>
+    public string? SubjectId { get; set; }
+
+    public string? UserName { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+/// <summary>The kinds of <see cref="AuditEvent"/>, as stored.</summary>
+public static class AuditKinds
+{
+    public const string Registered = "registered";
+    public const string RegistrationClash = "registration-clash";
+    public const string ActivationSent = "activation-sent";
+    public const string ActivationResent = "activation-resent";
+    public const string Activated = "activated";
+    public const string ReminderSent = "reminder-sent";
+    public const string Expired = "expired";
+    public const string SignedIn = "signed-in";
+    public const string SignInFailed = "sign-in-failed";
+    public const string LockedOut = "locked-out";
+    public const string PasswordResetRequested = "password-reset-requested";
+    public const string PasswordReset = "password-reset";
+    public const string UsernameReminderRequested = "username-reminder-requested";
+    public const string TokensRevoked = "tokens-revoked";
+    public const string Disabled = "disabled";
+    public const string Enabled = "enabled";
+    public const string AdminCreated = "admin-created";
+    public const string AnnouncementChanged = "announcement-changed";
+}

@@ -1,0 +1,30 @@
+using Cers.Idp.Data;
+
+namespace Cers.Idp.Audit;
+
+/// <summary>
+/// Adds audit events to the caller's unit of work, so an event is committed with the change it
+/// records (or not at all). The client IP comes from the current request when there is one.
+/// </summary>
+public sealed class AuditLog(IdpDbContext db, IHttpContextAccessor http, TimeProvider time)
+{
+    public void Add(string kind, string? subjectId, string? userName, string? detail = null)
+    {
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow().UtcDateTime,
+            Kind = kind,
+            SubjectId = subjectId,
+            UserName = userName,
+            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+        });
+    }
+
+    /// <summary>Records an event on its own, for events with no other change to ride on (a failed sign-in).</summary>
+    public async Task WriteAsync(string kind, string? subjectId, string? userName, CancellationToken cancellationToken)
+    {
+        Add(kind, subjectId, userName);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+using Cers.Email.Jobs;
+using Cers.Idp.Activation;
+using Cers.Idp.Data;
+
+namespace Cers.Idp.Jobs;
+
+public static class JobsExtensions
+{
+    public const string DashboardPath = "/jobs";
+
+    /// <summary>Hangfire beside the provider's database, the email outbox, and the account jobs.</summary>
+    public static IHostApplicationBuilder AddIdpJobs(this IHostApplicationBuilder builder, JobStore store)
+    {
+        builder.AddJobsAndEmail<IdpDbContext>(store, "cers-idp");
+        builder.Services.AddScoped<ActivationReminderJob>();
+        builder.Services.AddScoped<PendingAccountExpiryJob>();
+        builder.Services.AddRecurringJob<ActivationReminderJob>("activation-reminders", "*/15 * * * *",
+            job => job.RunAsync(CancellationToken.None));
+        builder.Services.AddRecurringJob<PendingAccountExpiryJob>("pending-account-expiry", "*/15 * * * *",
+            job => job.RunAsync(CancellationToken.None));
+        return builder;
+    }
+}

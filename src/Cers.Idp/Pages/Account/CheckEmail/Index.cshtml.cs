@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Cers.Email;
+using Cers.Idp.Activation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Cers.Idp.Pages.Account.CheckEmail;
+
+/// <summary>
+/// "Check your email", after Create My Account and for anyone whose activation email went missing.
+/// Resend answers the same whether or not a pending account uses the address.
+/// </summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class IndexModel(AccountActivation activation, IOptions<EmailOptions> email, IOptions<ActivationOptions> options) : PageModel
+{
+    public const string EmailKey = "RegisteredEmail";
+
+    public const string ResentMessage =
+        "If an account is waiting for activation at that address, we have sent it a new activation email. Links in earlier emails no longer work.";
+
+    public string Sender => email.Value.FromAddress;
+
+    public int WindowDays => (int)options.Value.Window.TotalDays;
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter the email address you registered with.")]
+    [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
+    [EmailAddress(ErrorMessage = "Enter an email address like name@example.com.")]
+    [Display(Name = "Email address")]
+    public string Email { get; set; } = "";
+
+    public bool Resent { get; private set; }
+
+    public void OnGet()
+    {
+        if (TempData[EmailKey] is string registered)
+        {
+            Email = registered;
+        }
+    }
+
+    public async Task<IActionResult> OnPostResendAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        await activation.ResendAsync(Email, cancellationToken);
+        Resent = true;
+        return Page();
+    }
+}

@@ -1,0 +1,67 @@
+using Cers.Idp.Registration;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cers.Idp.Pages.Account.Register;
+
+/// <summary>Create New Account. Every outcome that is not a form error ends on "check your email".</summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed partial class IndexModel(AccountRegistration registration, ILogger<IndexModel> logger) : PageModel
+{
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(Input.Website))
+        {
+            // A bot filled the honeypot: answer as for a person, do nothing.
+            LogHoneypot(logger);
+            return GoToCheckEmail();
+        }
+
+        if (ModelState.IsValid && Input.ProtectionPhrase.Contains(Input.Password, StringComparison.OrdinalIgnoreCase))
+        {
+            ModelState.AddModelError("Input.ProtectionPhrase", "The protection phrase must not contain your password: it is shown before the password is asked for.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var result = await registration.RegisterAsync(new RegistrationRequest(
+            Input.UserName.Trim(), Input.FirstName.Trim(), Input.LastName.Trim(), Input.Email.Trim(),
+            Input.Phone?.Trim(), Input.Title?.Trim(), Input.Password, Input.ProtectionPhrase.Trim()), cancellationToken);
+
+        switch (result.Outcome)
+        {
+            case RegistrationOutcome.Invalid:
+                foreach (var error in result.PasswordErrors)
+                {
+                    ModelState.AddModelError("Input.Password", error);
+                }
+
+                return Page();
+            case RegistrationOutcome.Busy:
+                ModelState.AddModelError(string.Empty, Login.IndexModel.BusyMessage);
+                Response.Headers.RetryAfter = "5";
+                return new PageResult { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            default:
+                return GoToCheckEmail();
+        }
+    }
+
+    private RedirectToPageResult GoToCheckEmail()
+    {
+        TempData[CheckEmail.IndexModel.EmailKey] = Input.Email.Trim();
+        return RedirectToPage("/Account/CheckEmail/Index");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registration with the honeypot field filled in ignored")]
+    private static partial void LogHoneypot(ILogger logger);
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Cers.Idp.Accounts;
+
+namespace Cers.Idp.Pages.Account.Register;
+
+/// <summary>The Create New Account form. Shape rules only; the password policy and uniqueness are the registration's.</summary>
+public sealed class InputModel
+{
+    [Required(ErrorMessage = "Enter a username.")]
+    [RegularExpression("^[A-Za-z0-9]{5,16}$", ErrorMessage = "A username has 5 to 16 letters and digits, with no spaces or symbols.")]
+    [Display(Name = "Username")]
+    public string UserName { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your first name.")]
+    [StringLength(50, ErrorMessage = "A first name has at most 50 characters.")]
+    [PlainText]
+    [Display(Name = "First name")]
+    public string FirstName { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your last name.")]
+    [StringLength(50, ErrorMessage = "A last name has at most 50 characters.")]
+    [PlainText]
+    [Display(Name = "Last name")]
+    public string LastName { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your email address.")]
+    [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
+    [RegularExpression(@"^[^\s<>@""(),;:\\\[\]]+@[^\s<>@""(),;:\\\[\]]+\.[^\s<>@""(),;:\\\[\].]+$", ErrorMessage = "Enter an email address like name@example.com.")]
+    [Display(Name = "Email address")]
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your email address again.")]
+    [Compare(nameof(Email), ErrorMessage = "The two email addresses do not match.")]
+    [Display(Name = "Confirm email address")]
+    public string ConfirmEmail { get; set; } = "";
+
+    [StringLength(30, ErrorMessage = "A phone number has at most 30 characters.")]
+    [RegularExpression(@"^[0-9 ()+.\-]{7,20}( ?(x|ext\.?) ?[0-9]{1,6})?$", ErrorMessage = "Enter a phone number like (916) 555-0100, optionally with an extension (x123).")]
+    [Display(Name = "Phone (optional)")]
+    public string? Phone { get; set; }
+
+    [StringLength(100, ErrorMessage = "A title has at most 100 characters.")]
+    [PlainText]
+    [Display(Name = "Title (optional)")]
+    public string? Title { get; set; }
+
+    [Required(ErrorMessage = "Choose a password.")]
+    [StringLength(128, ErrorMessage = "A password has at most 128 characters.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Password")]
+    public string Password { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter the password again.")]
+    [Compare(nameof(Password), ErrorMessage = "The two passwords do not match.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Confirm password")]
+    public string ConfirmPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Choose a password protection phrase.")]
+    [StringLength(60, MinimumLength = 4, ErrorMessage = "A protection phrase has 4 to 60 characters.")]
+    [PlainText]
+    [Display(Name = "Password protection phrase")]
+    public string ProtectionPhrase { get; set; } = "";
+
+    [Range(typeof(bool), "true", "true", ErrorMessage = "Agree to the Conditions of Use to create an account.")]
+    [Display(Name = "I have read and agree to the CERS Conditions of Use")]
+    public bool AcceptConditions { get; set; }
+
+    /// <summary>Hidden from people (and from assistive technology); only bots fill it in.</summary>
+    public string? Website { get; set; }
+}

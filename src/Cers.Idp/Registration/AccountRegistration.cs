@@ -1,0 +1,192 @@
+using Cers.Email.Outbox;
+using Cers.Idp.Accounts;
+using Cers.Idp.Activation;
+using Cers.Idp.Audit;
+using Cers.Idp.Data;
+using Cers.Idp.SignIn;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.Idp.Registration;
+
+/// <summary>What a person typed on Create New Account (already checked for shape by the form).</summary>
+public sealed record RegistrationRequest(
+    string UserName,
+    string FirstName,
+    string LastName,
+    string Email,
+    string? Phone,
+    string? Title,
+    string Password,
+    string ProtectionPhrase);
+
+public enum RegistrationOutcome
+{
+    /// <summary>Shown as "check your email" whether or not an account was created.</summary>
+    Accepted,
+
+    /// <summary>The password breaks the policy; <see cref="RegistrationResult.PasswordErrors"/> says how.</summary>
+    Invalid,
+
+    /// <summary>Too many password hashes are queued; nothing was done.</summary>
+    Busy,
+}
+
+public sealed record RegistrationResult(RegistrationOutcome Outcome, IReadOnlyList<string> PasswordErrors)
+{
+    public static readonly RegistrationResult Accepted = new(RegistrationOutcome.Accepted, []);
+    public static readonly RegistrationResult Busy = new(RegistrationOutcome.Busy, []);
+}
+
+/// <summary>
+/// Create My Account. The answer never says whether the username or email already exists: a new
+/// account and a clash both end on "check your email", both hash the password once and both write
+/// one email; the owner of the address learns what happened from that email. Everything the
+/// registration owes (the account, its activation email, the audit events) is one SaveChanges.
+/// </summary>
+public sealed partial class AccountRegistration(
+    IdpDbContext db,
+    UserManager<CersUser> users,
+    IPasswordHasher<CersUser> hasher,
+    PasswordHashingGate gate,
+    AccountActivation activation,
+    AccountEmails emails,
+    EmailOutbox outbox,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<AccountRegistration> logger)
+{
+    public async Task<RegistrationResult> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidate = new CersUser
+        {
+            UserName = request.UserName,
+            NormalizedUserName = users.NormalizeName(request.UserName),
+            Email = request.Email,
+            NormalizedEmail = users.NormalizeEmail(request.Email),
+            FirstName = request.FirstName,
+            LastName = request.LastName,
+            PhoneNumber = string.IsNullOrWhiteSpace(request.Phone) ? null : request.Phone,
+            Title = string.IsNullOrWhiteSpace(request.Title) ? null : request.Title,
+            ProtectionPhrase = request.ProtectionPhrase,
+            Status = AccountStatus.PendingActivation,
+            RegisteredAt = now,
+            LockoutEnabled = true,
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+        };
+
+        var passwordErrors = await PasswordErrorsAsync(candidate, request.Password);
+        if (passwordErrors.Count > 0)
+        {
+            return new RegistrationResult(RegistrationOutcome.Invalid, passwordErrors);
+        }
+
+        // Hashed whether or not the account will be created, so both answers take the same time.
+        var hash = await gate.TryRunAsync(() => Task.FromResult(hasher.HashPassword(candidate, request.Password)), cancellationToken);
+        if (hash is null)
+        {
+            return RegistrationResult.Busy;
+        }
+
+        candidate.PasswordHash = hash;
+        var clash = await db.Users.AsNoTracking()
+            .Where(u => u.NormalizedUserName == candidate.NormalizedUserName || u.NormalizedEmail == candidate.NormalizedEmail)
+            .ToListAsync(cancellationToken);
+
+        if (clash.Count == 0)
+        {
+            db.Users.Add(candidate);
+            audit.Add(AuditKinds.Registered, candidate.Id, candidate.UserName);
+            activation.QueueActivationEmail(candidate, AuditKinds.ActivationSent);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                LogRegistered(logger, candidate.Id);
+                return RegistrationResult.Accepted;
+            }
+            catch (DbUpdateException)
+            {
+                // The same username or email was registered a moment ago by another request.
+                db.ChangeTracker.Clear();
+                clash = await db.Users.AsNoTracking()
+                    .Where(u => u.NormalizedUserName == candidate.NormalizedUserName || u.NormalizedEmail == candidate.NormalizedEmail)
+                    .ToListAsync(cancellationToken);
+            }
+        }
+
+        await NotifyClashAsync(candidate, clash, now, cancellationToken);
+        return RegistrationResult.Accepted;
+    }
+
+    private async Task<List<string>> PasswordErrorsAsync(CersUser candidate, string password)
+    {
+        var errors = new List<string>();
+        if (string.Equals(password, candidate.UserName, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("The password must be different from the username.");
+            return errors;
+        }
+
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, password);
+            errors.AddRange(result.Errors.Select(e => e.Description));
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// The username or email is taken. The person at the typed address is told by email: a pending
+    /// account there gets a fresh activation link, an active one a reminder of its username, and a
+    /// taken username a note to choose another. At most one such email per address per hour.
+    /// </summary>
+    private async Task NotifyClashAsync(CersUser candidate, List<CersUser> clash, DateTime now, CancellationToken cancellationToken)
+    {
+        var hour = now.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture);
+        var byEmail = clash.FirstOrDefault(u => u.NormalizedEmail == candidate.NormalizedEmail);
+        var existingId = (byEmail ?? clash.FirstOrDefault())?.Id;
+        LogClash(logger, existingId);
+
+        if (byEmail is { Status: AccountStatus.PendingActivation })
+        {
+            await activation.ResendAsync(byEmail.Email!, cancellationToken);
+            return;
+        }
+
+        OutgoingEmail email;
+        if (byEmail is not null)
+        {
+            email = emails.AlreadyRegistered(byEmail, $"already-registered:{byEmail.Id}:{hour}");
+        }
+        else
+        {
+            var key = $"username-taken:{SecretTokens.Hash(candidate.NormalizedEmail + "|" + candidate.NormalizedUserName)}:{hour}";
+            email = emails.UserNameTaken(candidate.Email!, candidate.DisplayName, candidate.UserName!, key);
+        }
+
+        if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == email.IdempotencyKey, cancellationToken))
+        {
+            return;
+        }
+
+        outbox.Add(db, email);
+        audit.Add(AuditKinds.RegistrationClash, existingId, candidate.UserName);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same notice was written by a parallel attempt.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} registered, pending activation")]
+    private static partial void LogRegistered(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registration matched existing account {UserId}; its owner is told by email")]
+    private static partial void LogClash(ILogger logger, string? userId);
+}

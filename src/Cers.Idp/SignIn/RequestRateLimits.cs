@@ -1,0 +1,115 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Cers.Idp.SignIn;
+
+/// <summary>One limit: so many form posts per window from one client address.</summary>
+public sealed class RateLimit
+{
+    [Range(1, 1_000_000)]
+    public int PermitLimit { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>
+/// The <c>RateLimits</c> section: per-IP limits on the forms an attacker would automate. They sit
+/// on top of the per-account limits (lockout after 5 failed passwords, one activation email a
+/// minute, one reset email per 5 minutes). Behind a load balancer, configure forwarded headers so
+/// the client's address, not the balancer's, is the key.
+/// </summary>
+public sealed class RequestRateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    [Required]
+    public RateLimit SignIn { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(5) };
+
+    [Required]
+    public RateLimit Registration { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
+
+    /// <summary>Resend activation, forgot username, forgot password and reset password together.</summary>
+    [Required]
+    public RateLimit Recovery { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+}
+
+public static class RequestRateLimits
+{
+    public const string RejectedKey = "RateLimited";
+
+    public static IServiceCollection AddRequestRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RequestRateLimitOptions>()
+            .BindConfiguration(RequestRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<Microsoft.Extensions.Options.IOptions<RequestRateLimitOptions>>((limiter, configured) =>
+        {
+            var limits = configured.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var (name, limit) = Classify(context, limits);
+                if (limit is null)
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+                return RateLimitPartition.GetFixedWindowLimiter($"{name}|{client}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit.PermitLimit,
+                    Window = limit.Window,
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = (rejected, _) =>
+            {
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                rejected.HttpContext.Items[RejectedKey] = true;
+                return ValueTask.CompletedTask;
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Only form posts count; reading a page is never limited.</summary>
+    private static (string Name, RateLimit? Limit) Classify(HttpContext context, RequestRateLimitOptions limits)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return ("", null);
+        }
+
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("sign-in", limits.SignIn);
+        }
+
+        if (path.StartsWithSegments("/Account/Register", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("registration", limits.Registration);
+        }
+
+        if (path.StartsWithSegments("/Account/CheckEmail", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/ForgotUsername", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/ForgotPassword", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/ResetPassword", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("recovery", limits.Recovery);
+        }
+
+        return ("", null);
+    }
+}
