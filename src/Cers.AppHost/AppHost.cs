@@ -3,10 +3,29 @@ using Microsoft.Extensions.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// smtp4dev, the local .NET tool from .config/dotnet-tools.json (restored by this project's build):
+// it accepts every email the services send on port 2525 and shows them in its web UI, so the
+// activation email can be read and its link followed. Messages live in memory only.
+var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
+var smtp = builder.AddExecutable("smtp4dev", "dotnet", repositoryRoot,
+        "tool", "run", "smtp4dev", "--",
+        $"--smtpport={DevelopmentSmtp.SmtpPort}", "--imapport=0", "--pop3port=0", "--db=", "--nousersettings",
+        $"--urls=http://localhost:{DevelopmentSmtp.WebPort}")
+    .WithHttpEndpoint(port: DevelopmentSmtp.WebPort, isProxied: false)
+    .WithHttpHealthCheck("/");
+
 // The provider keeps the fixed development address http://localhost:5001 from its launch profile:
 // the seeded portal client's redirect URIs and the API's token issuer both name it.
-var idp = builder.AddProject<Projects.Cers_Idp>("idp")
-    .WithHttpHealthCheck("/health");
+var idp = builder.AddProject<Projects.Cers_Idp>("idp");
+
+// The address people and clients use (Aspire's proxy on 5001), not the port the process listens on
+// behind it: it is the token issuer and the origin of every link in an email.
+idp.WithEnvironment("Oidc__Issuer", idp.GetEndpoint("http"))
+    .WithEnvironment("Email__Smtp__Host", "localhost")
+    .WithEnvironment("Email__Smtp__Port", DevelopmentSmtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithEnvironment("Email__Smtp__Security", "None")
+    .WithHttpHealthCheck("/health")
+    .WaitFor(smtp);
 
 var facilityApi = builder.AddProject<Projects.Cers_FacilityApi>("facility-api")
     .WithEnvironment("Authentication__Authority", idp.GetEndpoint("http"))
@@ -20,6 +39,8 @@ app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.R
 
         CERS is starting. Open:
           CERS Central (identity provider):  {idp.GetEndpoint("http").Url}
+          Create New Account:                {idp.GetEndpoint("http").Url}/Account/Register
+          Emails sent (smtp4dev):            {smtp.GetEndpoint("http").Url}
           Discovery document:                {idp.GetEndpoint("http").Url}/.well-known/openid-configuration
           Facility API health:               {facilityApi.GetEndpoint("http").Url}/health
         Development sign-ins: bizuser1 / "correct horse battery staple" (see src/Cers.Idp/appsettings.Development.json).
@@ -27,3 +48,10 @@ app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.R
         """));
 
 app.Run();
+
+/// <summary>Fixed development ports of smtp4dev; the provider's appsettings.Development.json names the same SMTP port.</summary>
+internal static class DevelopmentSmtp
+{
+    public const int SmtpPort = 2525;
+    public const int WebPort = 5080;
+}

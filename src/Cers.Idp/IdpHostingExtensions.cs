@@ -1,6 +1,8 @@
 using Cers.Email.Jobs;
 using Cers.Idp.Accounts;
 using Cers.Idp.Activation;
+using Cers.Idp.Admin;
+using Cers.Idp.Announcements;
 using Cers.Idp.Data;
 using Cers.Idp.Jobs;
 using Cers.Idp.Keys;
@@ -26,6 +28,8 @@ public static class IdpHostingExtensions
         builder.AddRegistration();
         builder.AddOidc();
         builder.AddSignIn();
+        builder.AddAnnouncements();
+        builder.AddAdmin();
 
         if (!builder.Environment.IsDevelopment())
         {
@@ -71,7 +75,7 @@ public static class IdpHostingExtensions
         return app;
     }
 
-    /// <summary>Schema first, then clients and scopes from configuration, then Development's sample accounts.</summary>
+    /// <summary>Schema first, then clients and scopes from configuration, then Development's sample accounts and notices.</summary>
     private static async Task InitializeAsync(WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
@@ -82,6 +86,7 @@ public static class IdpHostingExtensions
         if (app.Environment.IsDevelopment())
         {
             await scope.ServiceProvider.GetRequiredService<DevelopmentUserSeeder>().SeedAsync();
+            await scope.ServiceProvider.GetRequiredService<DevelopmentAnnouncementSeeder>().SeedAsync(stopping);
         }
     }
 }

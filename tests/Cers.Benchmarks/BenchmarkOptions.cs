@@ -2,14 +2,18 @@ using System.Globalization;
 
 namespace Cers.Benchmarks;
 
-/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --only scenario</c>.</summary>
-internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, string? Only)
+/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --accounts N --only scenario</c>.</summary>
+/// <param name="Accounts">Pending accounts for the expiry job's larger run; the smaller run takes a tenth.</param>
+internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, string? Only, int Accounts)
 {
-    public static BenchmarkOptions Defaults { get; } = new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null);
+    public static BenchmarkOptions Defaults { get; } = new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000);
+
+    /// <summary>Ten million rows make a database of several gigabytes; more is not a benchmark for one machine.</summary>
+    private const int MaxAccounts = 10_000_000;
 
     public static string Usage(IEnumerable<string> scenarioKeys) =>
         "usage: dotnet run -c Release --project tests/Cers.Benchmarks -- "
-        + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--only "
+        + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--accounts N (1000000)] [--only "
         + string.Join('|', scenarioKeys) + "]";
 
     /// <summary>Null when the arguments are valid (or only ask for help); otherwise what is wrong with them.</summary>
@@ -43,10 +47,14 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
                 case "--warmup" when TryParseSeconds(value, out var seconds):
                     options = options with { WarmUp = seconds };
                     break;
+                case "--accounts" when int.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var accounts)
+                    && accounts is > 0 and <= MaxAccounts:
+                    options = options with { Accounts = accounts };
+                    break;
                 case "--only" when scenarioKeys.Contains(value, StringComparer.OrdinalIgnoreCase):
                     options = options with { Only = value };
                     break;
-                case "--concurrency" or "--seconds" or "--warmup" or "--only":
+                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--only":
                     return $"{name} {value} is not a valid value";
                 default:
                     return $"unknown option {name}";

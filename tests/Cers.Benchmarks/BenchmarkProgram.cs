@@ -1,11 +1,13 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Benchmarks;
 
 /// <summary>
 /// Load test of the real provider: starts it in this process on loopback, runs each scenario for a
-/// fixed time with concurrent workers over real HTTP, and prints a Markdown table.
-/// Not a test project (nothing is asserted); it exits with 1 when any request failed, 130 after Ctrl+C.
+/// fixed time with concurrent workers over real HTTP (or, for a batch job, to the end), and prints
+/// Markdown tables. Not a test project (nothing is asserted); it exits with 1 when any request or
+/// check failed, 130 after Ctrl+C.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -16,7 +18,19 @@ internal static class BenchmarkProgram
     /// <summary>Enough accounts that 16 workers taking them in turn rarely sign the same one in at once.</summary>
     private static readonly string[] BenchmarkUsers = Enumerable.Range(0, 64).Select(i => $"benchuser{i}").ToArray();
 
-    private sealed record Scenario(string Key, string Title, Func<ScenarioContext, Task<ScenarioResult>> RunAsync);
+    /// <summary>A selectable scenario: its <c>--only</c> key and a title for progress and for a scenario that cannot run.</summary>
+    private abstract record Scenario(string Key, string Title);
+
+    /// <summary>Runs against the provider that every such scenario shares.</summary>
+    private sealed record SharedProviderScenario(string Key, string Title, Func<ScenarioContext, Task<IReadOnlyList<ScenarioResult>>> RunAsync)
+        : Scenario(Key, Title);
+
+    /// <summary>Starts providers of its own (a database to fill, different settings); runs after the shared one has stopped.</summary>
+    private sealed record OwnProviderScenario(string Key, string Title, Func<BenchmarkOptions, CancellationToken, Task<IReadOnlyList<ScenarioResult>>> RunAsync)
+        : Scenario(Key, Title);
+
+    /// <summary>One row of the table and how to measure it once.</summary>
+    private sealed record Part(string Title, Func<ScenarioContext, Task<ScenarioResult>> RunAsync);
 
     private sealed record ScenarioContext(InProcessProvider Provider, HttpClient Client, BenchmarkOptions Options,
         CancellationToken Stopping)
@@ -27,63 +41,111 @@ internal static class BenchmarkProgram
         public LoadShape PerCore => new(Environment.ProcessorCount, Options.WarmUp, Options.Duration);
     }
 
+    private static readonly Part SignIn = new(MarkdownReport.SignInTitle,
+        c => new SignInScenario(c.Client, BenchmarkUsers, BenchmarkPassword).RunAsync(MarkdownReport.SignInTitle, c.Http, c.Stopping));
+
+    private static readonly Part Hasher = new(MarkdownReport.HasherTitle, async c =>
+    {
+        var hash = await c.Provider.GetPasswordHashAsync(BenchmarkUsers[0]);
+        return HasherScenario.Run(MarkdownReport.HasherTitle, c.Provider.Services, hash, BenchmarkPassword, c.PerCore, c.Stopping);
+    });
+
     private static readonly Scenario[] Scenarios =
     [
-        new("client_credentials", "client_credentials",
-            c => HttpScenarios.ClientCredentialsAsync("client_credentials", c.Client, c.Http, c.Stopping)),
-        new(SignInKey, MarkdownReport.SignInTitle,
-            c => new SignInScenario(c.Client, BenchmarkUsers, BenchmarkPassword).RunAsync(MarkdownReport.SignInTitle, c.Http, c.Stopping)),
-        new(HasherKey, MarkdownReport.HasherTitle, async c =>
+        Single("client_credentials", new("client_credentials",
+            c => HttpScenarios.ClientCredentialsAsync("client_credentials", c.Client, c.Http, c.Stopping))),
+        Single(SignInKey, SignIn),
+        Single(HasherKey, Hasher),
+        new SharedProviderScenario("registration", "registration", c =>
         {
-            var hash = await c.Provider.GetPasswordHashAsync(BenchmarkUsers[0]);
-            return HasherScenario.Run(MarkdownReport.HasherTitle, c.Provider.Services, hash, BenchmarkPassword, c.PerCore, c.Stopping);
+            // New and existing usernames in alternating rounds, like sign-in and hasher: their ratio is the figure.
+            var registration = new RegistrationScenario(c.Client);
+            Part[] parts =
+            [
+                new(MarkdownReport.RegistrationNewTitle,
+                    r => registration.RunNewAsync(MarkdownReport.RegistrationNewTitle, r.Http, r.Stopping)),
+                new(MarkdownReport.RegistrationExistingTitle,
+                    r => registration.RunExistingAsync(MarkdownReport.RegistrationExistingTitle, r.Http, r.Stopping)),
+            ];
+            return RunAlternatingAsync(parts, warmUp: parts, c);
         }),
-        new("discovery", "discovery", c => HttpScenarios.DiscoveryAsync("discovery", c.Client, c.Http, c.Stopping)),
-        new("jwks", "jwks", c => HttpScenarios.JwksAsync("jwks", c.Client, c.Http, c.Stopping)),
+        Single("discovery", new("discovery", c => HttpScenarios.DiscoveryAsync("discovery", c.Client, c.Http, c.Stopping))),
+        Single("jwks", new("jwks", c => HttpScenarios.JwksAsync("jwks", c.Client, c.Http, c.Stopping))),
+        new OwnProviderScenario("expiry", "pending-account expiry",
+            (options, stopping) => PendingAccountExpiryScenario.RunAsync(options.Accounts, stopping)),
     ];
 
+    private static SharedProviderScenario Single(string key, Part part) =>
+        new(key, part.Title, async c =>
+        {
+            await Console.Error.WriteLineAsync(
+                $"{part.Title}: {c.Options.WarmUp.TotalSeconds:0.#} s warm-up, {c.Options.Duration.TotalSeconds:0.#} s measured...");
+            return [await part.RunAsync(c)];
+        });
+
     /// <summary>
-    /// The sign-in/hasher ratio is the figure, and a shared virtual machine's speed drifts by tens of
-    /// percent over a minute: the two run in alternating rounds, so drift affects both alike.
+    /// Ratios are the figures here (sign-in/hasher, existing/new registration), and a shared virtual
+    /// machine's speed drifts by tens of percent over a minute: the parts run in alternating rounds, so
+    /// drift affects them alike.
     /// </summary>
     private const int AlternatingRounds = 4;
 
     private static readonly TimeSpan SteadyStateWarmUp = TimeSpan.FromSeconds(20);
 
-    private static async Task RunAlternatingAsync(Scenario[] pair, ScenarioContext context, List<ScenarioResult> results,
-        CancellationTokenSource stopping)
+    private static async Task<IReadOnlyList<ScenarioResult>> RunAlternatingAsync(Part[] parts, Part[] warmUp, ScenarioContext context)
     {
-        // The sign-in path runs far more code than PBKDF2; the JIT keeps tiering it up for some 15-20 s on
+        // The page paths run far more code than PBKDF2; the JIT keeps tiering them up for some 15-20 s on
         // two busy cores, a one-time start-up cost a running provider no longer pays. That warm-up runs
         // first, unmeasured, so the rounds compare steady states.
-        var warmUp = context with { Options = context.Options with { Duration = SteadyStateWarmUp, WarmUp = TimeSpan.Zero } };
-        await Console.Error.WriteLineAsync($"Warming sign-in up to steady state for {SteadyStateWarmUp.TotalSeconds:0} s...");
-        await pair.Single(s => s.Key == SignInKey).RunAsync(warmUp);
+        var warmUpContext = context with
+        {
+            Options = context.Options with { Duration = SteadyStateWarmUp / warmUp.Length, WarmUp = TimeSpan.Zero },
+        };
+        await Console.Error.WriteLineAsync(
+            $"Warming {string.Join(" and ", warmUp.Select(p => p.Title))} up to steady state for {SteadyStateWarmUp.TotalSeconds:0} s...");
+        foreach (var part in warmUp)
+        {
+            await part.RunAsync(warmUpContext);
+        }
 
         var round = context with
         {
             Options = context.Options with { Duration = context.Options.Duration / AlternatingRounds, WarmUp = TimeSpan.FromSeconds(1) },
         };
-        var measured = pair.ToDictionary(s => s, _ => new List<ScenarioResult>());
+        var measured = parts.ToDictionary(p => p, _ => new List<ScenarioResult>());
         await Console.Error.WriteLineAsync(
-            $"{string.Join(" and ", pair.Select(s => s.Title))}: {AlternatingRounds} alternating rounds of {round.Options.Duration.TotalSeconds:0.#} s each...");
-        for (var i = 0; i < AlternatingRounds && !stopping.IsCancellationRequested; i++)
+            $"{string.Join(" and ", parts.Select(p => p.Title))}: {AlternatingRounds} alternating rounds of {round.Options.Duration.TotalSeconds:0.#} s each...");
+        for (var i = 0; i < AlternatingRounds && !context.Stopping.IsCancellationRequested; i++)
         {
-            foreach (var scenario in pair)
+            foreach (var part in parts)
             {
                 try
                 {
-                    measured[scenario].Add(await scenario.RunAsync(round));
+                    measured[part].Add(await part.RunAsync(round));
                 }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                catch (OperationCanceledException) when (context.Stopping.IsCancellationRequested)
                 {
                     break;
                 }
             }
         }
 
-        results.AddRange(measured.Where(m => m.Value.Count > 0).Select(m => ScenarioResult.Merge(m.Value)));
+        return measured.Where(m => m.Value.Count > 0).Select(m => ScenarioResult.Merge(m.Value)).ToList();
     }
+
+    /// <summary>
+    /// No SMTP server runs beside the benchmark. The outbox is pointed at a closed loopback port, so a
+    /// delivery attempt is refused at once instead of holding a job worker until a timeout, and a failed
+    /// email's first retry is 30 minutes away (the longest retry delay): during a run each registration's
+    /// email costs one delivery attempt, about the bookkeeping of a successful one, and never a flood of retries.
+    /// </summary>
+    private static Dictionary<string, string?> SharedProviderSettings() => new()
+    {
+        ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Email:Smtp:Port"] = InProcessProvider.ClosedLoopbackPort().ToString(CultureInfo.InvariantCulture),
+        ["Email:Smtp:Security"] = "None",
+        ["Email:Outbox:FirstRetryDelay"] = "00:30:00",
+    };
 
     public static async Task<int> Main(string[] args)
     {
@@ -118,59 +180,95 @@ internal static class BenchmarkProgram
         // directory as a test runner sets it; `dotnet run --project` starts elsewhere.
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 
-        var results = new List<ScenarioResult>();
-        await Console.Error.WriteLineAsync("Starting the provider on loopback...");
-        await using (var provider = new InProcessProvider())
-        using (var client = provider.CreateLoadClient())
+        var results = new List<(Scenario Scenario, ScenarioResult Result)>();
+        var shared = selected.OfType<SharedProviderScenario>().ToList();
+        if (shared.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"Provider at {provider.BaseAddress}, data in {provider.DataDirectory}");
-            if (selected.Any(s => s.Key is SignInKey or HasherKey))
-            {
-                await Console.Error.WriteLineAsync($"Creating {BenchmarkUsers.Length} benchmark accounts...");
-                try
-                {
-                    await provider.CreateUsersAsync(BenchmarkUsers, BenchmarkPassword, stopping.Token);
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    // Ctrl+C: no scenario runs; the report below says so.
-                }
-            }
+            await RunOnSharedProviderAsync(shared, options, results, stopping.Token);
+        }
 
-            var context = new ScenarioContext(provider, client, options, stopping.Token);
-            var paired = selected.Where(s => s.Key is SignInKey or HasherKey).ToArray();
-            if (paired.Length == 2)
+        foreach (var scenario in selected.OfType<OwnProviderScenario>())
+        {
+            if (!await RunGuardedAsync(scenario, () => scenario.RunAsync(options, stopping.Token), results, stopping.Token))
             {
-                await RunAlternatingAsync(paired, context, results, stopping);
-                selected = selected.Except(paired).ToArray();
-            }
-
-            foreach (var scenario in selected)
-            {
-                if (stopping.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                await Console.Error.WriteLineAsync(
-                    $"{scenario.Title}: {options.WarmUp.TotalSeconds:0.#} s warm-up, {options.Duration.TotalSeconds:0.#} s measured...");
-                try
-                {
-                    results.Add(await scenario.RunAsync(context));
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception e)
-                {
-                    // A first request that cannot even be sent: show it in the table, go on with the rest.
-                    results.Add(ScenarioResult.NotRun(scenario.Title, $"{e.GetType().Name}: {e.Message}"));
-                }
+                break;
             }
         }
 
-        Console.WriteLine(MarkdownReport.Render(results.OrderBy(r => Array.FindIndex(Scenarios, s => s.Title == r.Scenario)).ToList(), options));
-        return stopping.IsCancellationRequested ? 130 : results.Any(r => r.Errors > 0) ? 1 : 0;
+        var ordered = results.OrderBy(r => Array.IndexOf(Scenarios, r.Scenario)).Select(r => r.Result).ToList();
+        Console.WriteLine(MarkdownReport.Render(ordered, options));
+        return stopping.IsCancellationRequested ? 130 : ordered.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task RunOnSharedProviderAsync(List<SharedProviderScenario> selected, BenchmarkOptions options,
+        List<(Scenario Scenario, ScenarioResult Result)> results, CancellationToken stopping)
+    {
+        await Console.Error.WriteLineAsync("Starting the provider on loopback...");
+        await using var provider = new InProcessProvider(SharedProviderSettings());
+        using var client = provider.CreateLoadClient();
+        await Console.Error.WriteLineAsync($"Provider at {provider.BaseAddress}, data in {provider.DataDirectory}");
+        if (selected.Any(s => s.Key is SignInKey or HasherKey))
+        {
+            await Console.Error.WriteLineAsync($"Creating {BenchmarkUsers.Length} benchmark accounts...");
+            try
+            {
+                await provider.CreateUsersAsync(BenchmarkUsers, BenchmarkPassword, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return; // Ctrl+C: no scenario runs; the report says so.
+            }
+        }
+
+        var context = new ScenarioContext(provider, client, options, stopping);
+        var paired = selected.Where(s => s.Key is SignInKey or HasherKey).ToArray();
+        if (paired.Length == 2)
+        {
+            // The sign-in/hasher ratio is the figure: the two run in alternating rounds.
+            if (!await RunGuardedAsync(paired[0], () => RunAlternatingAsync([SignIn, Hasher], warmUp: [SignIn], context),
+                    results, stopping, owner: result => paired.Single(s => s.Title == result.Scenario)))
+            {
+                return;
+            }
+
+            selected = selected.Except(paired).ToList();
+        }
+
+        foreach (var scenario in selected)
+        {
+            if (!await RunGuardedAsync(scenario, () => scenario.RunAsync(context), results, stopping))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one scenario and keeps its rows. A scenario that cannot even start (its first request fails,
+    /// its database cannot be filled) is shown in the table and the rest go on; false after Ctrl+C.
+    /// </summary>
+    /// <param name="owner">The scenario each row belongs to, when it is not <paramref name="scenario"/> (a pair run together).</param>
+    private static async Task<bool> RunGuardedAsync(Scenario scenario, Func<Task<IReadOnlyList<ScenarioResult>>> run,
+        List<(Scenario Scenario, ScenarioResult Result)> results, CancellationToken stopping, Func<ScenarioResult, Scenario>? owner = null)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
+            results.AddRange((await run()).Select(result => (owner?.Invoke(result) ?? scenario, result)));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            results.Add((scenario, ScenarioResult.NotRun(scenario.Title, $"{e.GetType().Name}: {e.Message}")));
+        }
+
+        return !stopping.IsCancellationRequested;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Cers.Idp.Accounts;
 using Cers.Testing;
 using Microsoft.AspNetCore.Identity;
@@ -13,8 +14,9 @@ namespace Cers.Benchmarks;
 /// </summary>
 internal sealed class InProcessProvider : IdpHost
 {
-    public InProcessProvider()
-        : base(Directory.CreateTempSubdirectory("cers-idp-bench-").FullName, kestrel: true)
+    /// <param name="settings">Configuration on top of the test host's (for example <c>Jobs:RunServer</c>), or none.</param>
+    public InProcessProvider(IReadOnlyDictionary<string, string?>? settings = null)
+        : base(Directory.CreateTempSubdirectory("cers-idp-bench-").FullName, settings, kestrel: true)
     {
         try
         {
@@ -71,6 +73,19 @@ internal sealed class InProcessProvider : IdpHost
         var user = await users.FindByNameAsync(userName)
             ?? throw new InvalidOperationException($"Benchmark user {userName} does not exist.");
         return user.PasswordHash ?? throw new InvalidOperationException($"Benchmark user {userName} has no password.");
+    }
+
+    /// <summary>
+    /// A loopback port nothing listens on (taken from the system and released at once), so a service
+    /// pointed at it is refused straight away instead of waiting for a timeout.
+    /// </summary>
+    public static int ClosedLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>

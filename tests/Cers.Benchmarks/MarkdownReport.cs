@@ -9,22 +9,43 @@ internal static class MarkdownReport
 {
     public const string SignInTitle = "password sign-in";
     public const string HasherTitle = "password hasher (raw)";
+    public const string RegistrationNewTitle = "registration, new username";
+    public const string RegistrationExistingTitle = "registration, existing username";
 
     /// <summary>Sign-ins should be bounded by password hashing, not by the rest of the pipeline.</summary>
     private const double SignInTargetPercent = 90;
 
+    private const double Mebibyte = 1024 * 1024;
+
     public static string Render(IReadOnlyList<ScenarioResult> results, BenchmarkOptions options)
     {
         var report = new StringBuilder();
-        report.AppendLine();
-        report.AppendLine("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |");
-        report.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var result in results)
+        var requests = results.Where(r => r.Job is null).ToList();
+        var jobs = results.Where(r => r.Job is not null).ToList();
+
+        if (requests.Count > 0 || jobs.Count == 0)
         {
-            var rate = result.Elapsed == TimeSpan.Zero ? "not run" : Number(result.PerSecond);
-            var errors = result.Errors == 0 ? "0" : $"**{result.Errors}**";
-            report.AppendLine(Invariant(
-                $"| {result.Scenario}{(result.Interrupted ? " (interrupted)" : "")} | {rate} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {errors} |"));
+            report.AppendLine();
+            report.AppendLine("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var result in requests)
+            {
+                report.AppendLine(Invariant(
+                    $"| {Name(result)} | {Rate(result)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {Errors(result)} |"));
+            }
+        }
+
+        if (jobs.Count > 0)
+        {
+            report.AppendLine();
+            report.AppendLine("| job | accounts/s | run s | batch p50 ms | batch p95 ms | batch p99 ms | heap at rest MiB | peak heap MiB | peak live MiB (full GCs) | heap after MiB | peak working set MiB | allocated MiB | errors |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var result in jobs)
+            {
+                var memory = result.Job!.Memory;
+                report.AppendLine(Invariant(
+                    $"| {Name(result)} | {Rate(result)} | {Number(result.Elapsed.TotalSeconds)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {MiB(memory.HeapAtRest)} | {MiB(memory.PeakHeap)} | {Live(memory)} | {MiB(memory.HeapAfter)} | {MiB(memory.PeakWorkingSet)} | {MiB(memory.Allocated)} | {Errors(result)} |"));
+            }
         }
 
         report.AppendLine();
@@ -40,18 +61,100 @@ internal static class MarkdownReport
 
         var signIn = results.FirstOrDefault(r => r.Scenario == SignInTitle);
         var hasher = results.FirstOrDefault(r => r.Scenario == HasherTitle);
-        report.AppendLine(signIn is not null && hasher is not null && hasher.PerSecond > 0
-            ? Invariant(
-                $"- sign-in rate / hasher rate: {Number(signIn.PerSecond)} / {Number(hasher.PerSecond)} = {signIn.PerSecond / hasher.PerSecond * 100:0.0} % (target >= {SignInTargetPercent} %)")
-            : "- sign-in rate / hasher rate: n/a (needs both the sign-in and the hasher scenario)");
+        if (signIn is not null || hasher is not null)
+        {
+            report.AppendLine(signIn is not null && hasher is not null && hasher.PerSecond > 0
+                ? Invariant(
+                    $"- sign-in rate / hasher rate: {Number(signIn.PerSecond)} / {Number(hasher.PerSecond)} = {signIn.PerSecond / hasher.PerSecond * 100:0.0} % (target >= {SignInTargetPercent} %)")
+                : "- sign-in rate / hasher rate: n/a (needs both the sign-in and the hasher scenario)");
+        }
+
+        AppendRegistrationNotes(report, results);
+        AppendJobNotes(report, jobs);
 
         var gc = GCSettings.IsServerGC ? "server" : "workstation";
         report.Append(Invariant(
             $"- machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}, {gc} GC; "));
-        report.AppendLine(Invariant(
+        report.Append(Invariant(
             $"settings: concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0.#} s per scenario after {options.WarmUp.TotalSeconds:0.#} s warm-up (hasher: {Environment.ProcessorCount} threads)"));
+        report.AppendLine(jobs.Count > 0
+            ? Invariant($", expiry job over {string.Join(" and ", PendingAccountExpiryScenario.Sizes(options.Accounts).Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} accounts")
+            : "");
         return report.ToString();
     }
+
+    private static void AppendRegistrationNotes(StringBuilder report, IReadOnlyList<ScenarioResult> results)
+    {
+        var created = results.FirstOrDefault(r => r.Scenario == RegistrationNewTitle);
+        var existing = results.FirstOrDefault(r => r.Scenario == RegistrationExistingTitle);
+        if (created is null && existing is null)
+        {
+            return;
+        }
+
+        report.AppendLine("- registration: one request = one complete Create New Account (GET the page, POST the form: two HTTP requests); "
+            + "success is the 302 to /Account/CheckEmail. New: an unused username and email. Existing: a username already taken, with an unused email; "
+            + "it must answer the same 302. Each hashes the password once and writes one email (delivery is refused: no SMTP server runs).");
+        if (created is { Succeeded: > 0 } && existing is { Succeeded: > 0 })
+        {
+            report.Append(Invariant(
+                $"- registration timing, existing / new username: p50 {Number(existing.Percentile(50))} / {Number(created.Percentile(50))} ms = {existing.Percentile(50) / created.Percentile(50):0.00}, "));
+            report.Append(Invariant(
+                $"p95 {Number(existing.Percentile(95))} / {Number(created.Percentile(95))} ms = {existing.Percentile(95) / created.Percentile(95):0.00} "));
+            report.AppendLine("(near 1: the answer's timing does not tell which usernames exist)");
+        }
+        else
+        {
+            report.AppendLine("- registration timing, existing / new username: n/a (needs successful requests of both)");
+        }
+    }
+
+    private static void AppendJobNotes(StringBuilder report, List<ScenarioResult> jobs)
+    {
+        if (jobs.Count == 0)
+        {
+            return;
+        }
+
+        var batchSize = jobs[0].Job!.BatchSize;
+        var seeding = string.Join(", ", jobs.Select(j => Invariant($"{j.Job!.Seeding.TotalSeconds:0.0} s for {j.Job.Accounts:N0}")));
+        report.Append("- pending-account expiry: the app's own job, run to the end in a provider of its own (job server off) over accounts seeded in bulk ");
+        report.Append(Invariant($"(seeding took {seeding}); one batch = up to {batchSize} accounts in one transaction (Activation:BatchSize), timed from commit to commit. "));
+        report.AppendLine("Heap at rest / heap after: after a full compacting collection just before / just after the run (the job's scope still open); "
+            + "peak heap: the most seen, garbage not yet collected included; peak live: the most live data a full collection during the run found (how many ran); "
+            + "working set: native memory (SQLite) included; allocated: total during the run. A warm-up run over a small backlog goes first, unmeasured.");
+
+        var smallest = jobs.MinBy(j => j.Job!.Accounts)!;
+        var largest = jobs.MaxBy(j => j.Job!.Accounts)!;
+        if (smallest != largest && !smallest.Interrupted && !largest.Interrupted)
+        {
+            var large = largest.Job!.Memory;
+            var small = smallest.Job!.Memory;
+            report.Append(Invariant($"- with {(double)largest.Job.Accounts / smallest.Job.Accounts:0.#}x the accounts (larger / smaller run): "));
+            report.Append(Invariant($"peak heap {MiB(large.PeakHeap)} / {MiB(small.PeakHeap)} MiB = {Ratio(large.PeakHeap, small.PeakHeap)}, "));
+            report.Append(large.PeakLive is { } largeLive && small.PeakLive is { } smallLive
+                ? Invariant($"peak live {MiB(largeLive)} / {MiB(smallLive)} MiB = {Ratio(largeLive, smallLive)}, ")
+                : "");
+            report.Append(Invariant($"heap after minus at rest {MiB(large.HeapAfter - large.HeapAtRest)} / {MiB(small.HeapAfter - small.HeapAtRest)} MiB, "));
+            report.Append(Invariant($"peak working set {MiB(large.PeakWorkingSet)} / {MiB(small.PeakWorkingSet)} MiB = {Ratio(large.PeakWorkingSet, small.PeakWorkingSet)}; "));
+            report.AppendLine(Invariant(
+                $"allocated {Ratio(large.Allocated, small.Allocated)}, run time {Ratio(largest.Elapsed.Ticks, smallest.Elapsed.Ticks)}"));
+        }
+    }
+
+    private static string Ratio(long large, long small) =>
+        small > 0 ? ((double)large / small).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "n/a";
+
+    private static string Name(ScenarioResult result) => result.Scenario + (result.Interrupted ? " (interrupted)" : "");
+
+    private static string Rate(ScenarioResult result) => result.Elapsed == TimeSpan.Zero ? "not run" : Number(result.PerSecond);
+
+    private static string Errors(ScenarioResult result) => result.Errors == 0 ? "0" : $"**{result.Errors}**";
+
+    private static string MiB(long bytes) => Number(bytes / Mebibyte);
+
+    private static string Live(MemoryUse memory) =>
+        memory.PeakLive is { } live ? Invariant($"{MiB(live)} ({memory.FullCollections})") : "n/a (0)";
 
     private static string Number(double value) =>
         double.IsNaN(value) ? "n/a" : value.ToString(value >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture);

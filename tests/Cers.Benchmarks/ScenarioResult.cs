@@ -15,6 +15,12 @@ internal sealed record ScenarioResult(
     double[] SortedLatenciesMs,
     bool Interrupted = false)
 {
+    /// <summary>
+    /// Set for a batch job's run: then <see cref="Succeeded"/> counts the items it processed, the
+    /// latencies are its batches' and the row goes in the jobs table.
+    /// </summary>
+    public JobRun? Job { get; init; }
+
     public double PerSecond => Elapsed > TimeSpan.Zero ? Succeeded / Elapsed.TotalSeconds : 0;
 
     public static ScenarioResult From(string scenario, MeasurementWindow window, IReadOnlyCollection<WorkerTally> tallies,

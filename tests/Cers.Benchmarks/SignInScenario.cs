@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Cers.Benchmarks;
 
@@ -12,7 +11,7 @@ namespace Cers.Benchmarks;
 /// taken round-robin from a pool large enough that one account is rarely used by two workers at once,
 /// and every password is right, so lockout never comes into play.
 /// </summary>
-internal sealed partial class SignInScenario(HttpClient client, IReadOnlyList<string> userNames, string password)
+internal sealed class SignInScenario(HttpClient client, IReadOnlyList<string> userNames, string password)
 {
     private const string SessionCookie = "cers.idp.session";
 
@@ -47,13 +46,12 @@ internal sealed partial class SignInScenario(HttpClient client, IReadOnlyList<st
                 return HttpErrors.Describe(page, html);
             }
 
-            var hidden = AntiforgeryInput().Match(html);
-            if (!hidden.Success)
+            if (BrowserForm.AntiforgeryToken(html) is not { } hidden)
             {
                 return "GET /Account/Login: the page has no __RequestVerificationToken input";
             }
 
-            token = WebUtility.HtmlDecode(hidden.Groups["token"].Value);
+            token = hidden;
         }
 
         using (var phraseStep = new HttpRequestMessage(HttpMethod.Post, _userNameStep)
@@ -101,39 +99,6 @@ internal sealed partial class SignInScenario(HttpClient client, IReadOnlyList<st
             : null;
     }
 
-    /// <summary>
-    /// The shared handler keeps no cookies (it serves every worker), so this iteration's jar is applied
-    /// to the request and updated from the response by hand.
-    /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CookieContainer cookies,
-        CancellationToken cancellationToken)
-    {
-        var header = cookies.GetCookieHeader(_loginPage);
-        if (header.Length > 0)
-        {
-            request.Headers.Add("Cookie", header);
-        }
-
-        var response = await client.SendAsync(request, cancellationToken);
-        try
-        {
-            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            {
-                foreach (var setCookie in setCookies)
-                {
-                    cookies.SetCookies(_loginPage, setCookie);
-                }
-            }
-
-            return response;
-        }
-        catch (CookieException)
-        {
-            response.Dispose();
-            throw;
-        }
-    }
-
-    [GeneratedRegex("""<input[^>]*\bname="__RequestVerificationToken"[^>]*\bvalue="(?<token>[^"]*)""", RegexOptions.CultureInvariant)]
-    private static partial Regex AntiforgeryInput();
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CookieContainer cookies, CancellationToken cancellationToken) =>
+        BrowserForm.SendAsync(client, request, cookies, cancellationToken);
 }

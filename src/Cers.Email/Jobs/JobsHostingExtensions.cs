@@ -62,7 +62,13 @@ public static class JobsHostingExtensions
             };
         });
 
-        builder.Services.AddHangfire(config => config
+        // Hangfire's default activator is the static JobActivator.Current, which the last host to start
+        // sets: a second host in the process would run this host's jobs with its own services.
+        builder.Services.AddSingleton<JobActivator>(services =>
+            new Hangfire.AspNetCore.AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+
+        builder.Services.AddHangfire((services, config) => config
+            .UseLogProvider(new ProcessWideLogProvider(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -78,6 +84,7 @@ public static class JobsHostingExtensions
                 server.SchedulePollingInterval = jobs.SchedulePollingInterval;
                 server.ShutdownTimeout = jobs.ShutdownTimeout;
                 server.StopTimeout = jobs.ShutdownTimeout;
+                server.Activator = services.GetRequiredService<JobActivator>();
             });
             builder.Services.AddHostedService<RecurringJobRegistration>();
             builder.Services.AddHostedService<OutboxStartupDelivery<TContext>>();

@@ -9,9 +9,10 @@ namespace Cers.Idp.Accounts;
 /// Absolute links for emails. They are built on the configured issuer (required outside
 /// Development), never on the request's Host header, which an attacker could set to send a victim
 /// a reset link pointing at their own site (password-reset poisoning). Development without an
-/// issuer uses the address the server listens on.
+/// issuer uses the address the server listens on; before it listens (the create-admin command runs
+/// without starting it), the configured <c>urls</c>, else the default development address.
 /// </summary>
-public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server)
+public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server, IConfiguration configuration)
 {
     public string Activation(string userId, string token) =>
         Absolute($"Account/Activate?id={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");
@@ -29,6 +30,7 @@ public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server)
     {
         var origin = oidc.Value.Issuer?.ToString()
             ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
             ?? "http://localhost:5001/";
         origin = origin.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
             .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);

@@ -30,6 +30,8 @@ public static class AccountsExtensions
                 identity.Password.RequireNonAlphanumeric = false;
                 identity.Password.RequiredUniqueChars = 1;
 
+                identity.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
+
                 identity.Lockout.AllowedForNewUsers = true;
                 identity.Lockout.MaxFailedAccessAttempts = 5;
                 identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -40,12 +42,10 @@ public static class AccountsExtensions
             })
             .AddEntityFrameworkStores<IdpDbContext>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
             .AddPasswordValidator<NistPasswordValidator>()
             .AddClaimsPrincipalFactory<SessionPrincipalFactory>();
 
-        // Reset links work for one hour (DESIGN.md); they carry the security stamp, so a reset (which
-        // changes it) also ends every other outstanding link.
-        builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(1));
 
         // A password reset or a disabled account ends other sessions within a minute (the stamp is re-read).
         builder.Services.Configure<SecurityStampValidatorOptions>(stamp =>
@@ -64,7 +64,7 @@ public static class AccountsExtensions
                 : CookieSecurePolicy.Always;
             cookie.LoginPath = "/Account/Login";
             cookie.LogoutPath = "/Account/Logout";
-            cookie.AccessDeniedPath = "/Error";
+            cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
@@ -74,6 +74,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SecretTokens>();
         builder.Services.AddSingleton<AccountLinks>();
         builder.Services.AddScoped<TokenRevocation>();
+        builder.Services.AddScoped<AccountAdministration>();
         builder.Services.AddScoped<IAuthorizationHandler, CersAdminHandler>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(CersAdminRequirement.PolicyName, policy => policy.AddRequirements(new CersAdminRequirement()));

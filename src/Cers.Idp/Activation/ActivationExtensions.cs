@@ -6,6 +6,13 @@ public static class ActivationExtensions
     {
         builder.Services.AddOptions<ActivationOptions>()
             .BindConfiguration(ActivationOptions.SectionName)
+            .PostConfigure(o =>
+            {
+                if (o.ReminderOffsets.Count == 0)
+                {
+                    o.ReminderOffsets = [.. ActivationOptions.DefaultReminderOffsets];
+                }
+            })
             .ValidateDataAnnotations()
             .Validate(o => o.ReminderOffsets.All(offset => offset != TimeSpan.Zero && offset.Duration() < o.Window),
                 "Activation:ReminderOffsets must be non-zero and fall inside Activation:Window.")

@@ -13,9 +13,13 @@ public sealed class ActivationOptions
 
     /// <summary>
     /// When reminders go out, each at most once: a positive offset counts from registration, a negative
-    /// one back from expiry. Default: day 7, and 3 days before expiry (day 27).
+    /// one back from expiry. Default: day 7, and 3 days before expiry (day 27). Starts empty because the
+    /// configuration binder appends to a list rather than replacing it; the defaults are filled in after
+    /// binding when nothing is configured.
     /// </summary>
-    public List<TimeSpan> ReminderOffsets { get; set; } = [TimeSpan.FromDays(7), TimeSpan.FromDays(-3)];
+    public List<TimeSpan> ReminderOffsets { get; set; } = [];
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultReminderOffsets = [TimeSpan.FromDays(7), TimeSpan.FromDays(-3)];
 
     /// <summary>Shortest time between two activation emails to one account (the resend button).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
@@ -27,5 +31,5 @@ public sealed class ActivationOptions
 
     /// <summary>The reminder moments as offsets from registration, in the order they fall.</summary>
     public IReadOnlyList<TimeSpan> ReminderTimesFromRegistration() =>
-        [.. ReminderOffsets.Select(o => o < TimeSpan.Zero ? Window + o : o).Order()];
+        [.. ReminderOffsets.Select(o => o < TimeSpan.Zero ? Window + o : o).Distinct().Order()];
 }

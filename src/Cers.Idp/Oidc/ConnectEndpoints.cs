@@ -85,7 +85,7 @@ public static class ConnectEndpoints
                 [IdentityConstants.ApplicationScheme]);
         }
 
-        if (!await signIn.CanSignInAsync(user!))
+        if (user!.Status != AccountStatus.Active || !await signIn.CanSignInAsync(user))
         {
             return Forbid(Errors.AccessDenied, "The account cannot sign in.");
         }
@@ -129,7 +129,8 @@ public static class ConnectEndpoints
             // exist and be allowed in, and the claims are re-read so a changed name or role shows up.
             var principal = (await http.AuthenticateAsync(ServerScheme)).Principal;
             var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
-            if (principal is null || user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+            if (principal is null || user is null || user.Status != AccountStatus.Active
+                || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
             {
                 return Forbid(Errors.InvalidGrant, "The token is no longer valid.");
             }

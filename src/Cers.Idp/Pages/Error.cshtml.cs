@@ -24,6 +24,16 @@ public sealed class ErrorModel : PageModel
     private void Describe()
     {
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        Error = Response.StatusCode switch
+        {
+            StatusCodes.Status400BadRequest =>
+                "CERS could not read what was sent. Go back, reload the page, and check that what you entered contains no unusual or invisible characters, then try again.",
+            StatusCodes.Status403Forbidden => "Your account does not have access to this page.",
+            StatusCodes.Status404NotFound => "There is no page at this address.",
+            StatusCodes.Status429TooManyRequests => "Too many attempts from your network in a short time. Wait a few minutes, then try again.",
+            _ => null,
+        };
+
         var response = HttpContext.GetOpenIddictServerResponse();
         if (response is not null)
         {

@@ -31,6 +31,12 @@ public sealed partial class IndexModel(AccountRegistration registration, ILogger
 
         if (!ModelState.IsValid)
         {
+            // A value that is not a boolean would make the checkbox fail to render; show it unticked, keep the message.
+            if (ModelState.TryGetValue("Input.AcceptConditions", out var accept) && accept.Errors.Count > 0)
+            {
+                ModelState.SetModelValue("Input.AcceptConditions", false, "false");
+            }
+
             return Page();
         }
 

@@ -26,6 +26,7 @@ public sealed class InputModel
     [Required(ErrorMessage = "Enter your email address.")]
     [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
     [RegularExpression(@"^[^\s<>@""(),;:\\\[\]]+@[^\s<>@""(),;:\\\[\]]+\.[^\s<>@""(),;:\\\[\].]+$", ErrorMessage = "Enter an email address like name@example.com.")]
+    [PlainText]
     [Display(Name = "Email address")]
     public string Email { get; set; } = "";
 

@@ -1,0 +1,99 @@
+using Cers.Email.Outbox;
+using Cers.Idp.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.Idp.Tests.Email;
+
+/// <summary>Emails are owed from the moment the change that owes them commits, whatever happens to the SMTP server or the process.</summary>
+public sealed class OutboxDeliveryTests
+{
+    [Fact]
+    public async Task An_email_owed_while_the_SMTP_server_is_down_is_delivered_once_it_is_back()
+    {
+        await using var idp = IsolatedIdp.Start();
+        await idp.Smtp.StopAsync();
+        using var browser = idp.CreateBrowser();
+        var applicant = Applicant.New();
+
+        await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        var failed = await WaitUntilAsync(() => idp.QueryAsync(db => db.EmailOutbox.AnyAsync(e => e.ToAddress == applicant.Email && e.Attempts > 0 && e.SentAt == null)));
+        failed.ShouldBeTrue("the first delivery attempt should have failed against the stopped SMTP server");
+
+        idp.Smtp.Start();
+        var email = await idp.Smtp.WaitForAsync(applicant.Email, "Activate your CERS account");
+
+        email.TextBody.ShouldNotBeNull().ShouldContain(applicant.UserName);
+        await Task.Delay(2000);
+        idp.Smtp.Find(applicant.Email).Count.ShouldBe(1);
+        (await idp.QueryAsync(db => db.EmailOutbox.SingleAsync(e => e.ToAddress == applicant.Email))).SentAt.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task An_email_owed_when_the_provider_stops_is_delivered_exactly_once_after_a_restart()
+    {
+        // The first provider runs no job server, so nothing it commits is delivered before it stops.
+        await using var idp = IsolatedIdp.Start(fakeClock: false, ("Jobs:RunServer", "false"));
+        using (var browser = idp.CreateBrowser())
+        {
+            await AccountForms.RegisterAcceptedAsync(browser, Applicant.New() with { });
+        }
+
+        var applicant = Applicant.New();
+        using (var browser = idp.CreateBrowser())
+        {
+            await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        }
+
+        (await idp.QueryAsync(db => db.EmailOutbox.CountAsync(e => e.SentAt == null))).ShouldBe(2);
+        await Task.Delay(500);
+        idp.Smtp.Messages.ShouldBeEmpty();
+
+        idp.Restart(("Jobs:RunServer", "true"));
+
+        await idp.Smtp.WaitForAsync(applicant.Email, "Activate your CERS account");
+        await WaitUntilAsync(() => idp.QueryAsync(db => db.EmailOutbox.AllAsync(e => e.SentAt != null)));
+        await Task.Delay(2000);
+        idp.Smtp.Messages.Count.ShouldBe(2);
+        idp.Smtp.Find(applicant.Email).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Two_delivery_runs_at_once_send_each_email_once()
+    {
+        await using var idp = IsolatedIdp.Start(fakeClock: false, ("Jobs:RunServer", "false"));
+        var applicants = Enumerable.Range(0, 6).Select(_ => Applicant.New()).ToList();
+        foreach (var applicant in applicants)
+        {
+            using var browser = idp.CreateBrowser();
+            await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        }
+
+        var sent = await Task.WhenAll(
+            idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None)),
+            idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None)));
+
+        sent.Sum().ShouldBe(6);
+        foreach (var applicant in applicants)
+        {
+            await idp.Smtp.WaitForAsync(applicant.Email, "Activate");
+        }
+
+        idp.Smtp.Messages.Count.ShouldBe(6);
+        idp.Smtp.Messages.Select(m => m.MessageId).Distinct().Count().ShouldBe(6);
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net;
+using Cers.Idp.Tests.Infrastructure;
+
+namespace Cers.Idp.Tests.Jobs;
+
+[Collection(IdpCollection.Name)]
+public sealed class JobsDashboardTests(IdpFactory idp)
+{
+    [Fact]
+    public async Task The_jobs_dashboard_is_closed_to_visitors_and_ordinary_users_and_open_to_CERS_admins()
+    {
+        using var anonymous = idp.CreateBrowser();
+        (await anonymous.GetAsync("/jobs")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var user = await idp.CreateUserAsync("a long enough test password");
+        using var ordinary = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(ordinary, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, "a long enough test password"))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await ordinary.GetAsync("/jobs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // cersadmin1 is seeded in Development with role cers-admin (src/Cers.Idp/appsettings.Development.json).
+        using var admin = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(admin, new Uri(idp.BaseAddress, "/Account/Login"), "cersadmin1", "help desk sample password 1"))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var dashboard = await admin.GetAsync("/jobs/recurring");
+        dashboard.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await dashboard.Content.ReadAsStringAsync();
+        html.ShouldContain("activation-reminders");
+        html.ShouldContain("pending-account-expiry");
+        html.ShouldContain("email-outbox-delivery");
+    }
+}
