@@ -98,6 +98,24 @@ public sealed class SmtpListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until exactly <paramref name="count"/> matching messages have arrived (no more within a short grace period).</summary>
+    public async Task<IReadOnlyList<MimeMessage>> WaitForCountAsync(string to, string subject, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (Find(to, subject).Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var found = Find(to, subject);
+        if (found.Count != count)
+        {
+            throw new InvalidOperationException($"Expected {count} emails to {to} about '{subject}', got {found.Count}.");
+        }
+
+        return found;
+    }
+
     public IReadOnlyList<MimeMessage> Find(string to, string? subject = null) =>
         [.. _messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase))
             && (subject is null || (m.Subject ?? "").Contains(subject, StringComparison.Ordinal)))];

@@ -90,9 +90,7 @@ public sealed partial class AccountRegistration(
         }
 
         candidate.PasswordHash = hash;
-        var clash = await db.Users.AsNoTracking()
-            .Where(u => u.NormalizedUserName == candidate.NormalizedUserName || u.NormalizedEmail == candidate.NormalizedEmail)
-            .ToListAsync(cancellationToken);
+        var clash = await ClashingAccountsAsync(candidate, cancellationToken);
 
         if (clash.Count == 0)
         {
@@ -109,15 +107,18 @@ public sealed partial class AccountRegistration(
             {
                 // The same username or email was registered a moment ago by another request.
                 db.ChangeTracker.Clear();
-                clash = await db.Users.AsNoTracking()
-                    .Where(u => u.NormalizedUserName == candidate.NormalizedUserName || u.NormalizedEmail == candidate.NormalizedEmail)
-                    .ToListAsync(cancellationToken);
+                clash = await ClashingAccountsAsync(candidate, cancellationToken);
             }
         }
 
         await NotifyClashAsync(candidate, clash, now, cancellationToken);
         return RegistrationResult.Accepted;
     }
+
+    private Task<List<CersUser>> ClashingAccountsAsync(CersUser candidate, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.NormalizedUserName == candidate.NormalizedUserName || u.NormalizedEmail == candidate.NormalizedEmail)
+            .ToListAsync(cancellationToken);
 
     private async Task<List<string>> PasswordErrorsAsync(CersUser candidate, string password)
     {

@@ -34,7 +34,7 @@ public sealed class ActivationScheduleTests
         idp.Clock.Advance(TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(1);
         (await RemindAsync(idp)).ShouldBe(0);
-        await WaitForCountAsync(idp, pending.Email, "Reminder", 2);
+        await idp.Smtp.WaitForCountAsync(pending.Email, "Reminder", 2);
 
         // Each reminder carries a fresh link, replacing the one in the first email.
         var reminders = idp.Smtp.Find(pending.Email, "Reminder");
@@ -53,7 +53,7 @@ public sealed class ActivationScheduleTests
         (await idp.QueryAsync(db => db.Users.SingleAsync(u => u.UserName == activated.UserName))).Status.ShouldBe(AccountStatus.Active);
 
         await AccountForms.RegisterAcceptedAsync(browser, pending);
-        await WaitForCountAsync(idp, pending.Email, "Activate your CERS account", 2);
+        await idp.Smtp.WaitForCountAsync(pending.Email, "Activate your CERS account", 2);
         (await idp.QueryAsync(db => db.Users.SingleAsync(u => u.UserName == pending.UserName))).Status.ShouldBe(AccountStatus.PendingActivation);
 
         await Task.Delay(500);
@@ -112,7 +112,7 @@ public sealed class ActivationScheduleTests
 
         idp.Clock.Advance(TimeSpan.FromMinutes(1));
         await AccountForms.SubmitAsync(browser, "/Account/CheckEmail", resend);
-        await WaitForCountAsync(idp, applicant.Email, "Activate", 2);
+        await idp.Smtp.WaitForCountAsync(applicant.Email, "Activate", 2);
     }
 
     [Fact]
@@ -161,14 +161,4 @@ public sealed class ActivationScheduleTests
     private static Task<int> RemindAsync(IsolatedIdp idp) => idp.RunAsync<ActivationReminderJob, int>(job => job.RunAsync(CancellationToken.None));
 
     private static Task<int> ExpireAsync(IsolatedIdp idp) => idp.RunAsync<PendingAccountExpiryJob, int>(job => job.RunAsync(CancellationToken.None));
-
-    private static async Task WaitForCountAsync(IsolatedIdp idp, string to, string subject, int count)
-    {
-        for (var i = 0; i < 150 && idp.Smtp.Find(to, subject).Count < count; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        idp.Smtp.Find(to, subject).Count.ShouldBe(count);
-    }
 }

@@ -45,6 +45,16 @@ public sealed class CreateAccountTests(IdpFactory idp)
         var tokens = await BrowserSignIn.RedeemAsync(backChannel, code);
         tokens.IdentityToken.ShouldNotBeNullOrEmpty();
         tokens.AccessToken.ShouldNotBeNullOrEmpty();
+
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+        var account = await db.Users.SingleAsync(u => u.UserName == applicant.UserName);
+        var audit = await db.AuditEvents.Where(a => a.SubjectId == account.Id).OrderBy(a => a.Id).ToListAsync();
+        audit.Select(a => a.Kind).ShouldBe(["registered", "activation-sent", "activated", "signed-in"]);
+        audit.ShouldAllBe(a => a.IpAddress == "127.0.0.1" && a.UserName == applicant.UserName);
+        audit.ShouldAllBe(a => a.Detail == null || !a.Detail.Contains(applicant.Password));
+        account.PasswordHash.ShouldNotBeNull().ShouldNotContain(applicant.Password);
+        account.ActivationTokenHash.ShouldBeNull();
     }
 
     [Fact]
@@ -94,7 +104,7 @@ public sealed class CreateAccountTests(IdpFactory idp)
         var resent = await AccountForms.SubmitAsync(browser, "/Account/CheckEmail", new Dictionary<string, string> { ["Email"] = applicant.Email });
         resent.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await resent.Content.ReadAsStringAsync()).ShouldContain("we have sent it a new activation email");
-        await WaitForCountAsync(applicant.Email, "Activate", 2);
+        await idp.Smtp.WaitForCountAsync(applicant.Email, "Activate", 2);
         var second = idp.Smtp.Find(applicant.Email, "Activate").Select(m => AccountForms.LinkIn(m, "/Account/Activate")).Single(l => l != first);
 
         (await AccountForms.TitleOfAsync(await browser.GetAsync(first))).ShouldBe("This activation link does not work");
@@ -202,16 +212,6 @@ public sealed class CreateAccountTests(IdpFactory idp)
         (await UserExistsAsync(applicant.UserName)).ShouldBeFalse();
         await Task.Delay(1500);
         idp.Smtp.Find(applicant.Email).ShouldBeEmpty();
-    }
-
-    private async Task WaitForCountAsync(string to, string subject, int count)
-    {
-        for (var i = 0; i < 100 && idp.Smtp.Find(to, subject).Count < count; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        idp.Smtp.Find(to, subject).Count.ShouldBe(count);
     }
 
     private async Task<bool> UserExistsAsync(string userName)
