@@ -30,9 +30,13 @@ public sealed class SmtpSettings
     [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
-    /// <summary><c>None</c>, <c>StartTls</c>, <c>StartTlsWhenAvailable</c>, <c>SslOnConnect</c> or <c>Auto</c> (MailKit's names).</summary>
+    /// <summary>
+    /// <c>StartTls</c> (default), <c>SslOnConnect</c>, or <c>None</c> for a local development server
+    /// (MailKit's names). Emails carry sign-in links, so TLS is required unless switched off on purpose;
+    /// "when available" is not offered, as a man in the middle can make it unavailable.
+    /// </summary>
     [EnumDataType(typeof(SecureSocketOptions))]
-    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTls;
 
     /// <summary>Set both or neither; the password comes from configuration (user secrets, environment), never from a committed file.</summary>
     public string? UserName { get; set; }
@@ -59,4 +63,8 @@ public sealed class OutboxSettings
     /// <summary>How long a claimed email is left to its sender before another run may take it over (a crash mid-send).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this many failed attempts (days, with the default delays) an email is set aside as failed.</summary>
+    [Range(1, 10000)]
+    public int MaxAttempts { get; set; } = 200;
 }

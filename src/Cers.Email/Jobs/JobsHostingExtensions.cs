@@ -37,6 +37,11 @@ public static class JobsHostingExtensions
             .ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) == string.IsNullOrEmpty(o.Smtp.Password),
                 "Email:Smtp:UserName and Email:Smtp:Password must be set together.")
+            .Validate(o => o.Smtp.Security is MailKit.Security.SecureSocketOptions.StartTls or MailKit.Security.SecureSocketOptions.SslOnConnect
+                    or MailKit.Security.SecureSocketOptions.None,
+                "Email:Smtp:Security must be StartTls, SslOnConnect, or None (a local development server only).")
+            .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) || o.Smtp.Security != MailKit.Security.SecureSocketOptions.None,
+                "Email:Smtp:UserName is set but Email:Smtp:Security is None: the password would cross the network unencrypted.")
             .ValidateOnStart();
 
         // Each service registers its own storage instance rather than relying on Hangfire's static

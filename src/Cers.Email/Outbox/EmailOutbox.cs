@@ -5,6 +5,21 @@ namespace Cers.Email.Outbox;
 /// <summary>Writes owed emails into the caller's unit of work; the caller's <c>SaveChanges</c> commits them with its change.</summary>
 public sealed class EmailOutbox(TimeProvider time)
 {
+    /// <summary>
+    /// Whether <paramref name="toAddress"/> already got <paramref name="cap"/> emails of this kind in the
+    /// last 24 hours: the per-address limit on emails a stranger can trigger (resend, reset, reminders
+    /// of a username), on top of the per-IP limit, so nobody can fill someone's mailbox.
+    /// </summary>
+    public async Task<bool> IsOverDailyCapAsync(DbContext db, string toAddress, string kind, int cap, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-1);
+        var recent = await db.Set<OutboxEmail>()
+            .Where(e => e.ToAddress == toAddress && e.Kind == kind && e.CreatedAt > since)
+            .Take(cap)
+            .CountAsync(cancellationToken);
+        return recent >= cap;
+    }
+
     public void Add(DbContext db, OutgoingEmail email)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -42,7 +42,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                 break;
             }
 
-            sent += await SendAsync(claimed, cancellationToken);
+            sent += await SendAsync(claimed, claimed[0].ClaimToken!.Value, cancellationToken);
         }
 
         await ScheduleNextRetryAsync(cancellationToken);
@@ -79,7 +79,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task<int> SendAsync(List<OutboxEmail> claimed, CancellationToken cancellationToken)
+    private async Task<int> SendAsync(List<OutboxEmail> claimed, Guid claim, CancellationToken cancellationToken)
     {
         SmtpSession session;
         try
@@ -91,59 +91,100 @@ public sealed partial class OutboxDeliveryJob<TContext>(
             LogSmtpUnavailable(logger, claimed.Count, ex.Message);
             foreach (var email in claimed)
             {
-                await RecordFailureAsync(email, ex, permanent: false, cancellationToken);
+                await RecordFailureAsync(email, claim, ex, permanent: false);
             }
 
             return 0;
         }
 
         var sent = 0;
-        await using (session)
+        var attempted = 0;
+        try
         {
-            foreach (var email in claimed)
+            await using (session)
             {
-                try
+                foreach (var email in claimed)
                 {
-                    await session.SendAsync(email, cancellationToken);
-                }
-                catch (SmtpCommandException ex) when (ex.StatusCode >= (SmtpStatusCode)500
-                    && ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted)
-                {
-                    await RecordFailureAsync(email, ex, permanent: true, cancellationToken);
-                    continue;
-                }
-                catch (Exception ex) when (IsTransient(ex))
-                {
-                    await RecordFailureAsync(email, ex, permanent: false, cancellationToken);
-                    continue;
-                }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    attempted++;
 
+                    // Still ours? A slow server can outlast the claim, and another run may have taken the
+                    // email over; renewing the lease per email keeps one sender per email.
+                    var now = time.GetUtcNow().UtcDateTime;
+                    var stillOurs = await db.Set<OutboxEmail>()
+                        .Where(e => e.Id == email.Id && e.ClaimToken == claim && e.SentAt == null)
+                        .ExecuteUpdateAsync(set => set.SetProperty(e => e.NextAttemptAt, now + options.Value.Outbox.ClaimLease), CancellationToken.None);
+                    if (stillOurs == 0)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await session.SendAsync(email, cancellationToken);
+                    }
+                    catch (Exception ex) when (IsTransient(ex) && !IsRefusedForGood(ex))
+                    {
+                        await RecordFailureAsync(email, claim, ex, permanent: false);
+                        continue;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Refused by the server for good (5xx), or an email that cannot be sent at all (an
+                        // address MimeKit cannot parse): recorded and set aside, never retried, never in the
+                        // way of the emails behind it.
+                        await RecordFailureAsync(email, claim, ex, permanent: true);
+                        continue;
+                    }
+
+                    // The bodies carry single-use links; once sent they are not kept (a copy of the
+                    // database must not be a source of working links).
+                    await db.Set<OutboxEmail>()
+                        .Where(e => e.Id == email.Id && e.ClaimToken == claim)
+                        .ExecuteUpdateAsync(set => set
+                            .SetProperty(e => e.SentAt, time.GetUtcNow().UtcDateTime)
+                            .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+                            .SetProperty(e => e.TextBody, "")
+                            .SetProperty(e => e.HtmlBody, "")
+                            .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
+                    LogSent(logger, email.Id, email.Kind);
+                    sent++;
+                }
+            }
+        }
+        finally
+        {
+            // Emails claimed but not reached (cancellation, a broken connection) are handed back at once.
+            var untried = claimed.Skip(attempted).Select(e => e.Id).ToList();
+            if (untried.Count > 0)
+            {
+                var now = time.GetUtcNow().UtcDateTime;
                 await db.Set<OutboxEmail>()
-                    .Where(e => e.Id == email.Id)
+                    .Where(e => untried.Contains(e.Id) && e.ClaimToken == claim && e.SentAt == null)
                     .ExecuteUpdateAsync(set => set
-                        .SetProperty(e => e.SentAt, time.GetUtcNow().UtcDateTime)
-                        .SetProperty(e => e.Attempts, e => e.Attempts + 1)
-                        .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
-                LogSent(logger, email.Id, email.Kind);
-                sent++;
+                        .SetProperty(e => e.ClaimToken, (Guid?)null)
+                        .SetProperty(e => e.NextAttemptAt, now), CancellationToken.None);
             }
         }
 
         return sent;
     }
 
-    private async Task RecordFailureAsync(OutboxEmail email, Exception error, bool permanent, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(OutboxEmail email, Guid claim, Exception error, bool permanent)
     {
         var settings = options.Value.Outbox;
         var now = time.GetUtcNow().UtcDateTime;
         var attempts = email.Attempts + 1;
+
+        // Past the attempt limit (days of retries) an email is set aside like a refused one, for an admin to look at.
+        permanent |= attempts >= settings.MaxAttempts;
         var delay = TimeSpan.FromTicks(Math.Min(
             settings.MaxRetryDelay.Ticks,
             settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 20))));
         var message = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
 
         await db.Set<OutboxEmail>()
-            .Where(e => e.Id == email.Id)
+            .Where(e => e.Id == email.Id && e.ClaimToken == claim)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(e => e.Attempts, attempts)
                 .SetProperty(e => e.NextAttemptAt, now + delay)
@@ -158,9 +199,9 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         {
             LogRetrying(logger, email.Id, email.Kind, attempts, delay);
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
     }
+
+    private static bool IsRefusedForGood(Exception ex) => ex is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 };
 
     /// <summary>
     /// Asks Hangfire to run again when the earliest pending email falls due, so a retry after an SMTP
@@ -182,7 +223,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
     private static bool IsTransient(Exception ex) =>
         ex is SocketException or IOException or TimeoutException or ServiceNotConnectedException
             or ProtocolException or SmtpCommandException or SmtpProtocolException or AuthenticationException
-            or SslHandshakeException or OperationCanceledException;
+            or SslHandshakeException;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} ({Kind}) sent")]
     private static partial void LogSent(ILogger logger, long emailId, string kind);

@@ -21,6 +21,9 @@ public static class OutboxModel
 
             // The delivery job's query: unsent, not failed for good, due.
             email.HasIndex(e => new { e.SentAt, e.FailedAt, e.NextAttemptAt });
+
+            // The per-address daily caps: how many emails of a kind went to an address lately.
+            email.HasIndex(e => new { e.ToAddress, e.Kind, e.CreatedAt });
         });
         return builder;
     }

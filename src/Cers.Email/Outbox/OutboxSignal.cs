@@ -1,31 +1,63 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Cers.Email.Outbox;
 
 /// <summary>
 /// Starts delivery soon after an email is committed and again when a failed one falls due, without
-/// a flood of Hangfire jobs: at most one run waits in the queue per process, and one retry is
-/// scheduled for the earliest due time. The recurring delivery job is the safety net for anything
-/// these miss (a crash between commit and enqueue, another instance's emails).
+/// a flood of Hangfire jobs: while a queued run has not started here, further commits within a few
+/// seconds add no other (the run picks their emails up too), and one retry is scheduled for the
+/// earliest due time. The bound in time matters when another instance runs the queued job, or this
+/// one runs no job server. The recurring delivery job is the safety net for anything these miss (a
+/// crash between commit and enqueue, a failed enqueue).
 /// </summary>
-public sealed class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvider time)
+public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvider time, ILogger<OutboxSignal<TContext>> logger)
     where TContext : DbContext
 {
+    private static readonly TimeSpan CoalesceFor = TimeSpan.FromSeconds(3);
+
     private readonly Lock _gate = new();
-    private int _runQueued;
+    private DateTime? _runQueuedAt;
     private DateTime? _retryScheduledFor;
 
+    /// <summary>Never throws: the change that owes the email is already committed, and the recurring run will send it.</summary>
     public void Nudge()
     {
-        if (Interlocked.Exchange(ref _runQueued, 1) == 0)
+        var now = DateTime.UtcNow;
+        lock (_gate)
+        {
+            if (_runQueuedAt is { } queued && now - queued < CoalesceFor)
+            {
+                return;
+            }
+
+            _runQueuedAt = now;
+        }
+
+        try
         {
             jobs.Enqueue<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None));
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _runQueuedAt = null;
+            }
+
+            LogEnqueueFailed(logger, ex);
         }
     }
 
     /// <summary>Called when a run begins: emails committed from now on need a run of their own.</summary>
-    public void RunStarted() => Interlocked.Exchange(ref _runQueued, 0);
+    public void RunStarted()
+    {
+        lock (_gate)
+        {
+            _runQueuedAt = null;
+        }
+    }
 
     public void RetryAt(DateTime dueUtc)
     {
@@ -41,8 +73,23 @@ public sealed class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvid
         }
 
         var delay = dueUtc - now;
-        jobs.Schedule<OutboxDeliveryJob<TContext>>(
-            job => job.DeliverDueAsync(CancellationToken.None),
-            delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        try
+        {
+            jobs.Schedule<OutboxDeliveryJob<TContext>>(
+                job => job.DeliverDueAsync(CancellationToken.None),
+                delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _retryScheduledFor = null;
+            }
+
+            LogEnqueueFailed(logger, ex);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue an email delivery run; the recurring run will send the email")]
+    private static partial void LogEnqueueFailed(ILogger logger, Exception exception);
 }

@@ -26,6 +26,8 @@ public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server, ICo
 
     public string Register() => Absolute("Account/Register");
 
+    public string CheckEmail() => Absolute("Account/CheckEmail");
+
     private string Absolute(string relative)
     {
         var origin = oidc.Value.Issuer?.ToString()

@@ -20,7 +20,8 @@ public sealed class SeedUser
     public string Email { get; set; } = "";
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
-    public string ProtectionPhrase { get; set; } = "sample phrase for development";
+    /// <summary>One the phrase generator can produce (see <c>ProtectionPhrases</c>); left empty, the account is shown its decoy.</summary>
+    public string ProtectionPhrase { get; set; } = "";
     public List<string> Roles { get; set; } = [];
     public string? AgencyCode { get; set; }
 }
@@ -47,7 +48,7 @@ public sealed partial class DevelopmentUserSeeder(
                 EmailConfirmed = true,
                 FirstName = seed.FirstName,
                 LastName = seed.LastName,
-                ProtectionPhrase = seed.ProtectionPhrase,
+                ProtectionPhrase = Cers.Idp.SignIn.ProtectionPhrases.IsGenerated(seed.ProtectionPhrase) ? seed.ProtectionPhrase : "",
                 Status = AccountStatus.Active,
                 RegisteredAt = time.GetUtcNow().UtcDateTime,
                 ActivatedAt = time.GetUtcNow().UtcDateTime,

@@ -10,6 +10,8 @@ namespace Cers.Idp.Activation;
 
 public enum ActivationOutcome
 {
+    /// <summary>The link is good; the page asks the person to confirm (a POST), so a mail scanner fetching the link activates nothing.</summary>
+    Ready,
     Activated,
     AlreadyActive,
 
@@ -37,6 +39,9 @@ public sealed partial class AccountActivation(
     TimeProvider time,
     ILogger<AccountActivation> logger)
 {
+    /// <summary>Most activation emails one address gets in 24 hours, however often the resend button is pressed.</summary>
+    public const int DailyCap = 5;
+
     public DateTime ExpiresAt(CersUser user) => user.RegisteredAt + options.Value.Window;
 
     /// <summary>Gives the account a new activation link (replacing any older one) and returns it.</summary>
@@ -56,37 +61,19 @@ public sealed partial class AccountActivation(
         audit.Add(auditKind, user.Id, user.UserName);
     }
 
+    /// <summary>What the link would do, changing nothing (the GET of the activation page).</summary>
+    public async Task<ActivationOutcome> CheckAsync(string? userId, string? token, CancellationToken cancellationToken) =>
+        (await InspectAsync(userId, token, cancellationToken)).Outcome;
+
     public async Task<ActivationOutcome> ActivateAsync(string? userId, string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(userId) || userId.Length > 64 || string.IsNullOrEmpty(token) || token.Length > 100)
+        var (outcome, user) = await InspectAsync(userId, token, cancellationToken);
+        if (outcome != ActivationOutcome.Ready || user is null)
         {
-            return ActivationOutcome.InvalidLink;
-        }
-
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null)
-        {
-            // Either never existed or expired and removed; the page says both.
-            return ActivationOutcome.Expired;
-        }
-
-        if (user.Status != AccountStatus.PendingActivation)
-        {
-            return user.Status == AccountStatus.Active && user.ActivatedAt is not null
-                ? ActivationOutcome.AlreadyActive
-                : ActivationOutcome.InvalidLink;
-        }
-
-        if (!SecretTokens.Matches(token, user.ActivationTokenHash))
-        {
-            return ActivationOutcome.InvalidLink;
+            return outcome;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (now >= ExpiresAt(user))
-        {
-            return ActivationOutcome.Expired;
-        }
 
         // Conditional on the link still being the current one: two clicks at once activate once.
         var hash = user.ActivationTokenHash;
@@ -108,6 +95,35 @@ public sealed partial class AccountActivation(
         return ActivationOutcome.Activated;
     }
 
+    private async Task<(ActivationOutcome Outcome, CersUser? User)> InspectAsync(string? userId, string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userId) || userId.Length > 64 || string.IsNullOrEmpty(token) || token.Length > 100)
+        {
+            return (ActivationOutcome.InvalidLink, null);
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            // Either never existed or expired and removed; the page says both.
+            return (ActivationOutcome.Expired, null);
+        }
+
+        if (user.Status != AccountStatus.PendingActivation)
+        {
+            return (user.Status == AccountStatus.Active && user.ActivatedAt is not null
+                ? ActivationOutcome.AlreadyActive
+                : ActivationOutcome.InvalidLink, null);
+        }
+
+        if (!SecretTokens.Matches(token, user.ActivationTokenHash))
+        {
+            return (ActivationOutcome.InvalidLink, null);
+        }
+
+        return time.GetUtcNow().UtcDateTime >= ExpiresAt(user) ? (ActivationOutcome.Expired, null) : (ActivationOutcome.Ready, user);
+    }
+
     /// <summary>
     /// Sends a new activation link to a pending account with this email address. Says nothing about
     /// whether there is one: the caller shows the same page either way.
@@ -118,18 +134,18 @@ public sealed partial class AccountActivation(
         var user = await db.Users.SingleOrDefaultAsync(
             u => u.NormalizedEmail == normalized && u.Status == AccountStatus.PendingActivation, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        if (user is null || now >= ExpiresAt(user))
+        var ignored = user is null || now >= ExpiresAt(user) ? "no pending account"
+            : user.ActivationSentAt is { } last && now - last < options.Value.ResendInterval ? "too soon after the last email"
+            : await outbox.IsOverDailyCapAsync(db, user.Email!, "activation", DailyCap, cancellationToken) ? "daily cap reached"
+            : null;
+        if (ignored is not null)
         {
+            // Written either way, so a request for an unknown address costs the same as one for a real one.
+            await audit.WriteAsync(AuditKinds.RequestIgnored, user?.Id, user?.UserName, cancellationToken, "activation resend: " + ignored);
             return;
         }
 
-        if (user.ActivationSentAt is { } last && now - last < options.Value.ResendInterval)
-        {
-            LogResendTooSoon(logger, user.Id);
-            return;
-        }
-
-        QueueActivationEmail(user, AuditKinds.ActivationResent);
+        QueueActivationEmail(user!, AuditKinds.ActivationResent);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -144,6 +160,4 @@ public sealed partial class AccountActivation(
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} activated")]
     private static partial void LogActivated(ILogger logger, string userId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Activation resend for {UserId} ignored: the last email is too recent")]
-    private static partial void LogResendTooSoon(ILogger logger, string userId);
 }

@@ -20,12 +20,12 @@ public sealed class AccountEmails(IOptions<EmailOptions> email, AccountLinks lin
             .Paragraph($"If you did not ask for a CERS account, you can ignore this email; nothing more will happen. If you did not receive this email within 48 hours of asking, contact CERS Technical Support at {Options.FromAddress}.")
             .ToEmail(key, "activation", user.Email!, user.DisplayName, Options);
 
-    public OutgoingEmail Reminder(CersUser user, string link, DateTime expiresAt, string key) =>
+    public OutgoingEmail Reminder(CersUser user, DateTime expiresAt, string key) =>
         new EmailContent("Reminder: activate your CERS account")
             .Greeting(user.DisplayName)
             .Paragraph($"Your CERS account {user.UserName} is not activated yet. It will be removed on {FormatDate(expiresAt)} unless you activate it.")
-            .Link("Activate my CERS account", link)
-            .Paragraph("This link replaces the ones in earlier emails.")
+            .Paragraph($"To activate it, open the link in the email \"Activate your CERS account\" that {Options.FromAddress} sent you when you registered; it works until then. If you cannot find that email, ask for a new one:")
+            .Link("Send me a new activation email", links.CheckEmail())
             .Paragraph("If you did not ask for a CERS account, you can ignore this email.")
             .ToEmail(key, "activation-reminder", user.Email!, user.DisplayName, Options);
 

@@ -26,7 +26,8 @@ public sealed class ActivationOptions
     public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Accounts one job transaction handles; the jobs never load all pending accounts at once.</summary>
-    [Range(1, 10000)]
+    /// <summary>At most 1,000: SQL Server takes the batch's ids as parameters, and a statement holds at most 2,100.</summary>
+    [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;
 
     /// <summary>The reminder moments as offsets from registration, in the order they fall.</summary>

@@ -12,7 +12,8 @@ namespace Cers.Idp.Activation;
 /// of <see cref="ActivationOptions.BatchSize"/>; each account's reminder is claimed with a conditional
 /// update of <see cref="CersUser.RemindersSent"/>, so two runs at once (two servers, or a retry)
 /// send each reminder once. An account that missed several offsets (the job was down) gets only the
-/// latest.
+/// latest. The batch is read untracked and the accounts are changed only by those conditional
+/// updates, so a sign-in attempt on an account meanwhile cannot make the batch fail.
 /// </summary>
 public sealed partial class ActivationReminderJob(
     IdpDbContext db,
@@ -61,6 +62,7 @@ public sealed partial class ActivationReminderJob(
                     && u.Id.CompareTo(lastId) > 0)
                 .OrderBy(u => u.Id)
                 .Take(settings.BatchSize)
+                .AsNoTracking()
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
@@ -81,10 +83,9 @@ public sealed partial class ActivationReminderJob(
                         continue;
                     }
 
-                    // A fresh link rides with the reminder; it replaces the older ones.
-                    var link = activation.IssueLink(user);
-                    user.RemindersSent = index + 1;
-                    outbox.Add(db, emails.Reminder(user, link, activation.ExpiresAt(user), $"activation-reminder:{user.Id}:{index}"));
+                    // The reminder leaves the activation link as it is: the first email's link stays good for the
+                    // whole window, as that email says.
+                    outbox.Add(db, emails.Reminder(user, activation.ExpiresAt(user), $"activation-reminder:{user.Id}:{index}"));
                     audit.Add(AuditKinds.ReminderSent, user.Id, user.UserName, $"reminder {index + 1}");
                     sent++;
                 }

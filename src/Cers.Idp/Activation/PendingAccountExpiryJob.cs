@@ -30,22 +30,31 @@ public sealed partial class PendingAccountExpiryJob(
         {
             var now = time.GetUtcNow().UtcDateTime;
             var registeredBefore = now - settings.Window;
-            var ids = await db.Users
+            var batch = await db.Users
                 .Where(u => u.Status == AccountStatus.PendingActivation && u.RegisteredAt <= registeredBefore)
                 .OrderBy(u => u.RegisteredAt)
-                .Select(u => u.Id)
+                .Select(u => new { u.Id, u.RegisteredAt })
                 .Take(settings.BatchSize)
                 .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
+            if (batch.Count == 0)
             {
                 break;
             }
+
+            var ids = batch.ConvertAll(u => u.Id);
+
+            // Every id in the batch was registered at or before the newest of them (registration times never
+            // change), so this bound marks the same rows as the window's cutoff would. It matters for SQLite:
+            // without statistics its planner serves the update from the (Status, RegisteredAt) index rather
+            // than the primary key, and bounded by the cutoff that range is the whole backlog, read again for
+            // every batch (in the benchmark a million pending accounts took over 20 minutes instead of under 3).
+            var newest = batch[^1].RegisteredAt;
 
             var expiredInBatch = 0;
             await db.InTransactionAsync(async ct =>
             {
                 var marked = await db.Users
-                    .Where(u => ids.Contains(u.Id) && u.Status == AccountStatus.PendingActivation && u.RegisteredAt <= registeredBefore)
+                    .Where(u => ids.Contains(u.Id) && u.Status == AccountStatus.PendingActivation && u.RegisteredAt <= newest)
                     .ExecuteUpdateAsync(set => set.SetProperty(u => u.Status, Expiring), ct);
                 if (marked > 0)
                 {

@@ -43,7 +43,6 @@ public sealed partial class AdminEnrollment(
     UserManager<CersUser> users,
     AuditLog audit,
     AccountLinks links,
-    ProtectionPhrases phrases,
     TimeProvider time,
     ILogger<AdminEnrollment> logger)
 {
@@ -76,9 +75,12 @@ public sealed partial class AdminEnrollment(
         {
             await db.InTransactionAsync(async ct =>
             {
-                await GrantAdminRoleAsync(existing);
-                audit.Add(AuditKinds.AdminCreated, existing.Id, existing.UserName, "promoted by the " + AuditDetail);
+                // Loaded again inside the transaction (each attempt starts with an empty change tracker).
+                var current = await users.FindByIdAsync(existing.Id) ?? throw new InvalidOperationException("The account disappeared.");
+                await GrantAdminRoleAsync(current);
+                audit.Add(AuditKinds.AdminCreated, current.Id, current.UserName, "promoted by the " + AuditDetail);
                 await db.SaveChangesAsync(ct);
+                existing = current;
             }, cancellationToken);
             outcome = AdminEnrollmentOutcome.Promoted;
             LogPromoted(logger, existing.UserName!);
@@ -163,8 +165,8 @@ public sealed partial class AdminEnrollment(
     private async Task<string> PasswordLinkAsync(CersUser user) =>
         links.ResetPassword(user.Id, await users.GeneratePasswordResetTokenAsync(user));
 
-    /// <summary>A phrase of the same shape as a person's (and as the decoys), from random input; the owner sees it at sign-in.</summary>
-    private string RandomPhrase() => phrases.Decoy(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+    /// <summary>A freshly generated phrase, like the ones a new account chooses from; the owner sees it at sign-in.</summary>
+    private static string RandomPhrase() => ProtectionPhrases.NewChoices()[0];
 
     private static string Describe(AccountStatus status) => status switch
     {

@@ -23,8 +23,8 @@ public sealed class CreateAdminArguments
           --email              the person's own email address
           --first-name         first name
           --last-name          last name
-          --protection-phrase  optional: the phrase shown at sign-in before the password (4 to 60
-                               characters); a random one is chosen when left out
+          --protection-phrase  optional: the phrase shown at sign-in before the password, in the
+                               generator's form (e.g. "amber heron over Tahoe"); a random one when left out
         """;
 
     /// <summary>Host settings the command line may carry besides configuration keys with a colon (<c>--Database:DataDirectory</c>).</summary>
@@ -44,7 +44,7 @@ public sealed class CreateAdminArguments
 
     [Required(ErrorMessage = "--email is required.")]
     [StringLength(254, ErrorMessage = "--email has at most 254 characters.")]
-    [RegularExpression(@"^[^\s<>@""(),;:\\\[\]]+@[^\s<>@""(),;:\\\[\]]+\.[^\s<>@""(),;:\\\[\].]+$", ErrorMessage = "--email must be an email address like name@example.gov.")]
+    [Cers.Email.DeliverableEmail(ErrorMessage = "--email must be an email address like name@example.gov.")]
     public string? Email { get; private set; }
 
     [Required(ErrorMessage = "--first-name is required.")]
@@ -57,8 +57,7 @@ public sealed class CreateAdminArguments
     [PlainText(ErrorMessage = "--last-name cannot contain angle brackets (< >) or control characters.")]
     public string? LastName { get; private set; }
 
-    [StringLength(60, MinimumLength = 4, ErrorMessage = "--protection-phrase has 4 to 60 characters.")]
-    [PlainText(ErrorMessage = "--protection-phrase cannot contain angle brackets (< >) or control characters.")]
+    [Cers.Idp.SignIn.GeneratedPhrase(ErrorMessage = "--protection-phrase must be a generated phrase: adjective noun preposition place, e.g. \"amber heron over Tahoe\".")]
     public string? ProtectionPhrase { get; private set; }
 
     /// <summary>

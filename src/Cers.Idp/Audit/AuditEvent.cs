@@ -36,6 +36,9 @@ public static class AuditKinds
     public const string PasswordResetRequested = "password-reset-requested";
     public const string PasswordReset = "password-reset";
     public const string UsernameReminderRequested = "username-reminder-requested";
+
+    /// <summary>A resend, reset or username request that sent nothing (no such account, too soon, over the daily cap).</summary>
+    public const string RequestIgnored = "request-ignored";
     public const string TokensRevoked = "tokens-revoked";
     public const string Disabled = "disabled";
     public const string Enabled = "enabled";

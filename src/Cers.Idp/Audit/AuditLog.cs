@@ -22,9 +22,9 @@ public sealed class AuditLog(IdpDbContext db, IHttpContextAccessor http, TimePro
     }
 
     /// <summary>Records an event on its own, for events with no other change to ride on (a failed sign-in).</summary>
-    public async Task WriteAsync(string kind, string? subjectId, string? userName, CancellationToken cancellationToken)
+    public async Task WriteAsync(string kind, string? subjectId, string? userName, CancellationToken cancellationToken, string? detail = null)
     {
-        Add(kind, subjectId, userName);
+        Add(kind, subjectId, userName, detail);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

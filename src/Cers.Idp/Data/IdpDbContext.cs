@@ -41,6 +41,10 @@ public abstract class IdpDbContext(DbContextOptions options)
             user.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
             user.Property(u => u.ActivationTokenHash).HasMaxLength(64);
 
+            // One account per email address (DESIGN.md): Identity's own index on it is not unique, and
+            // registration inserts directly, so the database is what stops two at once.
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+
             // The reminder and expiry jobs walk pending accounts by registration time.
             user.HasIndex(u => new { u.Status, u.RegisteredAt });
         });

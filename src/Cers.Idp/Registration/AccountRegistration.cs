@@ -167,8 +167,10 @@ public sealed partial class AccountRegistration(
             email = emails.UserNameTaken(candidate.Email!, candidate.DisplayName, candidate.UserName!, key);
         }
 
-        if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == email.IdempotencyKey, cancellationToken))
+        if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == email.IdempotencyKey, cancellationToken)
+            || await outbox.IsOverDailyCapAsync(db, email.ToAddress, email.Kind, AccountActivation.DailyCap, cancellationToken))
         {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, existingId, candidate.UserName, cancellationToken, "registration clash notice: too soon or daily cap reached");
             return;
         }
 

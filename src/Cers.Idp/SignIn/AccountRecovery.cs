@@ -44,6 +44,7 @@ public sealed partial class AccountRecovery(
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         if (user is null || user.Status is not (AccountStatus.Active or AccountStatus.PendingActivation))
         {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, user?.Id, user?.UserName, cancellationToken, "username reminder: no account");
             return;
         }
 
@@ -60,8 +61,9 @@ public sealed partial class AccountRecovery(
     {
         var normalized = users.NormalizeName(userName.Trim());
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
-        if (user is null)
+        if (user is null || user.Status is not (AccountStatus.Active or AccountStatus.PendingActivation))
         {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, user?.Id, user?.UserName, cancellationToken, "password reset: no account");
             return;
         }
 
@@ -72,14 +74,10 @@ public sealed partial class AccountRecovery(
             return;
         }
 
-        if (user.Status != AccountStatus.Active)
-        {
-            return;
-        }
-
         var key = $"password-reset:{user.Id}:{Window(TimeSpan.FromMinutes(5))}";
         if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == key, cancellationToken))
         {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, user.Id, user.UserName, cancellationToken, "password reset: too soon after the last email");
             return;
         }
 
@@ -102,15 +100,17 @@ public sealed partial class AccountRecovery(
 
     public async Task<PasswordResetResult> ResetAsync(string? userId, string? token, string newPassword, CancellationToken cancellationToken)
     {
-        var user = await FindForResetAsync(userId, token);
-        if (user is null)
-        {
-            return new PasswordResetResult(PasswordResetOutcome.InvalidLink, []);
-        }
-
         PasswordResetResult result = new(PasswordResetOutcome.InvalidLink, []);
         await db.InTransactionAsync(async ct =>
         {
+            // Loaded inside the transaction, so a retried attempt starts from the stored account.
+            result = new PasswordResetResult(PasswordResetOutcome.InvalidLink, []);
+            var user = await FindForResetAsync(userId, token);
+            if (user is null)
+            {
+                return;
+            }
+
             var reset = await users.ResetPasswordAsync(user, token!, newPassword);
             if (!reset.Succeeded)
             {
@@ -135,13 +135,10 @@ public sealed partial class AccountRecovery(
             await db.SaveChangesAsync(ct);
             await revocation.RevokeAllAsync(user, "password reset", ct);
             result = new PasswordResetResult(PasswordResetOutcome.Reset, []);
+            LogReset(logger, user.Id);
         }, cancellationToken);
 
-        if (result.Outcome == PasswordResetOutcome.Reset)
-        {
-            LogReset(logger, user.Id);
-        }
-        else
+        if (result.Outcome != PasswordResetOutcome.Reset)
         {
             db.ChangeTracker.Clear();
         }
@@ -160,10 +157,15 @@ public sealed partial class AccountRecovery(
         return user is { Status: AccountStatus.Active } ? user : null;
     }
 
+    /// <summary>Most emails of one kind (reset, username reminder) an address gets in 24 hours.</summary>
+    public const int DailyCap = 5;
+
     private async Task QueueOnceAsync(OutgoingEmail message, string auditKind, CersUser user, CancellationToken cancellationToken)
     {
-        if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == message.IdempotencyKey, cancellationToken))
+        if (await db.EmailOutbox.AnyAsync(e => e.IdempotencyKey == message.IdempotencyKey, cancellationToken)
+            || await outbox.IsOverDailyCapAsync(db, message.ToAddress, message.Kind, DailyCap, cancellationToken))
         {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, user.Id, user.UserName, cancellationToken, message.Kind + ": too soon or daily cap reached");
             return;
         }
 

@@ -59,6 +59,13 @@ public sealed partial class PasswordSignIn(
             return new SignInResult(SignInOutcome.Failed);
         }
 
+        if (user.PasswordHash is null)
+        {
+            // An account whose owner has not set a password yet (a new admin) is checked against the decoy
+            // too, so it answers in the same time as any other; Identity fails it without hashing.
+            await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(user, DecoyHash.Value, password)), cancellationToken);
+        }
+
         var result = await gate.TryRunAsync(
             () => signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true), cancellationToken);
         if (result is null)

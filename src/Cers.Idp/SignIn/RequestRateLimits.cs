@@ -61,8 +61,7 @@ public static class RequestRateLimits
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-                return RateLimitPartition.GetFixedWindowLimiter($"{name}|{client}", _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter($"{name}|{ClientKey(context.Connection.RemoteIpAddress)}", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.PermitLimit,
                     Window = limit.Window,
@@ -81,6 +80,32 @@ public static class RequestRateLimits
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// The client an address stands for: an IPv4 address, or an IPv6 address's /64 network (one
+    /// customer's allocation: counting single IPv6 addresses would give each client billions of limits).
+    /// </summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>Only form posts count; reading a page is never limited.</summary>

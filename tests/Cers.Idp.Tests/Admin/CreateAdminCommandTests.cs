@@ -86,18 +86,18 @@ public sealed partial class CreateAdminCommandTests(IdpFactory idp)
         using var data = new TempDirectory();
         var name = NewUserName();
 
-        var run = await RunAsync(data.Path, Command(name, $"{name}@example.gov", "--protection-phrase", "teal kayak on Mono Lake"),
+        var run = await RunAsync(data.Path, Command(name, $"{name}@example.gov", "--protection-phrase", "amber heron over Tahoe"),
             ("Oidc:Issuer", "https://cers.example.gov/"));
 
         run.ExitCode.ShouldBe(0, run.Error);
         run.Link.ToString().ShouldStartWith("https://cers.example.gov/Account/ResetPassword?id=");
-        run.Output.ShouldContain("\"teal kayak on Mono Lake\"");
+        run.Output.ShouldContain("\"amber heron over Tahoe\"");
         File.Exists(Path.Combine(data.Path, "cers-idp.db")).ShouldBeTrue();
         await using var app = BuildHost(data.Path);
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
         var user = (await users.FindByNameAsync(name)).ShouldNotBeNull();
-        user.ProtectionPhrase.ShouldBe("teal kayak on Mono Lake");
+        user.ProtectionPhrase.ShouldBe("amber heron over Tahoe");
     }
 
     [Fact]

@@ -26,6 +26,13 @@ public sealed class AccountFormInputTests(IdpFactory idp)
             data.Add(field, "right\u202Eto-left");
         }
 
+        foreach (var address in new[] { "a..b@example.com", ".a@example.com", "a.@example.com", "a@b..com", "a@.b.com", "\"quoted\"@example.com", "pérez@example.com", "a@localhost" })
+        {
+            data.Add("Input.Email", address);
+        }
+
+        data.Add("Input.ProtectionPhrase", "my own typed words");
+        data.Add("Input.ProtectionPhrase", "amber heron over Atlantis");
         data.Add("Input.Password", new string('p', 129));
         data.Add("Input.ConfirmEmail", "someone.else@example.com");
         data.Add("Input.AcceptConditions", "false");

@@ -1,6 +1,7 @@
 using Cers.Email.Outbox;
 using Cers.Idp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Idp.Tests.Email;
 
@@ -80,6 +81,32 @@ public sealed class OutboxDeliveryTests
 
         idp.Smtp.Messages.Count.ShouldBe(6);
         idp.Smtp.Messages.Select(m => m.MessageId).Distinct().Count().ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task An_email_that_cannot_be_sent_is_set_aside_and_the_emails_behind_it_still_go_and_sent_bodies_are_not_kept()
+    {
+        await using var idp = IsolatedIdp.Start(fakeClock: false, ("Jobs:RunServer", "false"));
+        await idp.QueryAsync(async db =>
+        {
+            var outbox = idp.Services.GetRequiredService<EmailOutbox>();
+            outbox.Add(db, new OutgoingEmail("test:bad", "test", "a..b@example.com", "", "Unsendable", "text", "<p>html</p>"));
+            outbox.Add(db, new OutgoingEmail("test:good", "test", "good@example.com", "", "Sendable", "secret link text", "<p>secret link</p>"));
+            return await db.SaveChangesAsync();
+        });
+
+        var sent = await idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None));
+
+        sent.ShouldBe(1);
+        await idp.Smtp.WaitForAsync("good@example.com", "Sendable");
+        var rows = await idp.QueryAsync(db => db.EmailOutbox.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
+        rows[0].FailedAt.ShouldNotBeNull();
+        rows[0].SentAt.ShouldBeNull();
+        rows[1].SentAt.ShouldNotBeNull();
+        rows[1].TextBody.ShouldBeEmpty();
+        rows[1].HtmlBody.ShouldBeEmpty();
+
+        (await idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None))).ShouldBe(0);
     }
 
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)

@@ -93,6 +93,10 @@ public sealed class AccountEnumerationTests(IdpFactory idp)
         decoy.ShouldNotBeNullOrWhiteSpace();
         (await BrowserSignIn.ReadProtectionPhraseAsync(unknownAgain)).ShouldBe(decoy);
 
+        // Real phrases and decoys come from one generator: nothing in the phrase tells them apart.
+        Cers.Idp.SignIn.ProtectionPhrases.IsGenerated(knownPhrase).ShouldBeTrue();
+        Cers.Idp.SignIn.ProtectionPhrases.IsGenerated(decoy).ShouldBeTrue();
+
         (await ShapeAsync(known, existing.UserName!, knownPhrase)).ShouldBe(await ShapeAsync(unknown, unknownName, decoy));
     }
 

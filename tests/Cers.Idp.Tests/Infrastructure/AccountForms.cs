@@ -10,7 +10,7 @@ public sealed record Applicant(string UserName, string Email, string Password, s
     public static Applicant New()
     {
         var id = Guid.NewGuid().ToString("N")[..10];
-        return new Applicant("biz" + id, $"person.{id}@example.com", "river otter marble " + id[..4], "heron over the bay " + id[..3]);
+        return new Applicant("biz" + id, $"person.{id}@example.com", "river otter marble " + id[..4], Cers.Idp.SignIn.ProtectionPhrases.NewChoices()[0]);
     }
 }
 
@@ -42,6 +42,22 @@ public static partial class AccountForms
         var response = await RegisterAsync(browser, applicant);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         response.Headers.Location!.ToString().ShouldBe("/Account/CheckEmail");
+    }
+
+    /// <summary>
+    /// Follows an activation link as a person does: the link opens a confirmation page, whose button
+    /// activates. Answers the page after the button, or the page the link opened when it offered no button.
+    /// </summary>
+    public static async Task<HttpResponseMessage> ActivateAsync(HttpClient browser, Uri link)
+    {
+        var page = await browser.GetAsync(link);
+        if (await TitleOfAsync(page) != "Activate your account")
+        {
+            return page;
+        }
+
+        var form = await BrowserSignIn.ReadFormAsync(page, link);
+        return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
     }
 
     /// <summary>Posts the named form fields of <paramref name="pagePath"/>'s first form with some values filled in.</summary>

@@ -116,7 +116,7 @@ public static class BrowserSignIn
         var form = (document.QuerySelector(selector) as IHtmlFormElement).ShouldNotBeNull(html);
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page : new Uri(page, form.GetAttribute("action"));
         var fields = form.Elements.OfType<IHtmlInputElement>()
-            .Where(input => !string.IsNullOrEmpty(input.Name) && (input.Type != "checkbox" || input.IsChecked))
+            .Where(input => !string.IsNullOrEmpty(input.Name) && (input.Type is not ("checkbox" or "radio") || input.IsChecked))
             .GroupBy(input => input.Name!)
             .ToDictionary(group => group.Key, group => group.First().Value);
         return new HtmlForm(action, fields);

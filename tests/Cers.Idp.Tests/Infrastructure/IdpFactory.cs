@@ -63,7 +63,7 @@ public sealed class IdpFactory : IdpHost
             EmailConfirmed = true,
             FirstName = "Test",
             LastName = "User",
-            ProtectionPhrase = "test phrase " + name,
+            ProtectionPhrase = Cers.Idp.SignIn.ProtectionPhrases.NewChoices()[0],
             Status = AccountStatus.Active,
             ActivatedAt = DateTime.UtcNow,
             RegisteredAt = DateTime.UtcNow,

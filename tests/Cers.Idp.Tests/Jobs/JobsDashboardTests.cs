@@ -28,5 +28,9 @@ public sealed class JobsDashboardTests(IdpFactory idp)
         html.ShouldContain("activation-reminders");
         html.ShouldContain("pending-account-expiry");
         html.ShouldContain("email-outbox-delivery");
+
+        // The dashboard's own scripts may run there (and only there).
+        dashboard.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("script-src 'self'");
+        (await admin.GetAsync("/")).Headers.GetValues("Content-Security-Policy").Single().ShouldNotContain("script-src 'self'");
     }
 }

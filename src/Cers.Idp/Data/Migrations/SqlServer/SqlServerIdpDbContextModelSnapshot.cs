@@ -92,6 +92,8 @@ namespace Cers.Idp.Data.Migrations.SqlServer
 
                     b.HasIndex("SentAt", "FailedAt", "NextAttemptAt");
 
+                    b.HasIndex("ToAddress", "Kind", "CreatedAt");
+
                     b.ToTable("EmailOutbox", (string)null);
                 });
 
@@ -191,7 +193,9 @@ namespace Cers.Idp.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
-                        .HasDatabaseName("EmailIndex");
+                        .IsUnique()
+                        .HasDatabaseName("EmailIndex")
+                        .HasFilter("[NormalizedEmail] IS NOT NULL");
 
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()

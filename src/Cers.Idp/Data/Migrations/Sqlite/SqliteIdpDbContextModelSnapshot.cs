@@ -85,6 +85,8 @@ namespace Cers.Idp.Data.Migrations.Sqlite
 
                     b.HasIndex("SentAt", "FailedAt", "NextAttemptAt");
 
+                    b.HasIndex("ToAddress", "Kind", "CreatedAt");
+
                     b.ToTable("EmailOutbox", (string)null);
                 });
 
@@ -184,6 +186,7 @@ namespace Cers.Idp.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("EmailIndex");
 
                     b.HasIndex("NormalizedUserName")

@@ -26,7 +26,7 @@ public sealed class IndexModel(AccountActivation activation, IOptions<EmailOptio
     [BindProperty]
     [Required(ErrorMessage = "Enter the email address you registered with.")]
     [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
-    [EmailAddress(ErrorMessage = "Enter an email address like name@example.com.")]
+    [Cers.Email.DeliverableEmail]
     [Display(Name = "Email address")]
     public string Email { get; set; } = "";
 

@@ -14,7 +14,7 @@ public sealed class IndexModel(AccountRecovery recovery) : PageModel
     [BindProperty]
     [Required(ErrorMessage = "Enter your email address.")]
     [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
-    [EmailAddress(ErrorMessage = "Enter an email address like name@example.com.")]
+    [Cers.Email.DeliverableEmail]
     [Display(Name = "Email address")]
     public string Email { get; set; } = "";
 

@@ -1,4 +1,5 @@
 using Cers.Idp.Registration;
+using Cers.Idp.SignIn;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -11,9 +12,10 @@ public sealed partial class IndexModel(AccountRegistration registration, ILogger
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The protection phrases offered: the one already chosen (when the form comes back with errors) and fresh ones.</summary>
+    public IReadOnlyList<string> PhraseChoices { get; private set; } = [];
+
+    public void OnGet() => PhraseChoices = ProtectionPhrases.NewChoices();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -24,9 +26,9 @@ public sealed partial class IndexModel(AccountRegistration registration, ILogger
             return GoToCheckEmail();
         }
 
-        if (ModelState.IsValid && Input.ProtectionPhrase.Contains(Input.Password, StringComparison.OrdinalIgnoreCase))
+        if (ModelState.IsValid && Input.Password.Contains(Input.ProtectionPhrase, StringComparison.OrdinalIgnoreCase))
         {
-            ModelState.AddModelError("Input.ProtectionPhrase", "The protection phrase must not contain your password: it is shown before the password is asked for.");
+            ModelState.AddModelError("Input.Password", "The password must not contain your protection phrase: the phrase is shown before the password is asked for.");
         }
 
         if (!ModelState.IsValid)
@@ -37,6 +39,7 @@ public sealed partial class IndexModel(AccountRegistration registration, ILogger
                 ModelState.SetModelValue("Input.AcceptConditions", false, "false");
             }
 
+            OfferPhrases();
             return Page();
         }
 
@@ -52,15 +55,22 @@ public sealed partial class IndexModel(AccountRegistration registration, ILogger
                     ModelState.AddModelError("Input.Password", error);
                 }
 
+                OfferPhrases();
                 return Page();
             case RegistrationOutcome.Busy:
                 ModelState.AddModelError(string.Empty, Login.IndexModel.BusyMessage);
                 Response.Headers.RetryAfter = "5";
+                OfferPhrases();
                 return new PageResult { StatusCode = StatusCodes.Status503ServiceUnavailable };
             default:
                 return GoToCheckEmail();
         }
     }
+
+    private void OfferPhrases() =>
+        PhraseChoices = ProtectionPhrases.IsGenerated(Input.ProtectionPhrase)
+            ? [Input.ProtectionPhrase, .. ProtectionPhrases.NewChoices().Where(p => p != Input.ProtectionPhrase).Take(ProtectionPhrases.ChoiceCount - 1)]
+            : ProtectionPhrases.NewChoices();
 
     private RedirectToPageResult GoToCheckEmail()
     {

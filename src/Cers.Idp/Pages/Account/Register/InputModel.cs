@@ -25,7 +25,7 @@ public sealed class InputModel
 
     [Required(ErrorMessage = "Enter your email address.")]
     [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
-    [RegularExpression(@"^[^\s<>@""(),;:\\\[\]]+@[^\s<>@""(),;:\\\[\]]+\.[^\s<>@""(),;:\\\[\].]+$", ErrorMessage = "Enter an email address like name@example.com.")]
+    [Cers.Email.DeliverableEmail]
     [PlainText]
     [Display(Name = "Email address")]
     public string Email { get; set; } = "";
@@ -57,9 +57,9 @@ public sealed class InputModel
     [Display(Name = "Confirm password")]
     public string ConfirmPassword { get; set; } = "";
 
+    /// <summary>One of the generated phrases the page offered (see <see cref="Cers.Idp.SignIn.ProtectionPhrases"/>).</summary>
     [Required(ErrorMessage = "Choose a password protection phrase.")]
-    [StringLength(60, MinimumLength = 4, ErrorMessage = "A protection phrase has 4 to 60 characters.")]
-    [PlainText]
+    [Cers.Idp.SignIn.GeneratedPhrase]
     [Display(Name = "Password protection phrase")]
     public string ProtectionPhrase { get; set; } = "";
 
