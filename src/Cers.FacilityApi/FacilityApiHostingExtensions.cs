@@ -1,25 +1,53 @@
+using System.Text.Json.Serialization;
+using Cers.FacilityApi.Agencies;
+using Cers.FacilityApi.ApiDocumentation;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.FacilityApi;
 
+/// <summary>Registers and wires every feature of the facility API; Program.cs stays a few lines.</summary>
 public static class FacilityApiHostingExtensions
 {
     public static IHostApplicationBuilder AddFacilityApi(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
         builder.AddTokenValidation();
+        builder.AddFacilityDatabase();
+        builder.AddFacilities();
+        builder.AddSampleData();
+        builder.AddApiDocumentation();
         return builder;
     }
 
     public static WebApplication UseFacilityApi(this WebApplication app)
     {
+        InitializeAsync(app).GetAwaiter().GetResult();
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapApiDocumentation();
         app.MapCallerEndpoints();
+        app.MapAgencyEndpoints();
+        app.MapFacilitySearchEndpoints();
         app.MapDefaultEndpoints();
         return app;
+    }
+
+    /// <summary>Schema first, then Development's sample agencies and facilities.</summary>
+    private static async Task InitializeAsync(WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        await app.Services.MigrateFacilityDatabaseAsync(stopping);
+        await app.Services.SeedDevelopmentSampleDataAsync(app.Environment, stopping);
     }
 }

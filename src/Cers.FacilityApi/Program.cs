@@ -1,4 +1,5 @@
 using Cers.FacilityApi;
+using Cers.FacilityApi.SampleData;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,9 +8,16 @@ builder.AddFacilityApi();
 
 var app = builder.Build();
 
+// `seed --facilities N` writes sample data on the same configuration and database, then exits.
+if (await app.RunCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 app.UseFacilityApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
-/// <summary>Entry point, public so the test host can start the real API.</summary>
+/// <summary>Entry point, public so the test host and the benchmark can start the real API.</summary>
 public partial class Program;

@@ -15,6 +15,7 @@ namespace Cers.FacilityApi.Tests.Infrastructure;
 public sealed class FacilityApiFixture : IDisposable
 {
     private readonly TempDirectory _data = new("cers-facility-api-tests-");
+    private string? _readToken;
 
     public FacilityApiFixture()
     {
@@ -26,7 +27,7 @@ public sealed class FacilityApiFixture : IDisposable
         SigningCertificate = X509CertificateLoader.LoadPkcs12FromFile(Idp.DevelopmentSigningCertificatePath, password: null,
             X509KeyStorageFlags.EphemeralKeySet);
 
-        Api = new FacilityApiHost(authority: Idp.BaseAddress);
+        Api = new FacilityApiHost(authority: Idp.BaseAddress, dataDirectory: Path.Combine(_data.Path, "facility-api"));
     }
 
     public IdpHost Idp { get; }
@@ -50,6 +51,32 @@ public sealed class FacilityApiFixture : IDisposable
             ClientSecret = DevelopmentClients.RegulatorSecret,
             Scope = scope,
         });
+    }
+
+    /// <summary>A genuine <c>facility.read</c> token of the example regulator client, fetched once and shared.</summary>
+    public async Task<string> ReadTokenAsync()
+    {
+        if (_readToken is null)
+        {
+            var token = await RequestRegulatorTokenAsync("facility.read");
+            token.IsError.ShouldBeFalse(token.Error);
+            _readToken = token.AccessToken!;
+        }
+
+        return _readToken;
+    }
+
+    /// <summary>GET <paramref name="pathAndQuery"/> on the API with <paramref name="accessToken"/> (none when null).</summary>
+    public async Task<HttpResponseMessage> GetAsync(string pathAndQuery, string? accessToken)
+    {
+        using var caller = Api.CreateCaller();
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return await caller.SendAsync(request);
     }
 
     public void Dispose()

@@ -1,0 +1,41 @@
+namespace Cers.FacilityApi.Audit;
+
+/// <summary>
+/// One decision or membership change: who did what to which business, request or membership.
+/// Kept when the rows it names change again, so the log is the history.
+/// </summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+
+    /// <summary>UTC.</summary>
+    public DateTime OccurredAt { get; set; }
+
+    /// <summary>One of <see cref="AuditKinds"/>.</summary>
+    public required string Kind { get; set; }
+
+    public string? ActorSubject { get; set; }
+
+    public string? ActorName { get; set; }
+
+    /// <summary>The regulator agency the actor acted for, when a regulator acted.</summary>
+    public string? ActorAgencyCode { get; set; }
+
+    public int? BusinessId { get; set; }
+
+    public long? AccessRequestId { get; set; }
+
+    public long? MembershipId { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+/// <summary>The kinds of <see cref="AuditEvent"/>, as stored.</summary>
+public static class AuditKinds
+{
+    public const string AccessApproved = "access-approved";
+    public const string AccessDenied = "access-denied";
+    public const string MembershipRoleChanged = "membership-role-changed";
+    public const string MembershipRemoved = "membership-removed";
+    public const string FacilityCreated = "facility-created";
+}

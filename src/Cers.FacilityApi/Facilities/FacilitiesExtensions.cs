@@ -1,0 +1,11 @@
+namespace Cers.FacilityApi.Facilities;
+
+public static class FacilitiesExtensions
+{
+    public static IHostApplicationBuilder AddFacilities(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<FacilityAddressSearch>();
+        builder.Services.AddScoped<FacilityRegistration>();
+        return builder;
+    }
+}

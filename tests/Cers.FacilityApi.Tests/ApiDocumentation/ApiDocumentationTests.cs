@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json;
+using Cers.FacilityApi.Tests.Infrastructure;
+
+namespace Cers.FacilityApi.Tests.ApiDocumentation;
+
+[Collection(FacilityApiCollection.Name)]
+public sealed class ApiDocumentationTests(FacilityApiFixture fixture)
+{
+    [Fact]
+    public async Task The_OpenAPI_document_is_served_without_a_token_and_describes_the_search_and_the_bearer_scheme()
+    {
+        using var response = await fixture.GetAsync("/openapi/v1.json", accessToken: null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        var search = root.GetProperty("paths").GetProperty("/api/facilities/search").GetProperty("get");
+        search.GetProperty("operationId").GetString().ShouldBe("SearchFacilities");
+        search.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
+            .ShouldBe(["cersId", "number", "street", "city", "zip", "address", "page", "pageSize"], ignoreOrder: true);
+        search.GetProperty("responses").TryGetProperty("400", out _).ShouldBeTrue();
+        root.GetProperty("paths").TryGetProperty("/api/agencies", out _).ShouldBeTrue();
+        root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString().ShouldBe("bearer");
+    }
+
+    [Fact]
+    public async Task The_API_reference_page_is_served_without_a_token()
+    {
+        using var response = await fixture.GetAsync("/scalar/", accessToken: null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        var page = await response.Content.ReadAsStringAsync();
+        page.ShouldContain("<title>CERS Facility API</title>");
+        page.ShouldContain("\"url\":\"openapi/v1.json\"");
+    }
+}

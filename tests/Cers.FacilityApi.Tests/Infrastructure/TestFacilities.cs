@@ -1,0 +1,53 @@
+using System.Globalization;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Facilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cers.FacilityApi.Tests.Infrastructure;
+
+/// <summary>
+/// Businesses and facilities a test makes for itself, stored through the API's own registration
+/// service (counters, normalizer, jurisdictions), with street numbers and names no other test uses,
+/// so a search finds exactly what the test made.
+/// </summary>
+public static class TestFacilities
+{
+    // Six digits: the sample generator's house numbers have at most five, and each test takes its own.
+    private static int _nextNumber = Random.Shared.Next(100_000, 500_000);
+
+    /// <summary>A house number no other test in this run uses.</summary>
+    public static string UniqueNumber() => Interlocked.Increment(ref _nextNumber).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A capitalized word of 9 random letters, e.g. "Qzvrtkmwb": a street or business name no other test uses.</summary>
+    public static string UniqueWord()
+    {
+        var bytes = Guid.NewGuid().ToByteArray();
+        var letters = bytes.Take(9).Select(b => (char)('a' + (b % 26))).ToArray();
+        letters[0] = char.ToUpperInvariant(letters[0]);
+        return new string(letters);
+    }
+
+    public static async Task<Business> AddBusinessAsync(this FacilityApiHost api, string name)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<FacilityRegistration>().RegisterBusinessAsync(name, CancellationToken.None);
+    }
+
+    public static async Task<Facility> AddFacilityAsync(this FacilityApiHost api, Business business, string street,
+        string city = "Sacramento", string zip = "95814", string county = "Sacramento", string? name = null)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<FacilityRegistration>()
+            .RegisterFacilityAsync(business.Id, new NewFacility(name ?? business.Name, street, city, zip, county), CancellationToken.None);
+    }
+
+    /// <summary>How many businesses and facilities the API's database holds.</summary>
+    public static async Task<(int Businesses, int Facilities)> CountRowsAsync(this FacilityApiHost api)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
+        return (await db.Businesses.CountAsync(), await db.Facilities.CountAsync());
+    }
+}
