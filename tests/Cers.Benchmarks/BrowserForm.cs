@@ -49,6 +49,15 @@ internal static partial class BrowserForm
         return hidden.Success ? WebUtility.HtmlDecode(hidden.Groups["token"].Value) : null;
     }
 
+    /// <summary>The non-empty values the page's inputs named <paramref name="name"/> carry, in page order (the options of a radio group).</summary>
+    public static IReadOnlyList<string> InputValues(string html, string name) =>
+        [.. InputTag().Matches(html)
+            .Select(input => input.Value)
+            .Where(input => input.Contains($"name=\"{name}\"", StringComparison.Ordinal))
+            .Select(input => ValueAttribute().Match(input))
+            .Where(value => value.Success && value.Groups["value"].Length > 0)
+            .Select(value => WebUtility.HtmlDecode(value.Groups["value"].Value))];
+
     /// <summary>The messages in the page's error summary (every form error, field or not), joined; empty when it has none.</summary>
     public static string ErrorSummary(string html)
     {
@@ -61,6 +70,12 @@ internal static partial class BrowserForm
 
     [GeneratedRegex("""<input[^>]*\bname="__RequestVerificationToken"[^>]*\bvalue="(?<token>[^"]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex AntiforgeryInput();
+
+    [GeneratedRegex("<input[^>]*>", RegexOptions.CultureInvariant)]
+    private static partial Regex InputTag();
+
+    [GeneratedRegex("\\bvalue=\"(?<value>[^\"]*)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex ValueAttribute();
 
     [GeneratedRegex("""class="error-summary".*?<ul>(?<items>.*?)</ul>""", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ErrorSummaryList();

@@ -9,10 +9,11 @@ namespace Cers.Benchmarks;
 /// </param>
 /// <param name="FullCollections">Full (gen 2) collections during the work, background ones included.</param>
 /// <param name="HeapAfter">Managed heap after a full, compacting collection straight after the work, before its objects are released.</param>
+/// <param name="WorkingSetAtStart">The resident set when the work began: it carries whatever came before (the bulk seeding's freed native memory among it).</param>
 /// <param name="PeakWorkingSet">The largest resident set seen, native memory (SQLite's page caches) included.</param>
 /// <param name="Allocated">Allocated during the work: expected to grow with the work's size.</param>
 internal sealed record MemoryUse(long HeapAtRest, long PeakHeap, long? PeakLive, int FullCollections, long HeapAfter,
-    long PeakWorkingSet, long Allocated);
+    long WorkingSetAtStart, long PeakWorkingSet, long Allocated);
 
 /// <summary>
 /// Samples the process's memory every few milliseconds on a thread of its own while work runs and keeps
@@ -25,6 +26,7 @@ internal sealed class MemoryHighWaterMark : IDisposable
     private static readonly GCKind[] FullKinds = [GCKind.FullBlocking, GCKind.Background];
 
     private readonly long _heapAtRest;
+    private readonly long _workingSetAtStart;
     private readonly long _allocatedBefore;
     private readonly int _fullCollectionsBefore;
     private readonly long _gcIndexBefore;
@@ -38,6 +40,7 @@ internal sealed class MemoryHighWaterMark : IDisposable
     {
         // Start from a settled heap, so the figures measure the work and not what came before it.
         _heapAtRest = SettledHeap();
+        _workingSetAtStart = Environment.WorkingSet;
         _gcIndexBefore = GC.GetGCMemoryInfo(GCKind.Any).Index;
         _fullCollectionsBefore = GC.CollectionCount(GC.MaxGeneration);
         _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -54,7 +57,7 @@ internal sealed class MemoryHighWaterMark : IDisposable
         _sampler.Join();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
         var fullCollections = GC.CollectionCount(GC.MaxGeneration) - _fullCollectionsBefore;
-        return new MemoryUse(_heapAtRest, _peakHeap, _peakLive, fullCollections, SettledHeap(), _peakWorkingSet, allocated);
+        return new MemoryUse(_heapAtRest, _peakHeap, _peakLive, fullCollections, SettledHeap(), _workingSetAtStart, _peakWorkingSet, allocated);
     }
 
     public void Dispose()

@@ -10,8 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace Cers.Benchmarks;
 
-/// <summary>One run of a batch job: its size and what it cost besides time.</summary>
-internal sealed record JobRun(int Accounts, int BatchSize, int Batches, TimeSpan Seeding, MemoryUse Memory);
+/// <summary>One run of a batch job: its size, what it cost besides time, and how its batch time moved during the run.</summary>
+/// <param name="EarlyBatchMs">Median batch time over the first tenth of the batches.</param>
+/// <param name="LateBatchMs">Median batch time over the last tenth: far from the early one, a batch's cost depends on the backlog.</param>
+internal sealed record JobRun(int Accounts, int BatchSize, int Batches, TimeSpan Seeding, MemoryUse Memory, double EarlyBatchMs, double LateBatchMs);
 
 /// <summary>
 /// The pending-account expiry job over a large backlog: every account registered more than the
@@ -98,15 +100,23 @@ internal static class PendingAccountExpiryScenario
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var used = memory.Stop();
-        var batches = commits.Commits;
-        var sortedBatchesMs = commits.SortedIntervalsMs(started);
+        var batchesMs = commits.IntervalsMs(started);
+        var batches = batchesMs.Length;
+        var tenth = Math.Max(1, batches / 10);
 
         var problems = interrupted ? [] : await CheckAsync(provider.Services, accounts, expired, batches, settings.BatchSize);
         return new ScenarioResult(title, expired, problems.Count, problems.Count > 0 ? string.Join("; ", problems) : null,
-            elapsed, sortedBatchesMs, interrupted)
+            elapsed, [.. batchesMs.Order()], interrupted)
         {
-            Job = new JobRun(accounts, settings.BatchSize, batches, seeding, used),
+            Job = new JobRun(accounts, settings.BatchSize, batches, seeding, used,
+                Median(batchesMs.Take(tenth)), Median(batchesMs.TakeLast(tenth))),
         };
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 
     /// <summary>What the job must have left behind; each difference is one error in the table.</summary>

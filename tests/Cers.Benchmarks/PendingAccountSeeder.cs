@@ -34,8 +34,11 @@ internal static class PendingAccountSeeder
                 .HashPassword(new CersUser(), RegistrationScenario.Password);
         }
 
+        // Not from the pool: a pooled connection would keep this one's large page cache after the seeding and
+        // could then serve the job, which would measure a cache the app never configures.
+        var unpooled = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         var started = Stopwatch.GetTimestamp();
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new SqliteConnection(unpooled);
         await connection.OpenAsync(cancellationToken);
 
         // A large page cache for this connection only: random GUID keys touch pages all over the indexes.

@@ -17,7 +17,8 @@ internal sealed class RegistrationScenario(HttpClient client)
     /// <summary>Strong enough for the policy (zxcvbn score 2 or more) and never containing a generated username.</summary>
     public const string Password = "river otter marble 4821";
 
-    private const string ProtectionPhrase = "heron over the bay";
+    /// <summary>Typed in where the page asks for a phrase in a text box; where it offers phrases to choose from, the first is taken.</summary>
+    private const string TypedProtectionPhrase = "heron over the bay";
     private const string CheckEmailPath = "/Account/CheckEmail";
 
     /// <summary>Usernames the existing-username iterations take in turn.</summary>
@@ -84,6 +85,7 @@ internal sealed class RegistrationScenario(HttpClient client)
     {
         var cookies = new CookieContainer();
         string token;
+        string phrase;
         using (var get = new HttpRequestMessage(HttpMethod.Get, _page))
         using (var page = await BrowserForm.SendAsync(client, get, cookies, cancellationToken))
         {
@@ -99,6 +101,7 @@ internal sealed class RegistrationScenario(HttpClient client)
             }
 
             token = hidden;
+            phrase = BrowserForm.InputValues(html, "Input.ProtectionPhrase") is [var offered, ..] ? offered : TypedProtectionPhrase;
         }
 
         using var post = new HttpRequestMessage(HttpMethod.Post, _page)
@@ -114,7 +117,7 @@ internal sealed class RegistrationScenario(HttpClient client)
                 new("Input.Title", "Environmental Manager"),
                 new("Input.Password", Password),
                 new("Input.ConfirmPassword", Password),
-                new("Input.ProtectionPhrase", ProtectionPhrase),
+                new("Input.ProtectionPhrase", phrase),
                 new("Input.AcceptConditions", "true"),
                 new("Input.Website", ""),
                 new("__RequestVerificationToken", token),

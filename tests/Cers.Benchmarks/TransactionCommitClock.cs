@@ -36,14 +36,13 @@ internal sealed class TransactionCommitClock : IObserver<DiagnosticListener>, IO
         }
     }
 
-    /// <summary>The time from <paramref name="start"/> to the first commit, then between each commit and the next, in milliseconds, sorted.</summary>
-    public double[] SortedIntervalsMs(long start)
+    /// <summary>The time from <paramref name="start"/> to the first commit, then between each commit and the next, in milliseconds, in order.</summary>
+    public double[] IntervalsMs(long start)
     {
         lock (_gate)
         {
             return _commits
                 .Select((commit, i) => Stopwatch.GetElapsedTime(i == 0 ? start : _commits[i - 1], commit).TotalMilliseconds)
-                .Order()
                 .ToArray();
         }
     }

@@ -48,19 +48,25 @@ public sealed partial class ActivationReminderJob(
     private async Task<int> RemindAsync(int index, TimeSpan offset, ActivationOptions settings, CancellationToken cancellationToken)
     {
         var sent = 0;
-        var lastId = "";
+
+        // Keyset paging in the order of the (Status, RegisteredAt) index, so each batch reads on from
+        // where the last one stopped instead of scanning the whole due window again.
+        var afterTime = DateTime.MinValue;
+        var afterId = "";
         while (true)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var registeredBy = now - offset;
             var notExpiredAfter = now - settings.Window;
+            var from = afterTime;
+            var fromId = afterId;
             var batch = await db.Users
                 .Where(u => u.Status == AccountStatus.PendingActivation
                     && u.RegisteredAt <= registeredBy
                     && u.RegisteredAt > notExpiredAfter
                     && u.RemindersSent <= index
-                    && u.Id.CompareTo(lastId) > 0)
-                .OrderBy(u => u.Id)
+                    && (u.RegisteredAt > from || (u.RegisteredAt == from && u.Id.CompareTo(fromId) > 0)))
+                .OrderBy(u => u.RegisteredAt).ThenBy(u => u.Id)
                 .Take(settings.BatchSize)
                 .AsNoTracking()
                 .ToListAsync(cancellationToken);
@@ -69,7 +75,8 @@ public sealed partial class ActivationReminderJob(
                 return sent;
             }
 
-            lastId = batch[^1].Id;
+            afterTime = batch[^1].RegisteredAt;
+            afterId = batch[^1].Id;
             await db.InTransactionAsync(async ct =>
             {
                 foreach (var user in batch)

@@ -99,6 +99,10 @@ public static class DatabaseExtensions
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+            // Statistics for the query planner (SQLite keeps none until asked); without them it can serve
+            // the jobs' batch queries from the wrong index. Cheap when nothing changed.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
         }
     }
 }
