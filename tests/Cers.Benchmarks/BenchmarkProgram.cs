@@ -68,6 +68,17 @@ internal static class BenchmarkProgram
             ];
             return RunAlternatingAsync(parts, warmUp: parts, c);
         }),
+        new SharedProviderScenario("enumeration", "enumeration timing", c =>
+        {
+            // Each form's existing and unknown account in alternating rounds; the ratios are the figures.
+            var timing = new EnumerationTimingScenario(c.Client, BenchmarkUsers);
+            Part[] parts =
+            [
+                .. timing.Forms.SelectMany(form => new[] { true, false }.Select(known => new Part(EnumerationTimingScenario.Title(form, known),
+                    r => timing.RunAsync(form, known, r.Http, r.Stopping)))),
+            ];
+            return RunAlternatingAsync(parts, warmUp: parts, c);
+        }),
         Single("discovery", new("discovery", c => HttpScenarios.DiscoveryAsync("discovery", c.Client, c.Http, c.Stopping))),
         Single("jwks", new("jwks", c => HttpScenarios.JwksAsync("jwks", c.Client, c.Http, c.Stopping))),
         new OwnProviderScenario("expiry", "pending-account expiry",

@@ -70,6 +70,7 @@ internal static class MarkdownReport
         }
 
         AppendRegistrationNotes(report, results);
+        AppendEnumerationNotes(report, results);
         AppendJobNotes(report, jobs);
 
         var gc = GCSettings.IsServerGC ? "server" : "workstation";
@@ -106,6 +107,21 @@ internal static class MarkdownReport
         else
         {
             report.AppendLine("- registration timing, existing / new username: n/a (needs successful requests of both)");
+        }
+    }
+
+    /// <summary>For each form of the enumeration scenario: existing / unknown account, p50 and p95.</summary>
+    private static void AppendEnumerationNotes(StringBuilder report, IReadOnlyList<ScenarioResult> results)
+    {
+        foreach (var existing in results.Where(r => r.Scenario.EndsWith(", existing account", StringComparison.Ordinal)))
+        {
+            var form = existing.Scenario[..^", existing account".Length];
+            var unknown = results.FirstOrDefault(r => r.Scenario == form + ", unknown account");
+            if (unknown is { Succeeded: > 0 } && existing.Succeeded > 0)
+            {
+                report.AppendLine(Invariant(
+                    $"- {form} timing, existing / unknown account: p50 {Number(existing.Percentile(50))} / {Number(unknown.Percentile(50))} ms = {existing.Percentile(50) / unknown.Percentile(50):0.00}, p95 {Number(existing.Percentile(95))} / {Number(unknown.Percentile(95))} ms = {existing.Percentile(95) / unknown.Percentile(95):0.00} (one request = GET the page, POST the field)"));
+            }
         }
     }
 
