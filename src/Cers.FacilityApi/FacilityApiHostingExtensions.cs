@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
@@ -21,6 +22,7 @@ public static class FacilityApiHostingExtensions
         builder.AddTokenValidation();
         builder.AddFacilityDatabase();
         builder.AddFacilities();
+        builder.AddAccessRequests();
         builder.AddSampleData();
         builder.AddApiDocumentation();
         return builder;
@@ -39,6 +41,7 @@ public static class FacilityApiHostingExtensions
         app.MapCallerEndpoints();
         app.MapAgencyEndpoints();
         app.MapFacilitySearchEndpoints();
+        app.MapAccessRequestEndpoints();
         app.MapDefaultEndpoints();
         return app;
     }

@@ -7,6 +7,14 @@ public static class TokenValidationExtensions
 {
     public const string FacilityReadPolicy = "facility.read";
 
+    /// <summary>Requesting access to a business: users signed in through the portal.</summary>
+    public const string FacilityAccessPolicy = "facility.access";
+
+    /// <summary>Deciding access requests: Lead Users (<c>facility.access</c>) or regulators (<c>facility.regulator</c>).</summary>
+    public const string AccessDecisionPolicy = "access.decide";
+
+    public const string FacilityRegulatorScope = "facility.regulator";
+
     /// <summary>
     /// Accepts only access tokens from the configured provider: signature checked against its JWKS
     /// (fetched from discovery and cached), issuer, audience <c>cers-facility-api</c>, lifetime, and
@@ -40,7 +48,15 @@ public static class TokenValidationExtensions
             .AddPolicy(FacilityReadPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => context.User.HasScope(FacilityReadPolicy)));
+                .RequireAssertion(context => context.User.HasScope(FacilityReadPolicy)))
+            .AddPolicy(FacilityAccessPolicy, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.HasScope(FacilityAccessPolicy)))
+            .AddPolicy(AccessDecisionPolicy, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.HasScope(FacilityAccessPolicy) || context.User.HasScope(FacilityRegulatorScope)));
         return builder;
     }
 

@@ -66,6 +66,27 @@ public sealed class FacilityApiFixture : IDisposable
         return _readToken;
     }
 
+    /// <summary>An access token for <paramref name="user"/>, as the provider issues it to the portal, signed with the provider's key.</summary>
+    public string TokenFor(TestUser user, string scope = TestUser.PortalScopes) =>
+        user.Write(Issuer, new Microsoft.IdentityModel.Tokens.SigningCredentials(
+            new Microsoft.IdentityModel.Tokens.X509SecurityKey(SigningCertificate), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256), scope);
+
+    /// <summary>POST <paramref name="body"/> as JSON text to <paramref name="path"/> with <paramref name="accessToken"/>.</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, string? accessToken, string body)
+    {
+        using var caller = Api.CreateCaller();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return await caller.SendAsync(request);
+    }
+
     /// <summary>GET <paramref name="pathAndQuery"/> on the API with <paramref name="accessToken"/> (none when null).</summary>
     public async Task<HttpResponseMessage> GetAsync(string pathAndQuery, string? accessToken)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Memberships;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,6 +42,24 @@ public static class TestFacilities
         await using var scope = api.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<FacilityRegistration>()
             .RegisterFacilityAsync(business.Id, new NewFacility(name ?? business.Name, street, city, zip, county), CancellationToken.None);
+    }
+
+    /// <summary>Makes <paramref name="subject"/> an active member of <paramref name="business"/> with <paramref name="role"/>.</summary>
+    public static async Task AddMemberAsync(this FacilityApiHost api, Business business, string subject, MembershipRole role)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
+        db.Memberships.Add(new Membership
+        {
+            UserSubject = subject,
+            BusinessId = business.Id,
+            Role = role,
+            Status = MembershipStatus.Active,
+            CreatedAt = DateTime.UtcNow,
+            UpdatedAt = DateTime.UtcNow,
+            Version = 1,
+        });
+        await db.SaveChangesAsync();
     }
 
     /// <summary>How many businesses and facilities the API's database holds.</summary>

@@ -1,0 +1,28 @@
+using System.Security.Claims;
+
+namespace Cers.FacilityApi.AccessRequests;
+
+/// <summary>
+/// Who calls, as the provider's access token says: its <c>sub</c> (a user's id, or a regulator API
+/// client's id for client_credentials tokens), display name and email, and, for regulator staff and
+/// regulator API clients alike, the agency code of the <c>cupa</c> claim beside <c>role=regulator</c>.
+/// </summary>
+public sealed record AccessRequestCaller(string Subject, string Name, string Email, string? AgencyCode)
+{
+    public const string RegulatorRole = "regulator";
+    public const string AgencyCodeClaim = "cupa";
+
+    public static AccessRequestCaller? From(ClaimsPrincipal user)
+    {
+        if (user.FindFirstValue("sub") is not { Length: > 0 } subject)
+        {
+            return null;
+        }
+
+        var email = user.FindFirstValue("email") ?? user.FindFirstValue("preferred_username") ?? "";
+        var name = user.FindFirstValue("name") ?? user.FindFirstValue("preferred_username") ?? subject;
+        var isRegulator = user.FindAll("role").Any(c => c.Value == RegulatorRole);
+        var agency = isRegulator && user.FindFirstValue(AgencyCodeClaim) is { Length: > 0 } code ? code : null;
+        return new AccessRequestCaller(subject, name, email, agency);
+    }
+}

@@ -1,0 +1,215 @@
+using Cers.FacilityApi.Audit;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Memberships;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.AccessRequests;
+
+public enum DecisionOutcome
+{
+    Decided,
+
+    /// <summary>No such request, or not one the caller may decide: the two look the same, so nothing leaks.</summary>
+    NotFound,
+
+    NotPending,
+
+    /// <summary>The posted version is stale, or another decision won the race.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// Approve, deny and withdraw. Who may decide (DESIGN.md): the business's active Lead Users, and the
+/// regulator agency of the facility (regulators may always decide requests in their jurisdiction).
+/// Exactly one decision wins: each change is a conditional update on <see cref="AccessRequest.Version"/>
+/// and <see cref="AccessRequestStatus.Pending"/>, the first statement of its transaction, so a second
+/// decision waits for the first to commit, then matches no row and is refused.
+/// </summary>
+public sealed class AccessRequestDecisions(FacilityDbContext db, TimeProvider time)
+{
+    /// <summary>The request, if <paramref name="caller"/> may decide it, and whether as a regulator.</summary>
+    public async Task<(AccessRequest? Request, bool AsRegulator)> FindDecidableAsync(long id, AccessRequestCaller caller,
+        CancellationToken cancellationToken)
+    {
+        var request = await db.AccessRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null)
+        {
+            return (null, false);
+        }
+
+        if (await IsLeadUserAsync(caller.Subject, request.BusinessId, cancellationToken))
+        {
+            return (request, false);
+        }
+
+        if (caller.AgencyCode is { } code && request.AgencyId is { } agencyId
+            && await db.Agencies.AnyAsync(a => a.Id == agencyId && a.Code == code, cancellationToken))
+        {
+            return (request, true);
+        }
+
+        return (null, false);
+    }
+
+    public Task<DecisionOutcome> ApproveAsync(long id, AccessRequestCaller caller, MembershipRole grantedRole, int version,
+        CancellationToken cancellationToken) =>
+        DecideAsync(id, caller, version, AccessRequestStatus.Approved, grantedRole, reason: null, cancellationToken);
+
+    public Task<DecisionOutcome> DenyAsync(long id, AccessRequestCaller caller, string reason, int version, CancellationToken cancellationToken) =>
+        DecideAsync(id, caller, version, AccessRequestStatus.Denied, grantedRole: null, reason, cancellationToken);
+
+    /// <summary>Only the requester, only while pending.</summary>
+    public async Task<DecisionOutcome> WithdrawAsync(long id, AccessRequestCaller caller, CancellationToken cancellationToken)
+    {
+        var request = await db.AccessRequests.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == id && r.RequesterSubject == caller.Subject, cancellationToken);
+        if (request is null)
+        {
+            return DecisionOutcome.NotFound;
+        }
+
+        if (request.Status != AccessRequestStatus.Pending)
+        {
+            return DecisionOutcome.NotPending;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        return await db.InTransactionAsync(async ct =>
+        {
+            var updated = await db.AccessRequests
+                .Where(r => r.Id == id && r.Status == AccessRequestStatus.Pending)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, AccessRequestStatus.Withdrawn)
+                    .SetProperty(r => r.UpdatedAt, now)
+                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            if (updated == 0)
+            {
+                return DecisionOutcome.NotPending;
+            }
+
+            db.AccessRequestEvents.Add(new AccessRequestEvent
+            {
+                AccessRequestId = id,
+                OccurredAt = now,
+                Kind = AccessRequestEventKind.Withdrawn,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                Status = AccessRequestStatus.Withdrawn,
+            });
+            await db.SaveChangesAsync(ct);
+            return DecisionOutcome.Decided;
+        }, cancellationToken);
+    }
+
+    private async Task<DecisionOutcome> DecideAsync(long id, AccessRequestCaller caller, int version, AccessRequestStatus status,
+        MembershipRole? grantedRole, string? reason, CancellationToken cancellationToken)
+    {
+        var (request, asRegulator) = await FindDecidableAsync(id, caller, cancellationToken);
+        if (request is null)
+        {
+            return DecisionOutcome.NotFound;
+        }
+
+        // A stale version first: the loser of a race finds the winner's version, whatever it decided.
+        if (request.Version != version)
+        {
+            return DecisionOutcome.Conflict;
+        }
+
+        if (request.Status != AccessRequestStatus.Pending)
+        {
+            return DecisionOutcome.NotPending;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        return await db.InTransactionAsync(async ct =>
+        {
+            var updated = await db.AccessRequests
+                .Where(r => r.Id == id && r.Version == version && r.Status == AccessRequestStatus.Pending)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, status)
+                    .SetProperty(r => r.GrantedRole, grantedRole)
+                    .SetProperty(r => r.Reason, reason)
+                    .SetProperty(r => r.DecidedBySubject, caller.Subject)
+                    .SetProperty(r => r.DecidedByName, caller.Name)
+                    .SetProperty(r => r.DecidedAt, now)
+                    .SetProperty(r => r.UpdatedAt, now)
+                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            if (updated == 0)
+            {
+                return DecisionOutcome.Conflict;
+            }
+
+            long? membershipId = null;
+            if (grantedRole is { } role)
+            {
+                membershipId = await GrantAsync(request, role, now, ct);
+            }
+
+            var approved = status == AccessRequestStatus.Approved;
+            db.AccessRequestEvents.Add(new AccessRequestEvent
+            {
+                AccessRequestId = id,
+                OccurredAt = now,
+                Kind = approved ? AccessRequestEventKind.Approved : AccessRequestEventKind.Denied,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                Status = status,
+                Detail = approved ? $"Granted {grantedRole}." : reason,
+            });
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = now,
+                Kind = approved ? AuditKinds.AccessApproved : AuditKinds.AccessDenied,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                ActorAgencyCode = asRegulator ? caller.AgencyCode : null,
+                BusinessId = request.BusinessId,
+                AccessRequestId = id,
+                MembershipId = membershipId,
+                Detail = approved ? $"Granted {grantedRole} to {request.RequesterSubject}." : reason,
+            });
+            await db.SaveChangesAsync(ct);
+            return DecisionOutcome.Decided;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the requester an active membership with <paramref name="role"/>: their current one changes
+    /// role, a removed one is reactivated, otherwise a new one is made. Returns its id when it already existed.
+    /// </summary>
+    private async Task<long?> GrantAsync(AccessRequest request, MembershipRole role, DateTime now, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships
+            .Where(m => m.UserSubject == request.RequesterSubject && m.BusinessId == request.BusinessId)
+            .OrderBy(m => m.Status == MembershipStatus.Active ? 0 : 1)
+            .ThenByDescending(m => m.UpdatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (membership is null)
+        {
+            db.Memberships.Add(new Membership
+            {
+                UserSubject = request.RequesterSubject,
+                UserName = request.RequesterName,
+                Email = request.RequesterEmail,
+                BusinessId = request.BusinessId,
+                Role = role,
+                Status = MembershipStatus.Active,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = 1,
+            });
+            return null;
+        }
+
+        membership.Role = role;
+        membership.Status = MembershipStatus.Active;
+        membership.UpdatedAt = now;
+        membership.Version++;
+        return membership.Id;
+    }
+
+    private Task<bool> IsLeadUserAsync(string subject, int businessId, CancellationToken cancellationToken) =>
+        db.Memberships.AnyAsync(m => m.BusinessId == businessId && m.UserSubject == subject
+            && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser, cancellationToken);
+}

@@ -1,0 +1,327 @@
+using System.Security.Claims;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.AccessRequests;
+
+/// <summary>
+/// Access requests: a user asks for a role in a business found through one of its facilities; the
+/// business's Lead Users or the facility's regulator approve or deny. Conflicts are 409 problem
+/// details whose <c>code</c> extension is stable: <see cref="PendingRequestExists"/>,
+/// <see cref="AlreadyMember"/>, <see cref="NotPending"/>, <see cref="DecisionConflict"/>. A request
+/// the caller may not see or decide is 404, the same as one that does not exist.
+/// </summary>
+public static class AccessRequestEndpoints
+{
+    public const string PendingRequestExists = "pending_request_exists";
+    public const string AlreadyMember = "already_member";
+    public const string NotPending = "not_pending";
+    public const string DecisionConflict = "decision_conflict";
+
+    public static IEndpointRouteBuilder MapAccessRequestEndpoints(this IEndpointRouteBuilder app)
+    {
+        var requests = app.MapGroup("/api/access-requests").WithTags("Access requests");
+
+        requests.MapPost("/", CreateAccessRequest)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
+            .Accepts<CreateAccessRequestInput>("application/json")
+            .WithName("CreateAccessRequest")
+            .WithSummary("Requests a role in the business that owns a facility.")
+            .WithDescription("The requester's name and email come from the token. It goes to the business's active Lead Users, or to " +
+                "the facility's regulator when the business has none. An unknown CERS ID is a 400 with a cersId field error. " +
+                "409 codes: pending_request_exists, already_member.");
+
+        requests.MapGet("/mine", ListMyAccessRequests)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
+            .WithName("ListMyAccessRequests")
+            .WithSummary("The caller's own requests, newest first, paged.");
+
+        requests.MapGet("/waiting", ListWaitingAccessRequests)
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .WithName("ListWaitingAccessRequests")
+            .WithSummary("Pending requests the caller may decide, oldest first, paged.")
+            .WithDescription("Those of businesses where the caller is an active Lead User, and, for regulator staff and regulator " +
+                "API clients (role regulator, cupa claim), those for facilities in their agency's jurisdiction.");
+
+        requests.MapPost("/{id:long}/withdraw", WithdrawAccessRequest)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
+            .WithName("WithdrawAccessRequest")
+            .WithSummary("Withdraws the caller's own pending request. 409 code: not_pending.");
+
+        requests.MapPost("/{id:long}/approve", ApproveAccessRequest)
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .Accepts<ApproveAccessRequestInput>("application/json")
+            .WithName("ApproveAccessRequest")
+            .WithSummary("Approves a pending request, granting a role (any, LeadUser included).")
+            .WithDescription("409 codes: not_pending, decision_conflict (the version is stale: someone else decided first).");
+
+        requests.MapPost("/{id:long}/deny", DenyAccessRequest)
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .Accepts<DenyAccessRequestInput>("application/json")
+            .WithName("DenyAccessRequest")
+            .WithSummary("Denies a pending request; the reason is required and shown to the requester.")
+            .WithDescription("409 codes: not_pending, decision_conflict.");
+
+        requests.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> CreateAccessRequest(
+        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestRouter router, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        var (input, readErrors) = await AccessRequestInput.ReadAsync<CreateAccessRequestInput>(http, cancellationToken);
+        if (input is null)
+        {
+            return Invalid(readErrors!);
+        }
+
+        var errors = new AccessRequestInput.Errors();
+        var phone = AccessRequestInput.Text(input.Phone, "phone", AccessRequestInput.MaxPhoneLength, required: true, errors);
+        var title = AccessRequestInput.Text(input.Title, "title", AccessRequestInput.MaxTitleLength, required: true, errors);
+        var role = AccessRequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
+        var facility = input.CersId is { } cersId
+            ? await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
+                .Select(f => new { f.CersId, f.BusinessId, f.AgencyId }).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (input.CersId is null)
+        {
+            errors.Add("cersId", "cersId is required.");
+        }
+        else if (facility is null)
+        {
+            errors.Add("cersId", "No facility has this CERS ID.");
+        }
+
+        if (errors.Any || facility is null || role is null)
+        {
+            return Invalid(errors.ToDictionary());
+        }
+
+        if (await db.Memberships.AnyAsync(m => m.UserSubject == caller.Subject && m.BusinessId == facility.BusinessId
+                && m.Status == MembershipStatus.Active, cancellationToken))
+        {
+            return Conflict(AlreadyMember, "You are already a member of this business.");
+        }
+
+        if (await HasPendingRequestAsync(db, caller.Subject, facility.BusinessId, cancellationToken))
+        {
+            return Conflict(PendingRequestExists, "You already have a pending request for this business.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var route = await router.RouteAsync(facility.BusinessId, cancellationToken);
+        var request = new AccessRequest
+        {
+            RequesterSubject = caller.Subject,
+            RequesterName = caller.Name,
+            RequesterEmail = caller.Email,
+            RequesterPhone = phone,
+            RequesterTitle = title,
+            BusinessId = facility.BusinessId,
+            FacilityCersId = facility.CersId,
+            RequestedRole = role.Value,
+            Status = AccessRequestStatus.Pending,
+            Route = route,
+            // Always the facility's agency: regulators may decide any request in their jurisdiction.
+            AgencyId = facility.AgencyId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        request.Events.Add(new AccessRequestEvent
+        {
+            OccurredAt = now,
+            Kind = AccessRequestEventKind.Created,
+            ActorSubject = caller.Subject,
+            ActorName = caller.Name,
+            Status = AccessRequestStatus.Pending,
+            Detail = $"Requested {role.Value}; routed to {route}.",
+        });
+        db.AccessRequests.Add(request);
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A simultaneous submission got in first and the filtered unique index refused this one;
+            // any other failure is not a conflict and goes on up.
+            if (!await HasPendingRequestAsync(db, caller.Subject, facility.BusinessId, CancellationToken.None))
+            {
+                throw;
+            }
+
+            return Conflict(PendingRequestExists, "You already have a pending request for this business.");
+        }
+
+        return TypedResults.Created((string?)null, await ViewAsync(db, request.Id, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListMyAccessRequests(
+        ClaimsPrincipal user, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (!TryPaging(page, pageSize, out var paging, out var errors))
+        {
+            return Invalid(errors);
+        }
+
+        var mine = db.AccessRequests.AsNoTracking().Where(r => r.RequesterSubject == caller.Subject);
+        return TypedResults.Ok(await PageAsync(mine.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id), paging, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListWaitingAccessRequests(
+        ClaimsPrincipal user, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (!TryPaging(page, pageSize, out var paging, out var errors))
+        {
+            return Invalid(errors);
+        }
+
+        var agencyId = caller.AgencyCode is { } code
+            ? await db.Agencies.Where(a => a.Code == code).Select(a => (int?)a.Id).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var waiting = db.AccessRequests.AsNoTracking()
+            .Where(r => r.Status == AccessRequestStatus.Pending)
+            .Where(r => (agencyId != null && r.AgencyId == agencyId)
+                || db.Memberships.Any(m => m.BusinessId == r.BusinessId && m.UserSubject == caller.Subject
+                    && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser));
+        return TypedResults.Ok(await PageAsync(waiting.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id), paging, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ProblemHttpResult, ForbidHttpResult>> WithdrawAccessRequest(
+        long id, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        return await decisions.WithdrawAsync(id, caller, cancellationToken) switch
+        {
+            DecisionOutcome.Decided => TypedResults.Ok(await ViewAsync(db, id, cancellationToken)),
+            DecisionOutcome.NotPending => Conflict(NotPending, "The request is no longer pending."),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ApproveAccessRequest(
+        long id, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions,
+        CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        var (input, readErrors) = await AccessRequestInput.ReadAsync<ApproveAccessRequestInput>(http, cancellationToken);
+        if (input is null)
+        {
+            return Invalid(readErrors!);
+        }
+
+        var errors = new AccessRequestInput.Errors();
+        var role = AccessRequestInput.ParseRole(input.GrantedRole, "grantedRole", errors);
+        RequireVersion(input.Version, errors);
+        if (errors.Any || role is null || input.Version is not { } version)
+        {
+            return Invalid(errors.ToDictionary());
+        }
+
+        return await Answer(await decisions.ApproveAsync(id, caller, role.Value, version, cancellationToken), id, db, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> DenyAccessRequest(
+        long id, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions,
+        CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        var (input, readErrors) = await AccessRequestInput.ReadAsync<DenyAccessRequestInput>(http, cancellationToken);
+        if (input is null)
+        {
+            return Invalid(readErrors!);
+        }
+
+        var errors = new AccessRequestInput.Errors();
+        var reason = AccessRequestInput.Text(input.Reason, "reason", AccessRequestInput.MaxReasonLength, required: true, errors);
+        RequireVersion(input.Version, errors);
+        if (errors.Any || reason is null || input.Version is not { } version)
+        {
+            return Invalid(errors.ToDictionary());
+        }
+
+        return await Answer(await decisions.DenyAsync(id, caller, reason, version, cancellationToken), id, db, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Answer(
+        DecisionOutcome outcome, long id, FacilityDbContext db, CancellationToken cancellationToken) => outcome switch
+    {
+        DecisionOutcome.Decided => TypedResults.Ok(await ViewAsync(db, id, cancellationToken)),
+        DecisionOutcome.NotPending => Conflict(NotPending, "The request is no longer pending."),
+        DecisionOutcome.Conflict => Conflict(DecisionConflict, "The request has changed since it was read; reload it and decide again."),
+        _ => TypedResults.NotFound(),
+    };
+
+    private static Task<AccessRequestView> ViewAsync(FacilityDbContext db, long id, CancellationToken cancellationToken) =>
+        db.AccessRequests.AsNoTracking().Where(r => r.Id == id).Select(AccessRequestView.FromRequest).SingleAsync(cancellationToken);
+
+    private static void RequireVersion(int? version, AccessRequestInput.Errors errors)
+    {
+        if (version is null)
+        {
+            errors.Add("version", "version is required: the request's version as last read.");
+        }
+    }
+
+    private static bool TryPaging(string? page, string? pageSize, out (int Page, int PageSize) paging, out Dictionary<string, string[]> errors)
+    {
+        var found = new AccessRequestInput.Errors();
+        paging = (AccessRequestInput.Paging(page, "page", 1000, 1, found),
+            AccessRequestInput.Paging(pageSize, "pageSize", AccessRequestInput.MaxPageSize, AccessRequestInput.DefaultPageSize, found));
+        errors = found.ToDictionary();
+        return !found.Any;
+    }
+
+    private static async Task<AccessRequestPage> PageAsync(IOrderedQueryable<AccessRequest> requests, (int Page, int PageSize) paging,
+        CancellationToken cancellationToken)
+    {
+        var total = await requests.CountAsync(cancellationToken);
+        var items = await requests.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize)
+            .Select(AccessRequestView.FromRequest).ToListAsync(cancellationToken);
+        return new AccessRequestPage(items, paging.Page, paging.PageSize, total);
+    }
+
+    private static Task<bool> HasPendingRequestAsync(FacilityDbContext db, string subject, int businessId, CancellationToken cancellationToken) =>
+        db.AccessRequests.AnyAsync(r => r.RequesterSubject == subject && r.BusinessId == businessId
+            && r.Status == AccessRequestStatus.Pending, cancellationToken);
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+
+    private static ProblemHttpResult Conflict(string code, string title) =>
+        TypedResults.Problem(title: title, statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code });
+}
