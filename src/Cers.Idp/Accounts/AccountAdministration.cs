@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Oidc;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,6 +76,76 @@ public sealed partial class AccountAdministration(
         user.Status = AccountStatus.Active;
         audit.Add(AuditKinds.Enabled, user.Id, user.UserName, $"by {adminUserName}");
         return (await users.UpdateAsync(user)).Succeeded;
+    }
+
+    /// <summary>The account's roles and agency code, as its tokens carry them.</summary>
+    public async Task<(IReadOnlyList<string> Roles, string? AgencyCode)> RolesOfAsync(CersUser user)
+    {
+        var claims = await users.GetClaimsAsync(user);
+        return ([.. claims.Where(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role).Select(c => c.Value)],
+            claims.FirstOrDefault(c => c.Type == CersScopes.AgencyCodeClaim)?.Value);
+    }
+
+    /// <summary>
+    /// Makes an active account regulator staff of one agency (<c>role=regulator</c>, <c>cupa=code</c>),
+    /// replacing any agency it had. Its next tokens carry the claims (they are read at every issue and refresh).
+    /// </summary>
+    public async Task<bool> MakeRegulatorAsync(string userId, string agencyCode, string adminUserName, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        await db.InTransactionAsync(async ct =>
+        {
+            changed = false;
+            var user = await users.FindByIdAsync(userId);
+            if (user is not { Status: AccountStatus.Active })
+            {
+                return;
+            }
+
+            await RemoveRegulatorClaimsAsync(user);
+            await users.AddClaimsAsync(user, [
+                new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, CersScopes.RegulatorRole),
+                new Claim(CersScopes.AgencyCodeClaim, agencyCode),
+            ]);
+            audit.Add(AuditKinds.RoleChanged, user.Id, user.UserName, $"regulator of {agencyCode}, by {adminUserName}");
+            await db.SaveChangesAsync(ct);
+            changed = true;
+        }, cancellationToken);
+        return changed;
+    }
+
+    public async Task<bool> RemoveRegulatorAsync(string userId, string adminUserName, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        await db.InTransactionAsync(async ct =>
+        {
+            changed = false;
+            var user = await users.FindByIdAsync(userId);
+            if (user is null || !await RemoveRegulatorClaimsAsync(user))
+            {
+                return;
+            }
+
+            audit.Add(AuditKinds.RoleChanged, user.Id, user.UserName, $"regulator role removed, by {adminUserName}");
+            await db.SaveChangesAsync(ct);
+            changed = true;
+        }, cancellationToken);
+        return changed;
+    }
+
+    private async Task<bool> RemoveRegulatorClaimsAsync(CersUser user)
+    {
+        var old = (await users.GetClaimsAsync(user))
+            .Where(c => (c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersScopes.RegulatorRole)
+                || c.Type == CersScopes.AgencyCodeClaim)
+            .ToList();
+        if (old.Count == 0)
+        {
+            return false;
+        }
+
+        await users.RemoveClaimsAsync(user, old);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled by {Admin}; its tokens are revoked")]

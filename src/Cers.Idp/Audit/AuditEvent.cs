@@ -43,5 +43,6 @@ public static class AuditKinds
     public const string Disabled = "disabled";
     public const string Enabled = "enabled";
     public const string AdminCreated = "admin-created";
+    public const string RoleChanged = "role-changed";
     public const string AnnouncementChanged = "announcement-changed";
 }

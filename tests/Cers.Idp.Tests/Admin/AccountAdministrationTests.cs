@@ -71,6 +71,48 @@ public sealed class AccountAdministrationTests(IdpFactory idp)
         denied.Headers.Location!.AbsolutePath.ShouldBe("/Account/AccessDenied");
     }
 
+    [Fact]
+    public async Task An_admin_makes_an_account_regulator_staff_of_an_agency_and_its_next_tokens_carry_it()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        using var admin = await SignedInAdminAsync();
+        var page = await admin.GetAsync($"/Admin/Accounts?Search={user.UserName}");
+
+        var invalid = await SubmitRowAsync(admin, page, "MakeRegulator", ("agencyCode", "<script>"));
+        (await AccountForms.FieldErrorsAsync(invalid)).ShouldBeEmpty();
+        (await BrowserSignIn.ReadErrorsAsync(invalid)).ShouldContain(e => e.Contains("Enter the agency code"));
+        (await invalid.Content.ReadAsStringAsync()).ShouldContain(user.Email!);
+
+        var made = await SubmitRowAsync(admin, page, "MakeRegulator", ("agencyCode", "yolo-ehs"));
+        (await made.Content.ReadAsStringAsync()).ShouldContain("regulator staff of YOLO-EHS");
+
+        using var browser = idp.CreateBrowser();
+        var code = await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password,
+            "openid profile offline_access facility.read facility.regulator");
+        using var backChannel = idp.CreateBackChannel();
+        var tokens = await BrowserSignIn.RedeemAsync(backChannel, code);
+        var access = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.AccessToken);
+        access.GetClaim("role").Value.ShouldBe("regulator");
+        access.GetClaim("cupa").Value.ShouldBe("YOLO-EHS");
+
+        var removed = await SubmitRowAsync(admin, await admin.GetAsync($"/Admin/Accounts?Search={user.UserName}"), "RemoveRegulator");
+        (await removed.Content.ReadAsStringAsync()).ShouldContain("The regulator role is removed");
+        var refreshed = await backChannel.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            RefreshToken = tokens.RefreshToken!,
+        });
+        refreshed.IsError.ShouldBeFalse(refreshed.Error);
+        var after = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(refreshed.AccessToken);
+        after.Claims.ShouldNotContain(c => c.Type == "cupa" || c.Type == "role");
+
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+        (await db.AuditEvents.CountAsync(a => a.SubjectId == user.Id && a.Kind == AuditKinds.RoleChanged)).ShouldBe(2);
+    }
+
     private async Task<HttpClient> SignedInAdminAsync()
     {
         var admin = idp.CreateBrowser();
@@ -79,9 +121,15 @@ public sealed class AccountAdministrationTests(IdpFactory idp)
         return admin;
     }
 
-    private static async Task<HttpResponseMessage> SubmitRowAsync(HttpClient browser, HttpResponseMessage page, string action)
+    private static async Task<HttpResponseMessage> SubmitRowAsync(HttpClient browser, HttpResponseMessage page, string action,
+        params (string Name, string Value)[] values)
     {
         var form = await BrowserSignIn.ReadFormAsync(page, new Uri(browser.BaseAddress!, "/Admin/Accounts"), $"form[action*='handler={action}']");
+        foreach (var (name, value) in values)
+        {
+            form.Fields[name] = value;
+        }
+
         return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
     }
 }
