@@ -4,6 +4,7 @@ using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class FacilityApiHostingExtensions
         builder.AddFacilityDatabase();
         builder.AddFacilities();
         builder.AddAccessRequests();
+        builder.AddMemberships();
         builder.AddSampleData();
         builder.AddApiDocumentation();
         return builder;
@@ -41,7 +43,9 @@ public static class FacilityApiHostingExtensions
         app.MapCallerEndpoints();
         app.MapAgencyEndpoints();
         app.MapFacilitySearchEndpoints();
+        app.MapFacilityCreationEndpoints();
         app.MapAccessRequestEndpoints();
+        app.MapMembershipEndpoints();
         app.MapDefaultEndpoints();
         return app;
     }

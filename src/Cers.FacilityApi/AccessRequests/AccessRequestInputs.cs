@@ -114,6 +114,8 @@ public static class AccessRequestInput
 
         public bool Any => _errors.Count > 0;
 
+        public bool Has(string field) => _errors.ContainsKey(field);
+
         public void Add(string field, string message)
         {
             if (!_errors.TryGetValue(field, out var list))

@@ -1,0 +1,200 @@
+using System.Security.Claims;
+using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Agencies;
+using Cers.FacilityApi.Audit;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.Facilities;
+
+/// <summary>
+/// "Not found? Add a new facility/business": a user adds a facility to a new business, of which they
+/// become the active Lead User, or to a business they are already a Lead User of. A facility already
+/// at the same normalized address is a 409 with code <see cref="DuplicateAddress"/> listing its CERS
+/// IDs, until the caller confirms. Everything is written in one transaction, or nothing.
+/// </summary>
+public static class FacilityCreationEndpoints
+{
+    public const string DuplicateAddress = "duplicate_address";
+
+    public static IEndpointRouteBuilder MapFacilityCreationEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/facilities", AddFacility)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
+            .WithTags("Facilities")
+            .Accepts<NewFacilityInput>("application/json")
+            .WithName("AddFacility")
+            .WithSummary("Adds a facility, to a new business (the caller becomes its Lead User) or to one the caller leads.")
+            .WithDescription("The county and regulator agency are resolved from the city (a city's own agency wins over its " +
+                "county's); an unknown city is a 400 with a city field error. 409 code: duplicate_address (with cersIds of the " +
+                "facilities already there); send confirmDuplicate=true to add it anyway.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    public static async Task<Results<Created<NewFacilityView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> AddFacility(
+        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, FacilityRegistration registration, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        var (input, readErrors) = await AccessRequestInput.ReadAsync<NewFacilityInput>(http, cancellationToken);
+        if (input is null)
+        {
+            return Invalid(readErrors!);
+        }
+
+        var errors = new AccessRequestInput.Errors();
+        var name = AccessRequestInput.Text(input.FacilityName, "facilityName", FacilityDbContext.NameMaxLength, required: true, errors);
+        var street = AccessRequestInput.Text(input.Street, "street", FacilityDbContext.StreetMaxLength, required: true, errors);
+        var city = AccessRequestInput.Text(input.City, "city", FacilityDbContext.CityMaxLength, required: true, errors);
+        var zipText = AccessRequestInput.Text(input.Zip, "zip", 10, required: true, errors);
+        var businessName = AccessRequestInput.Text(input.BusinessName, "businessName", FacilityDbContext.NameMaxLength, required: false, errors);
+        var organizationCode = AccessRequestInput.Text(input.OrganizationCode, "organizationCode", 8, required: false, errors);
+
+        var zip = zipText is null ? null : AddressNormalizer.NormalizeZip(zipText);
+        if (zipText is not null && zip is null && !errors.Has("zip"))
+        {
+            errors.Add("zip", "zip must be a 5-digit ZIP code or ZIP+4.");
+        }
+
+        var normalized = street is null || errors.Has("street") ? null : AddressNormalizer.NormalizeStreetLine(street);
+        if (normalized is not null && (normalized.Number is null || normalized.Name.Length == 0))
+        {
+            errors.Add("street", "street must start with a house number followed by the street name.");
+        }
+
+        if ((businessName is null) == (organizationCode is null))
+        {
+            errors.Add("businessName", "Give either businessName (a new business) or organizationCode (a business you are a Lead User of).");
+        }
+
+        int? businessId = null;
+        if (organizationCode is not null && !errors.Has("organizationCode"))
+        {
+            businessId = await db.Memberships.AsNoTracking()
+                .Where(m => m.Business!.OrganizationCode == organizationCode && m.UserSubject == caller.Subject
+                    && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser)
+                .Select(m => (int?)m.BusinessId).FirstOrDefaultAsync(cancellationToken);
+            if (businessId is null)
+            {
+                // The same answer whether the business does not exist or the caller does not lead it.
+                errors.Add("organizationCode", "You are not a Lead User of a business with this organization code.");
+            }
+        }
+
+        string? county = null;
+        int? agencyId = null;
+        var cityKey = city is null || errors.Has("city") ? null : AddressNormalizer.NormalizeCity(city);
+        if (cityKey is { Length: > 0 })
+        {
+            var counties = await CityCounties.CountiesOfAsync(db, cityKey, cancellationToken);
+            if (counties.Length == 1)
+            {
+                county = counties[0];
+                agencyId = (await JurisdictionMap.LoadAsync(db, cancellationToken)).Resolve(county, cityKey);
+            }
+
+            if (counties.Length == 0)
+            {
+                errors.Add("city", "The city is not one CERS knows in California.");
+            }
+            else if (counties.Length > 1)
+            {
+                errors.Add("city", $"A city of this name is in more than one county ({string.Join(", ", counties)}); ask your regulator to add the facility.");
+            }
+            else if (agencyId is null)
+            {
+                errors.Add("city", $"No regulator agency's jurisdiction covers {city}, {county} County.");
+            }
+        }
+        else if (city is not null && !errors.Has("city"))
+        {
+            errors.Add("city", "The city is not one CERS knows in California.");
+        }
+
+        if (errors.Any || name is null || street is null || city is null || zip is null || normalized is null || county is null
+            || agencyId is null || cityKey is null)
+        {
+            return Invalid(errors.ToDictionary());
+        }
+
+        var confirmed = input.ConfirmDuplicate == true;
+        var now = time.GetUtcNow().UtcDateTime;
+        var outcome = await db.InTransactionAsync<(int[] Duplicates, Facility? Facility, Business? Business)>(async ct =>
+        {
+            // The same normalized street line in the same city or ZIP.
+            var duplicates = await db.Facilities.AsNoTracking()
+                .Where(f => f.StreetNumber == normalized.Number && f.StreetName == normalized.Name
+                    && f.Directional == normalized.Directional && f.Suffix == normalized.Suffix && f.Unit == normalized.Unit
+                    && (f.CityKey == cityKey || f.Zip == zip))
+                .OrderBy(f => f.CersId).Select(f => f.CersId).Take(20).ToArrayAsync(ct);
+            if (duplicates.Length > 0 && !confirmed)
+            {
+                return (duplicates, null, null);
+            }
+
+            var business = businessId is { } existing
+                ? await db.Businesses.SingleAsync(b => b.Id == existing, ct)
+                : await registration.RegisterBusinessAsync(businessName!, ct);
+            var facility = await registration.RegisterFacilityAsync(business.Id, new NewFacility(name, street, city, zip, county), ct);
+            if (businessId is null)
+            {
+                db.Memberships.Add(new Membership
+                {
+                    UserSubject = caller.Subject,
+                    UserName = caller.Name,
+                    Email = caller.Email,
+                    BusinessId = business.Id,
+                    Role = MembershipRole.LeadUser,
+                    Status = MembershipStatus.Active,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    Version = 1,
+                });
+            }
+
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = now,
+                Kind = AuditKinds.FacilityCreated,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                BusinessId = business.Id,
+                Detail = (businessId is null
+                        ? $"Added facility {facility.CersId} and business {business.OrganizationCode}; the creator is its Lead User."
+                        : $"Added facility {facility.CersId}.")
+                    + (duplicates.Length > 0 ? $" Confirmed although {string.Join(", ", duplicates)} is at the same address." : ""),
+            });
+            await db.SaveChangesAsync(ct);
+            return (duplicates, facility, business);
+        }, cancellationToken);
+
+        if (outcome is not { Facility: { } added, Business: { } owner })
+        {
+            return TypedResults.Problem(title: "A facility is already at this address; check it is not yours, or confirm to add this one.",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["code"] = DuplicateAddress,
+                    ["cersIds"] = outcome.Duplicates,
+                });
+        }
+
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == added.AgencyId).Select(a => new { a.Code, a.Name })
+            .SingleAsync(cancellationToken);
+        return TypedResults.Created((string?)null,
+            new NewFacilityView(added.CersId, owner.OrganizationCode, owner.Name, added.County, agency.Code, agency.Name));
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+}

@@ -1,0 +1,110 @@
+using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Audit;
+using Cers.FacilityApi.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.Memberships;
+
+public enum MembershipChangeOutcome
+{
+    Changed,
+    NotFound,
+    Conflict,
+    LastLeadUser,
+}
+
+/// <summary>
+/// A Lead User changes a member's role or removes them. Each change is a conditional update on the
+/// membership's version; the count of the business's active Lead Users is taken after the update, in
+/// the same transaction, and a change that leaves none is rolled back. So two Lead Users demoting each
+/// other at once cannot strand the business: whichever commits second finds no Lead User left.
+/// </summary>
+public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
+{
+    /// <summary>The business's id when <paramref name="subject"/> is one of its active Lead Users.</summary>
+    public Task<int?> LeadUserBusinessAsync(string organizationCode, string subject, CancellationToken cancellationToken) =>
+        db.Memberships.AsNoTracking()
+            .Where(m => m.Business!.OrganizationCode == organizationCode && m.UserSubject == subject
+                && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser)
+            .Select(m => (int?)m.BusinessId)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public Task<MembershipChangeOutcome> ChangeRoleAsync(int businessId, long membershipId, MembershipRole role, int version,
+        AccessRequestCaller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRoleChanged,
+            (members, now, ct) => members.ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Role, role)
+                .SetProperty(m => m.UpdatedAt, now)
+                .SetProperty(m => m.Version, m => m.Version + 1), ct),
+            subject => $"Changed the role of {subject} to {role}.", cancellationToken);
+
+    public Task<MembershipChangeOutcome> RemoveAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRemoved,
+            (members, now, ct) => members.ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MembershipStatus.Removed)
+                .SetProperty(m => m.UpdatedAt, now)
+                .SetProperty(m => m.Version, m => m.Version + 1), ct),
+            subject => $"Removed {subject}.", cancellationToken);
+
+    private async Task<MembershipChangeOutcome> ChangeAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
+        string auditKind, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, string> detail,
+        CancellationToken cancellationToken)
+    {
+        var member = await db.Memberships.AsNoTracking()
+            .Where(m => m.Id == membershipId && m.BusinessId == businessId && m.Status == MembershipStatus.Active)
+            .Select(m => new { m.UserSubject, m.Version })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (member is null)
+        {
+            return MembershipChangeOutcome.NotFound;
+        }
+
+        if (member.Version != version)
+        {
+            return MembershipChangeOutcome.Conflict;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // Write first: the caller must still be an active Lead User when the change is made, and the
+            // version must still be the one the caller read.
+            var updated = await update(db.Memberships.Where(m => m.Id == membershipId && m.BusinessId == businessId
+                && m.Status == MembershipStatus.Active && m.Version == version
+                && db.Memberships.Any(l => l.BusinessId == businessId && l.UserSubject == caller.Subject
+                    && l.Status == MembershipStatus.Active && l.Role == MembershipRole.LeadUser)), now, ct);
+            if (updated == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return MembershipChangeOutcome.Conflict;
+            }
+
+            var leadUsers = await db.Memberships.CountAsync(m => m.BusinessId == businessId && m.Status == MembershipStatus.Active
+                && m.Role == MembershipRole.LeadUser, ct);
+            if (leadUsers == 0)
+            {
+                // The rule: the last active Lead User cannot remove or demote themself, nor be removed or demoted.
+                await transaction.RollbackAsync(ct);
+                return MembershipChangeOutcome.LastLeadUser;
+            }
+
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = now,
+                Kind = auditKind,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                BusinessId = businessId,
+                MembershipId = membershipId,
+                Detail = detail(member.UserSubject),
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return MembershipChangeOutcome.Changed;
+        }, cancellationToken);
+    }
+}

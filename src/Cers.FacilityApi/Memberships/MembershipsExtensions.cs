@@ -1,0 +1,10 @@
+namespace Cers.FacilityApi.Memberships;
+
+public static class MembershipsExtensions
+{
+    public static IHostApplicationBuilder AddMemberships(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<MembershipChanges>();
+        return builder;
+    }
+}
