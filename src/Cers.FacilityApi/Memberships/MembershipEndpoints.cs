@@ -21,20 +21,23 @@ public static class MembershipEndpoints
     public static IEndpointRouteBuilder MapMembershipEndpoints(this IEndpointRouteBuilder app)
     {
         var businesses = app.MapGroup("/api/businesses")
-            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .WithTags("Memberships");
 
         businesses.MapGet("/mine", ListMyBusinesses)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .WithName("ListMyBusinesses")
             .WithSummary("The businesses the caller is an active member of, with their role and facility count.");
 
+        // Regulator API clients (facility.regulator, no facility.access) may read the members of businesses in their jurisdiction too.
         businesses.MapGet("/{organizationCode}/members", ListMembers)
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
             .WithName("ListBusinessMembers")
             .WithSummary("The business's active members.")
             .WithDescription("For active members of the business (any role) and for regulators of an agency with one of its " +
                 "facilities in its jurisdiction; 404 for anyone else.");
 
         businesses.MapPost("/{organizationCode}/members/{membershipId:long}/role", ChangeMemberRole)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .Accepts<ChangeMemberRoleInput>("application/json")
             .WithName("ChangeMemberRole")
             .WithSummary("A Lead User of the business changes a member's role.")
@@ -42,6 +45,7 @@ public static class MembershipEndpoints
                 "business without an active Lead User).");
 
         businesses.MapPost("/{organizationCode}/members/{membershipId:long}/remove", RemoveMember)
+            .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .Accepts<RemoveMemberInput>("application/json")
             .WithName("RemoveMember")
             .WithSummary("A Lead User of the business removes a member (themself included, unless they are the last Lead User).")

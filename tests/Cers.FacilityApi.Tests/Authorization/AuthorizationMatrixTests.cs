@@ -1,0 +1,249 @@
+using System.Net;
+using System.Text.Json;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cers.FacilityApi.Tests.Authorization;
+
+/// <summary>The kinds of caller the authorization matrix asks every endpoint about.</summary>
+public enum CallerKind
+{
+    /// <summary>No token at all.</summary>
+    Anonymous,
+
+    /// <summary>A genuine user token carrying only <c>openid</c>: none of the API's scopes.</summary>
+    WrongScope,
+
+    /// <summary>The Lead User of another business, with the portal's scopes.</summary>
+    MemberOfAnotherBusiness,
+
+    /// <summary>An active Viewer of the business, with the portal's scopes.</summary>
+    Viewer,
+
+    /// <summary>An active Lead User of the business, with the portal's scopes.</summary>
+    LeadUser,
+
+    /// <summary>Regulator staff (role=regulator) of SAC-EMD, whose jurisdiction holds the business's Sacramento facility.</summary>
+    RegulatorInJurisdiction,
+
+    /// <summary>Regulator staff (role=regulator) of the Yolo County agency.</summary>
+    RegulatorOutOfJurisdiction,
+
+    /// <summary>The regulator API client of SAC-EMD: a real client_credentials token (facility.read facility.regulator).</summary>
+    RegulatorApiClient,
+}
+
+/// <summary>
+/// Issue 4: every endpoint x every kind of caller gets exactly the expected status. Each cell arranges
+/// its own business (one Sacramento facility, agency SAC-EMD, a Lead User and a Viewer), another
+/// business with its own Lead User, and a fresh pending access request, so no cell depends on another.
+/// </summary>
+[Collection(FacilityApiCollection.Name)]
+public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
+{
+    private const HttpStatusCode Ok = HttpStatusCode.OK;
+    private const HttpStatusCode Created = HttpStatusCode.Created;
+    private const HttpStatusCode BadRequest = HttpStatusCode.BadRequest;
+    private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
+    private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
+    private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
+    private const HttpStatusCode Conflict = HttpStatusCode.Conflict;
+
+    private static readonly SemaphoreSlim ClientTokenLock = new(1, 1);
+    private static string? _clientToken;
+
+    /// <summary>
+    /// The whole matrix. Columns, in order: anonymous, wrong scope, member of another business, Viewer,
+    /// Lead User, regulator in jurisdiction, regulator out of jurisdiction, regulator API client.
+    /// </summary>
+    private static readonly (string Endpoint, HttpStatusCode[] Expected)[] Table =
+    [
+        //                                                           anon          wrong scope  other biz  Viewer      Lead User   reg in      reg out     reg client
+        ("GET /api/me",                                             [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        ("GET /api/agencies",                                       [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        ("GET /api/facilities/search?cersId=",                      [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        // Adding a facility to the business by its organization code: only its Lead User may; anyone else gets the
+        // organizationCode field error (400), the same answer as for a business that does not exist. The regulator
+        // API client has no facility.access scope.
+        ("POST /api/facilities (organizationCode of the business)", [Unauthorized, Forbidden,   BadRequest, BadRequest, Created,   BadRequest, BadRequest, Forbidden]),
+        ("GET /api/businesses/mine",                                [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Forbidden]),
+        // Members are visible to the business's members and to regulators of its facilities' agencies, regulator
+        // API clients (facility.regulator) included.
+        ("GET /api/businesses/{org}/members",                       [Unauthorized, Forbidden,   NotFound,  Ok,         Ok,         Ok,         NotFound,   Ok]),
+        ("POST /api/businesses/{org}/members/{id}/role",            [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         NotFound,   NotFound,   Forbidden]),
+        ("POST /api/businesses/{org}/members/{id}/remove",          [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         NotFound,   NotFound,   Forbidden]),
+        // Requesting access to the business: its own members are already members (409 already_member).
+        ("POST /api/access-requests",                               [Unauthorized, Forbidden,   Created,   Conflict,   Conflict,   Created,    Created,    Forbidden]),
+        ("GET /api/access-requests/mine",                           [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Forbidden]),
+        ("GET /api/access-requests/waiting",                        [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        // Only the requester may withdraw, and none of these callers is the requester.
+        ("POST /api/access-requests/{id}/withdraw",                 [Unauthorized, Forbidden,   NotFound,  NotFound,   NotFound,   NotFound,   NotFound,   Forbidden]),
+        ("POST /api/access-requests/{id}/approve",                  [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
+        ("POST /api/access-requests/{id}/deny",                     [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
+    ];
+
+    public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
+    {
+        get
+        {
+            var data = new TheoryData<string, CallerKind, HttpStatusCode>();
+            foreach (var (endpoint, expected) in Table)
+            {
+                var callers = Enum.GetValues<CallerKind>();
+                if (expected.Length != callers.Length)
+                {
+                    throw new InvalidOperationException($"The row for {endpoint} has {expected.Length} cells, not {callers.Length}.");
+                }
+
+                for (var i = 0; i < callers.Length; i++)
+                {
+                    data.Add(endpoint, callers[i], expected[i]);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Every_endpoint_answers_each_kind_of_caller_with_the_expected_status(string endpoint, CallerKind caller, HttpStatusCode expected)
+    {
+        var cell = await ArrangeAsync();
+        var token = await TokenAsync(cell, caller);
+
+        using var response = await CallAsync(endpoint, cell, token);
+
+        response.StatusCode.ShouldBe(expected, $"{endpoint} as {caller}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public void The_matrix_covers_every_endpoint_the_API_maps_with_every_kind_of_caller()
+    {
+        Table.Length.ShouldBe(14);
+        Matrix.Count.ShouldBe(14 * Enum.GetValues<CallerKind>().Length);
+    }
+
+    private sealed record Cell(
+        Business Business,
+        Facility Facility,
+        TestUser Lead,
+        TestUser Viewer,
+        TestUser OtherLead,
+        long EditorMembershipId,
+        long PendingRequestId,
+        int PendingRequestVersion,
+        string OutOfJurisdictionAgency);
+
+    private async Task<Cell> ArrangeAsync()
+    {
+        var business = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
+        var facility = await fixture.Api.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var lead = TestUser.Create("Lead");
+        var viewer = TestUser.Create("Viewer");
+        var editor = TestUser.Create("Editor");
+        await fixture.Api.AddMemberAsync(business, lead.Subject, MembershipRole.LeadUser);
+        await fixture.Api.AddMemberAsync(business, viewer.Subject, MembershipRole.Viewer);
+        await fixture.Api.AddMemberAsync(business, editor.Subject, MembershipRole.Editor);
+
+        var other = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
+        await fixture.Api.AddFacilityAsync(other, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var otherLead = TestUser.Create("OtherLead");
+        await fixture.Api.AddMemberAsync(other, otherLead.Subject, MembershipRole.LeadUser);
+
+        var requester = TestUser.Create("Requester");
+        using var created = await fixture.PostJsonAsync("/api/access-requests", fixture.TokenFor(requester),
+            JsonSerializer.Serialize(new { cersId = facility.CersId, phone = "916-555-0100", title = "EHS Manager", requestedRole = "Editor" }));
+        var createdBody = await created.Content.ReadAsStringAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, createdBody);
+        using var request = JsonDocument.Parse(createdBody);
+
+        await using var scope = fixture.Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
+        (await db.Agencies.Where(a => a.Id == facility.AgencyId).Select(a => a.Code).SingleAsync())
+            .ShouldBe(DevelopmentClients.RegulatorAgencyCode);
+        var editorMembership = await db.Memberships.Where(m => m.BusinessId == business.Id && m.UserSubject == editor.Subject)
+            .Select(m => m.Id).SingleAsync();
+        var yolo = await db.Agencies.Where(a => a.County == "Yolo").OrderBy(a => a.Code).Select(a => a.Code).FirstAsync();
+        yolo.ShouldNotBe(DevelopmentClients.RegulatorAgencyCode);
+
+        return new Cell(business, facility, lead, viewer, otherLead, editorMembership,
+            request.RootElement.GetProperty("id").GetInt64(), request.RootElement.GetProperty("version").GetInt32(), yolo);
+    }
+
+    private async Task<string?> TokenAsync(Cell cell, CallerKind caller) => caller switch
+    {
+        CallerKind.Anonymous => null,
+        CallerKind.WrongScope => fixture.TokenFor(cell.Lead, scope: "openid"),
+        CallerKind.MemberOfAnotherBusiness => fixture.TokenFor(cell.OtherLead),
+        CallerKind.Viewer => fixture.TokenFor(cell.Viewer),
+        CallerKind.LeadUser => fixture.TokenFor(cell.Lead),
+        CallerKind.RegulatorInJurisdiction => fixture.TokenFor(TestUser.Regulator(DevelopmentClients.RegulatorAgencyCode)),
+        CallerKind.RegulatorOutOfJurisdiction => fixture.TokenFor(TestUser.Regulator(cell.OutOfJurisdictionAgency)),
+        CallerKind.RegulatorApiClient => await ClientTokenAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, null),
+    };
+
+    /// <summary>A genuine client_credentials token of the SAC-EMD regulator API client, fetched once.</summary>
+    private async Task<string> ClientTokenAsync()
+    {
+        await ClientTokenLock.WaitAsync();
+        try
+        {
+            if (_clientToken is null)
+            {
+                var token = await fixture.RequestRegulatorTokenAsync("facility.read facility.regulator");
+                token.IsError.ShouldBeFalse(token.Error);
+                _clientToken = token.AccessToken!;
+            }
+
+            return _clientToken;
+        }
+        finally
+        {
+            ClientTokenLock.Release();
+        }
+    }
+
+    private Task<HttpResponseMessage> CallAsync(string endpoint, Cell cell, string? token)
+    {
+        var org = cell.Business.OrganizationCode;
+        return endpoint switch
+        {
+            "GET /api/me" => fixture.GetAsync("/api/me", token),
+            "GET /api/agencies" => fixture.GetAsync("/api/agencies", token),
+            "GET /api/facilities/search?cersId=" => fixture.GetAsync($"/api/facilities/search?cersId={cell.Facility.CersId}", token),
+            "POST /api/facilities (organizationCode of the business)" => fixture.PostJsonAsync("/api/facilities", token,
+                JsonSerializer.Serialize(new
+                {
+                    facilityName = "Second Yard",
+                    street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St",
+                    city = "Sacramento",
+                    zip = "95814",
+                    organizationCode = org,
+                })),
+            "GET /api/businesses/mine" => fixture.GetAsync("/api/businesses/mine", token),
+            "GET /api/businesses/{org}/members" => fixture.GetAsync($"/api/businesses/{org}/members", token),
+            "POST /api/businesses/{org}/members/{id}/role" => fixture.PostJsonAsync(
+                $"/api/businesses/{org}/members/{cell.EditorMembershipId}/role", token, JsonSerializer.Serialize(new { role = "Viewer", version = 1 })),
+            "POST /api/businesses/{org}/members/{id}/remove" => fixture.PostJsonAsync(
+                $"/api/businesses/{org}/members/{cell.EditorMembershipId}/remove", token, JsonSerializer.Serialize(new { version = 1 })),
+            "POST /api/access-requests" => fixture.PostJsonAsync("/api/access-requests", token,
+                JsonSerializer.Serialize(new { cersId = cell.Facility.CersId, phone = "916-555-0101", title = "Inspector", requestedRole = "Viewer" })),
+            "GET /api/access-requests/mine" => fixture.GetAsync("/api/access-requests/mine", token),
+            "GET /api/access-requests/waiting" => fixture.GetAsync("/api/access-requests/waiting", token),
+            "POST /api/access-requests/{id}/withdraw" => fixture.PostJsonAsync(
+                $"/api/access-requests/{cell.PendingRequestId}/withdraw", token, "{}"),
+            "POST /api/access-requests/{id}/approve" => fixture.PostJsonAsync($"/api/access-requests/{cell.PendingRequestId}/approve", token,
+                JsonSerializer.Serialize(new { grantedRole = "Editor", version = cell.PendingRequestVersion })),
+            "POST /api/access-requests/{id}/deny" => fixture.PostJsonAsync($"/api/access-requests/{cell.PendingRequestId}/deny", token,
+                JsonSerializer.Serialize(new { reason = "Not an employee.", version = cell.PendingRequestVersion })),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call is written for this endpoint."),
+        };
+    }
+}
