@@ -6,12 +6,11 @@ namespace Cers.Idp.Accounts;
 
 /// <summary>
 /// The secrets in emailed links: 256 random bits, of which only a SHA-256 hash is stored, so a copy
-/// of the database cannot be turned into working links. Injected so tests can see the tokens they
-/// would otherwise have to fish out of an email.
+/// of the database cannot be turned into working links.
 /// </summary>
-public class SecretTokens
+public sealed class SecretTokens
 {
-    public virtual string NewToken() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    public string NewToken() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

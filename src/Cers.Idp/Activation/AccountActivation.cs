@@ -45,7 +45,7 @@ public sealed partial class AccountActivation(
     public DateTime ExpiresAt(CersUser user) => user.RegisteredAt + options.Value.Window;
 
     /// <summary>Gives the account a new activation link (replacing any older one) and returns it.</summary>
-    public string IssueLink(CersUser user)
+    private string IssueLink(CersUser user)
     {
         var token = tokens.NewToken();
         user.ActivationTokenHash = SecretTokens.Hash(token);
