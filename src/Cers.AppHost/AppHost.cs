@@ -27,10 +27,16 @@ idp.WithEnvironment("Oidc__Issuer", idp.GetEndpoint("http"))
     .WithHttpHealthCheck("/health")
     .WaitFor(smtp);
 
+// The API keeps http://localhost:5002 from its launch profile: its jobs dashboard's sign-in redirect
+// URI, configured at the provider, names it.
 var facilityApi = builder.AddProject<Projects.Cers_FacilityApi>("facility-api")
     .WithEnvironment("Authentication__Authority", idp.GetEndpoint("http"))
+    .WithEnvironment("Email__Smtp__Host", "localhost")
+    .WithEnvironment("Email__Smtp__Port", DevelopmentSmtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithEnvironment("Email__Smtp__Security", "None")
     .WithHttpHealthCheck("/health")
-    .WaitFor(idp);
+    .WaitFor(idp)
+    .WaitFor(smtp);
 
 var app = builder.Build();
 
@@ -42,8 +48,10 @@ app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.R
           Create New Account:                {idp.GetEndpoint("http").Url}/Account/Register
           Emails sent (smtp4dev):            {smtp.GetEndpoint("http").Url}
           Discovery document:                {idp.GetEndpoint("http").Url}/.well-known/openid-configuration
-          Facility API health:               {facilityApi.GetEndpoint("http").Url}/health
-        Development sign-ins: bizuser1 / "correct horse battery staple" (see src/Cers.Idp/appsettings.Development.json).
+          Facility API (OpenAPI browser):    {facilityApi.GetEndpoint("http").Url}/scalar
+          Facility API jobs (CERS admins):   {facilityApi.GetEndpoint("http").Url}/jobs
+        Development sign-ins: bizuser1 / "correct horse battery staple", cersadmin1 / "help desk sample password 1"
+        (see src/Cers.Idp/appsettings.Development.json).
 
         """));
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
+using Cers.Email.Jobs;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
@@ -21,7 +23,9 @@ public static class FacilityApiHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         builder.AddTokenValidation();
-        builder.AddFacilityDatabase();
+        builder.AddJobsDashboard();
+        builder.AddFacilityDatabase(out var jobStore);
+        builder.AddJobsAndEmail<FacilityDbContext>(jobStore, "cers-facility-api");
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();
@@ -40,6 +44,7 @@ public static class FacilityApiHostingExtensions
         app.UseAuthorization();
 
         app.MapApiDocumentation();
+        app.MapJobsDashboard();
         app.MapCallerEndpoints();
         app.MapAgencyEndpoints();
         app.MapFacilitySearchEndpoints();

@@ -25,7 +25,7 @@ public enum DecisionOutcome
 /// and <see cref="AccessRequestStatus.Pending"/>, the first statement of its transaction, so a second
 /// decision waits for the first to commit, then matches no row and is refused.
 /// </summary>
-public sealed class AccessRequestDecisions(FacilityDbContext db, TimeProvider time)
+public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEmails emails, TimeProvider time)
 {
     /// <summary>The request, if <paramref name="caller"/> may decide it, and whether as a regulator.</summary>
     public async Task<(AccessRequest? Request, bool AsRegulator)> FindDecidableAsync(long id, AccessRequestCaller caller,
@@ -169,6 +169,7 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, TimeProvider ti
                 MembershipId = membershipId,
                 Detail = approved ? $"Granted {grantedRole} to {request.RequesterSubject}." : reason,
             });
+            await emails.AddDecidedAsync(id, ct);
             await db.SaveChangesAsync(ct);
             return DecisionOutcome.Decided;
         }, cancellationToken);

@@ -46,6 +46,12 @@ public static class AccessRequestEndpoints
             .WithDescription("Those of businesses where the caller is an active Lead User, and, for regulator staff and regulator " +
                 "API clients (role regulator, cupa claim), those for facilities in their agency's jurisdiction.");
 
+        requests.MapGet("/{id:long}", GetAccessRequest)
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .WithName("GetAccessRequest")
+            .WithSummary("One request, for its requester and for those who may decide it; 404 for anyone else.")
+            .WithDescription("The version in the answer is the one a decision must send.");
+
         requests.MapPost("/{id:long}/withdraw", WithdrawAccessRequest)
             .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .WithName("WithdrawAccessRequest")
@@ -70,8 +76,8 @@ public static class AccessRequestEndpoints
     }
 
     public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> CreateAccessRequest(
-        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestRouter router, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestRouter router, AccessRequestEmails emails,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (AccessRequestCaller.From(user) is not { } caller)
         {
@@ -150,7 +156,14 @@ public static class AccessRequestEndpoints
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // The request first (its id names the emails), then the approvers' emails, in one transaction.
+            await db.InTransactionAsync(async ct =>
+            {
+                await db.SaveChangesAsync(ct);
+                await emails.AddCreatedAsync(request.Id, ct);
+                await db.SaveChangesAsync(ct);
+                return request.Id;
+            }, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -164,7 +177,7 @@ public static class AccessRequestEndpoints
             return Conflict(PendingRequestExists, "You already have a pending request for this business.");
         }
 
-        return TypedResults.Created((string?)null, await ViewAsync(db, request.Id, cancellationToken));
+        return TypedResults.Created($"/api/access-requests/{request.Id}", await ViewAsync(db, request.Id, cancellationToken));
     }
 
     public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListMyAccessRequests(
@@ -206,6 +219,23 @@ public static class AccessRequestEndpoints
                 || db.Memberships.Any(m => m.BusinessId == r.BusinessId && m.UserSubject == caller.Subject
                     && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser));
         return TypedResults.Ok(await PageAsync(waiting.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id), paging, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ForbidHttpResult>> GetAccessRequest(
+        long id, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
+    {
+        if (AccessRequestCaller.From(user) is not { } caller)
+        {
+            return TypedResults.Forbid();
+        }
+
+        var own = await db.AccessRequests.AnyAsync(r => r.Id == id && r.RequesterSubject == caller.Subject, cancellationToken);
+        if (!own && (await decisions.FindDecidableAsync(id, caller, cancellationToken)).Request is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(await ViewAsync(db, id, cancellationToken));
     }
 
     public static async Task<Results<Ok<AccessRequestView>, NotFound, ProblemHttpResult, ForbidHttpResult>> WithdrawAccessRequest(

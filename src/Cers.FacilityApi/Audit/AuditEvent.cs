@@ -35,6 +35,8 @@ public static class AuditKinds
 {
     public const string AccessApproved = "access-approved";
     public const string AccessDenied = "access-denied";
+    public const string AccessEscalated = "access-escalated";
+    public const string AccessExpired = "access-expired";
     public const string MembershipRoleChanged = "membership-role-changed";
     public const string MembershipRemoved = "membership-removed";
     public const string FacilityCreated = "facility-created";

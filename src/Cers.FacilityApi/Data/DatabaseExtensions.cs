@@ -1,3 +1,5 @@
+using Cers.Email.Jobs;
+using Cers.Email.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,8 @@ namespace Cers.FacilityApi.Data;
 /// </summary>
 public static class DatabaseExtensions
 {
-    public static IHostApplicationBuilder AddFacilityDatabase(this IHostApplicationBuilder builder)
+    /// <summary>The database and, on the same engine, the Hangfire storage (see <see cref="JobStore"/>).</summary>
+    public static IHostApplicationBuilder AddFacilityDatabase(this IHostApplicationBuilder builder, out JobStore jobStore)
     {
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
@@ -29,7 +32,10 @@ public static class DatabaseExtensions
         {
             case DatabaseProvider.Sqlite:
                 connectionString = SqliteConnectionString(connectionString, options, builder.Environment);
-                builder.Services.AddDbContextPool<FacilityDbContext, SqliteFacilityDbContext>(db => db.UseSqlite(connectionString));
+                builder.Services.AddDbContextPool<FacilityDbContext, SqliteFacilityDbContext>((services, db) => db
+                    .UseSqlite(connectionString)
+                    .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<FacilityDbContext>>()));
+                jobStore = new JobStore.SqliteFile(JobsFileBeside(connectionString));
                 break;
 
             case DatabaseProvider.SqlServer:
@@ -39,8 +45,11 @@ public static class DatabaseExtensions
                         [$"Database:Provider is SqlServer but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set."]);
                 }
 
-                builder.Services.AddDbContextPool<FacilityDbContext, SqlServerFacilityDbContext>(db => db
-                    .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()));
+                builder.Services.AddDbContextPool<FacilityDbContext, SqlServerFacilityDbContext>((services, db) => db
+                    .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
+                    .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<FacilityDbContext>>()));
+                var sqlServer = connectionString;
+                jobStore = new JobStore.SqlServer(() => new Microsoft.Data.SqlClient.SqlConnection(sqlServer));
                 break;
 
             default:
@@ -48,6 +57,14 @@ public static class DatabaseExtensions
         }
 
         return builder;
+    }
+
+    /// <summary><c>cers-facility.db</c> -> <c>cers-facility.jobs.db</c> in the same folder.</summary>
+    private static string JobsFileBeside(string sqliteConnectionString)
+    {
+        var database = new SqliteConnectionStringBuilder(sqliteConnectionString).DataSource;
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database)) ?? ".",
+            Path.GetFileNameWithoutExtension(database) + ".jobs.db");
     }
 
     private static string SqliteConnectionString(string? configured, DatabaseOptions options, IHostEnvironment environment)

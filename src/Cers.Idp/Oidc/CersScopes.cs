@@ -22,7 +22,7 @@ public static class CersScopes
     /// <summary>Every scope a client may be configured with.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess,
+        Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, Scopes.Roles,
         FacilityRead, FacilityAccess, FacilityRegulator,
     };
 }

@@ -265,7 +265,8 @@ public static class ConnectEndpoints
     /// <summary>
     /// Each claim goes only where its scope allows: profile and email claims into the ID token only when
     /// those scopes were granted (OpenID Connect Core section 5.4); roles and the agency code into the
-    /// access token the facility API reads.
+    /// access token the facility API reads, and into the ID token too for a client granted <c>roles</c>
+    /// (a web app that shows regulator or admin pages by role).
     /// </summary>
     private static IEnumerable<string> UserClaimDestinations(Claim claim, ClaimsIdentity identity) => claim.Type switch
     {
@@ -273,6 +274,7 @@ public static class ConnectEndpoints
         Claims.Name or Claims.PreferredUsername when identity.HasScope(Scopes.Profile)
             => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Role or CersScopes.AgencyCodeClaim when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role or CersScopes.AgencyCodeClaim => [Destinations.AccessToken],
         _ => [],
     };

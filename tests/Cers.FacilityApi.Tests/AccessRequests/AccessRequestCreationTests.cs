@@ -12,6 +12,31 @@ namespace Cers.FacilityApi.Tests.AccessRequests;
 public sealed class AccessRequestCreationTests(FacilityApiFixture fixture)
 {
     [Fact]
+    public async Task The_created_request_s_Location_answers_its_requester_and_its_Lead_User_but_not_another_user()
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        var lead = await scenario.AddLeadUserAsync();
+        var requester = TestUser.Create();
+
+        using var created = await scenario.RequestAccessAsync(requester);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var location = created.Headers.Location.ShouldNotBeNull().ToString();
+        var view = (await created.Content.ReadFromJsonAsync<AccessRequestView>(AccessRequestScenario.Json)).ShouldNotBeNull();
+        location.ShouldBe($"/api/access-requests/{view.Id}");
+
+        foreach (var reader in new[] { requester, lead })
+        {
+            using var read = await fixture.GetAsync(location, fixture.TokenFor(reader));
+            read.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var again = (await read.Content.ReadFromJsonAsync<AccessRequestView>(AccessRequestScenario.Json)).ShouldNotBeNull();
+            again.ShouldBe(view);
+        }
+
+        using var stranger = await fixture.GetAsync(location, fixture.TokenFor(TestUser.Create()));
+        stranger.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_second_pending_request_for_the_same_business_gets_409_pending_request_exists()
     {
         var scenario = await AccessRequestScenario.CreateAsync(fixture);

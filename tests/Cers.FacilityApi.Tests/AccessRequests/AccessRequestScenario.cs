@@ -36,7 +36,7 @@ public sealed class AccessRequestScenario(FacilityApiFixture fixture, Business b
     public async Task<TestUser> AddLeadUserAsync()
     {
         var lead = TestUser.Create("Lead");
-        await fixture.Api.AddMemberAsync(business, lead.Subject, MembershipRole.LeadUser);
+        await fixture.Api.AddMemberAsync(business, lead.Subject, MembershipRole.LeadUser, lead.Email, lead.Name);
         return lead;
     }
 

@@ -39,7 +39,7 @@ public enum CallerKind
 }
 
 /// <summary>
-/// Issue 4: every endpoint x every kind of caller gets exactly the expected status. Each cell arranges
+/// Issue 4: every endpoint the API maps x every kind of caller gets exactly the expected status. Each cell arranges
 /// its own business (one Sacramento facility, agency SAC-EMD, a Lead User and a Viewer), another
 /// business with its own Lead User, and a fresh pending access request, so no cell depends on another.
 /// </summary>
@@ -81,6 +81,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         ("POST /api/access-requests",                               [Unauthorized, Forbidden,   Created,   Conflict,   Conflict,   Created,    Created,    Forbidden]),
         ("GET /api/access-requests/mine",                           [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Forbidden]),
         ("GET /api/access-requests/waiting",                        [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        // The requester and those who may decide it; none of these callers is the requester.
+        ("GET /api/access-requests/{id}",                           [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
         // Only the requester may withdraw, and none of these callers is the requester.
         ("POST /api/access-requests/{id}/withdraw",                 [Unauthorized, Forbidden,   NotFound,  NotFound,   NotFound,   NotFound,   NotFound,   Forbidden]),
         ("POST /api/access-requests/{id}/approve",                  [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
@@ -125,8 +127,19 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
     [Fact]
     public void The_matrix_covers_every_endpoint_the_API_maps_with_every_kind_of_caller()
     {
-        Table.Length.ShouldBe(14);
-        Matrix.Count.ShouldBe(14 * Enum.GetValues<CallerKind>().Length);
+        static string Shape(string method, string path) =>
+            $"{method} {System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], @"\{[^}]*\}", "{}").TrimEnd('/')}";
+
+        var mapped = fixture.Api.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(method => Shape(method, e.RoutePattern.RawText!)))
+            .Order().ToList();
+        var tested = Table.Select(row => row.Endpoint.Split(' ')).Select(parts => Shape(parts[0], parts[1])).Order().ToList();
+
+        tested.ShouldBe(mapped);
+        Matrix.Count.ShouldBe(Table.Length * Enum.GetValues<CallerKind>().Length);
     }
 
     private sealed record Cell(
@@ -237,6 +250,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
                 JsonSerializer.Serialize(new { cersId = cell.Facility.CersId, phone = "916-555-0101", title = "Inspector", requestedRole = "Viewer" })),
             "GET /api/access-requests/mine" => fixture.GetAsync("/api/access-requests/mine", token),
             "GET /api/access-requests/waiting" => fixture.GetAsync("/api/access-requests/waiting", token),
+            "GET /api/access-requests/{id}" => fixture.GetAsync($"/api/access-requests/{cell.PendingRequestId}", token),
             "POST /api/access-requests/{id}/withdraw" => fixture.PostJsonAsync(
                 $"/api/access-requests/{cell.PendingRequestId}/withdraw", token, "{}"),
             "POST /api/access-requests/{id}/approve" => fixture.PostJsonAsync($"/api/access-requests/{cell.PendingRequestId}/approve", token,

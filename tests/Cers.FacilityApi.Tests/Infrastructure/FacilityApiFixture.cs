@@ -27,8 +27,11 @@ public sealed class FacilityApiFixture : IDisposable
         SigningCertificate = X509CertificateLoader.LoadPkcs12FromFile(Idp.DevelopmentSigningCertificatePath, password: null,
             X509KeyStorageFlags.EphemeralKeySet);
 
-        Api = new FacilityApiHost(authority: Idp.BaseAddress, dataDirectory: Path.Combine(_data.Path, "facility-api"));
+        Api = new FacilityApiHost(authority: Idp.BaseAddress, dataDirectory: Path.Combine(_data.Path, "facility-api"), settings: Smtp.Settings());
     }
+
+    /// <summary>The SMTP server the API's outbox delivers to; tests tell their emails apart by recipient or subject.</summary>
+    public SmtpListener Smtp { get; } = new();
 
     public IdpHost Idp { get; }
 
@@ -104,6 +107,7 @@ public sealed class FacilityApiFixture : IDisposable
     {
         Api.Dispose();
         Idp.Dispose();
+        Smtp.DisposeAsync().AsTask().GetAwaiter().GetResult();
         SigningCertificate.Dispose();
         _data.Dispose();
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.FacilityApi.Tests.Infrastructure;
 
@@ -8,17 +10,23 @@ namespace Cers.FacilityApi.Tests.Infrastructure;
 /// <paramref name="authority"/>: it reads that provider's discovery document and JWKS over HTTP,
 /// exactly as it does in a deployment. Its SQLite file is in <paramref name="dataDirectory"/>; it
 /// starts in Development, so the sample agencies are seeded, but no sample facilities: tests make
-/// their own.
+/// their own. Its email goes to the SMTP server that <paramref name="settings"/> names (an
+/// <see cref="SmtpListener"/>'s), and <paramref name="services"/> may replace services such as the clock.
 /// </summary>
 public sealed class FacilityApiHost : WebApplicationFactory<Program>
 {
     private readonly Uri _authority;
+    private readonly IEnumerable<KeyValuePair<string, string?>> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public FacilityApiHost(Uri authority, string dataDirectory)
+    public FacilityApiHost(Uri authority, string dataDirectory, IEnumerable<KeyValuePair<string, string?>>? settings = null,
+        Action<IServiceCollection>? services = null, int port = 0)
     {
         _authority = authority;
+        _settings = settings ?? [];
+        _services = services;
         DataDirectory = dataDirectory;
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         BaseAddress = ClientOptions.BaseAddress;
     }
@@ -34,6 +42,15 @@ public sealed class FacilityApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("SampleData:Facilities", "0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     /// <summary>A caller of the API, with no token unless the test adds one.</summary>

@@ -45,13 +45,16 @@ public static class TestFacilities
     }
 
     /// <summary>Makes <paramref name="subject"/> an active member of <paramref name="business"/> with <paramref name="role"/>.</summary>
-    public static async Task AddMemberAsync(this FacilityApiHost api, Business business, string subject, MembershipRole role)
+    public static async Task AddMemberAsync(this FacilityApiHost api, Business business, string subject, MembershipRole role,
+        string? email = null, string? name = null)
     {
         await using var scope = api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
         db.Memberships.Add(new Membership
         {
             UserSubject = subject,
+            UserName = name,
+            Email = email,
             BusinessId = business.Id,
             Role = role,
             Status = MembershipStatus.Active,

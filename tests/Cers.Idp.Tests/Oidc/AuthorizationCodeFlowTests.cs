@@ -71,6 +71,27 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         access.Subject.ShouldBe(user.Id);
     }
 
+    [Theory]
+    [InlineData("openid profile roles", true)]
+    [InlineData("openid profile", false)]
+    public async Task Regulator_staff_s_role_and_agency_reach_the_id_token_only_with_the_roles_scope(string scope, bool inIdToken)
+    {
+        using var browser = idp.CreateBrowser();
+        var response = await BrowserSignIn.SignInAsync(idp, browser, "regulator1", "regulator sample password 1", scope);
+
+        using var http = idp.CreateBackChannel();
+        var tokens = await BrowserSignIn.RedeemAsync(http, response);
+
+        var identity = new JsonWebToken(tokens.IdentityToken);
+        identity.TryGetPayloadValue<string>("role", out var role).ShouldBe(inIdToken);
+        identity.TryGetPayloadValue<string>("cupa", out var agency).ShouldBe(inIdToken);
+        if (inIdToken)
+        {
+            role.ShouldBe("regulator");
+            agency.ShouldBe(IdpFactory.RegulatorAgencyCode);
+        }
+    }
+
     [Fact]
     public async Task Form_post_response_mode_delivers_the_code_with_a_script_the_content_policy_allows()
     {

@@ -151,12 +151,12 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
         {
             ["Oidc:Clients:0:RedirectUris:0"] = "http://localhost:5999/signin-oidc",
             ["Oidc:Clients:1:ClientSecret"] = newSecret,
-            ["Oidc:Clients:2:ClientId"] = "regulator-placer-ehs",
-            ["Oidc:Clients:2:DisplayName"] = "Placer County EHS",
-            ["Oidc:Clients:2:Kind"] = "Machine",
-            ["Oidc:Clients:2:AgencyCode"] = "PLA-EHS",
-            ["Oidc:Clients:2:ClientSecret"] = "placer-county-secret-0123456789abcdef",
-            ["Oidc:Clients:2:Scopes:0"] = "facility.read",
+            ["Oidc:Clients:3:ClientId"] = "regulator-placer-ehs",
+            ["Oidc:Clients:3:DisplayName"] = "Placer County EHS",
+            ["Oidc:Clients:3:Kind"] = "Machine",
+            ["Oidc:Clients:3:AgencyCode"] = "PLA-EHS",
+            ["Oidc:Clients:3:ClientSecret"] = "placer-county-secret-0123456789abcdef",
+            ["Oidc:Clients:3:Scopes:0"] = "facility.read",
         }, kestrel: true).Start();
 
         await using (var scope = restarted.Services.CreateAsyncScope())

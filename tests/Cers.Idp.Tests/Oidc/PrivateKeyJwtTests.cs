@@ -62,18 +62,18 @@ public sealed class PrivateKeyJwtTests
 
         var failure = Should.Throw<Exception>(() => host.Start());
 
-        failure.ToString().ShouldContain("Oidc:Clients:2:JsonWebKeySet: it contains private or symmetric key material");
+        failure.ToString().ShouldContain("Oidc:Clients:3:JsonWebKeySet: it contains private or symmetric key material");
     }
 
     private static IdpHost HostWithKeyClient(string directory, string jwks) =>
         new(directory, new Dictionary<string, string?>
         {
-            ["Oidc:Clients:2:ClientId"] = ClientId,
-            ["Oidc:Clients:2:DisplayName"] = "Placer County EHS",
-            ["Oidc:Clients:2:Kind"] = "Machine",
-            ["Oidc:Clients:2:AgencyCode"] = "PLA-EHS",
-            ["Oidc:Clients:2:JsonWebKeySet"] = jwks,
-            ["Oidc:Clients:2:Scopes:0"] = "facility.read",
+            ["Oidc:Clients:3:ClientId"] = ClientId,
+            ["Oidc:Clients:3:DisplayName"] = "Placer County EHS",
+            ["Oidc:Clients:3:Kind"] = "Machine",
+            ["Oidc:Clients:3:AgencyCode"] = "PLA-EHS",
+            ["Oidc:Clients:3:JsonWebKeySet"] = jwks,
+            ["Oidc:Clients:3:Scopes:0"] = "facility.read",
         }, kestrel: true);
 
     private static Task<TokenResponse> RequestWithAssertionAsync(HttpClient http, string assertion) =>

@@ -1,0 +1,107 @@
+using Hangfire;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Cers.FacilityApi.Jobs;
+
+/// <summary>
+/// The Hangfire dashboard at <see cref="Path"/>, for CERS admins (<c>role=cers-admin</c>) only. The API
+/// otherwise takes only bearer tokens, which a browser cannot send to a dashboard, so the dashboard
+/// signs people in through the provider (code flow with PKCE, its own confidential client asking for
+/// the <c>roles</c> scope) into a cookie that is valid under <see cref="Path"/> alone. An anonymous
+/// visitor is sent to the provider; a signed-in person without the role gets 403.
+/// </summary>
+public static class JobsDashboardExtensions
+{
+    public const string Path = "/jobs";
+    public const string Policy = "jobs.dashboard";
+    private const string CookieScheme = "jobs-cookie";
+    private const string SignInScheme = "jobs-oidc";
+    private const string CersAdminRole = "cers-admin";
+
+    public static IHostApplicationBuilder AddJobsDashboard(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(JobsDashboardOptions.SectionName).Get<JobsDashboardOptions>() ?? new JobsDashboardOptions();
+        if (string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            return builder;
+        }
+
+        var authority = builder.Configuration.GetValue<Uri>("Authentication:Authority")
+            ?? throw new InvalidOperationException("Authentication:Authority must be set for the jobs dashboard's sign-in.");
+        builder.Services.AddAuthentication()
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "cers-facility-jobs";
+                cookie.Cookie.Path = Path;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                cookie.SlidingExpiration = true;
+                cookie.ForwardChallenge = SignInScheme;
+                cookie.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            })
+            .AddOpenIdConnect(SignInScheme, oidc =>
+            {
+                oidc.SignInScheme = CookieScheme;
+                oidc.Authority = authority.ToString();
+                oidc.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                oidc.ClientId = options.ClientId;
+                oidc.ClientSecret = options.ClientSecret;
+                oidc.ResponseType = OpenIdConnectResponseType.Code;
+
+                // The code comes back on a top-level GET redirect rather than a cross-site form post, so the
+                // correlation and nonce cookies can be SameSite=Lax (and, on plain HTTP in development, need
+                // not be Secure, which a cookie store refuses to send over http).
+                oidc.ResponseMode = OpenIdConnectResponseMode.Query;
+                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.UsePkce = true;
+                oidc.CallbackPath = Path + "/signin-oidc";
+                oidc.Scope.Clear();
+                oidc.Scope.Add("openid");
+                oidc.Scope.Add("profile");
+                oidc.Scope.Add("roles");
+                oidc.MapInboundClaims = false;
+                oidc.SaveTokens = false;
+                oidc.GetClaimsFromUserInfoEndpoint = false;
+                oidc.TokenValidationParameters.NameClaimType = "name";
+                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.CorrelationCookie.Path = Path;
+                oidc.NonceCookie.Path = Path;
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy => policy
+                .AddAuthenticationSchemes(CookieScheme)
+                .RequireAuthenticatedUser()
+                .RequireRole(CersAdminRole));
+        return builder;
+    }
+
+    /// <summary>Maps the dashboard when its sign-in is configured; otherwise <see cref="Path"/> is not served.</summary>
+    public static WebApplication MapJobsDashboard(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(JobsDashboardOptions.SectionName).Get<JobsDashboardOptions>();
+        if (string.IsNullOrWhiteSpace(options?.ClientSecret))
+        {
+            return app;
+        }
+
+        app.MapHangfireDashboard(Path, new DashboardOptions
+        {
+            // The endpoint's policy decides who sees it; Hangfire's default filter would allow local requests only.
+            Authorization = [],
+            DashboardTitle = "CERS facility API jobs",
+            AppPath = null,
+        }, app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(Policy);
+        return app;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Tests.AccessRequests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cers.FacilityApi.Tests.Infrastructure;
+
+/// <summary>
+/// A facility API of one test's own, trusting the shared provider: its own data folder, its own SMTP
+/// listener and a clock the test moves (<see cref="FakeTimeProvider"/>), so days pass without waiting.
+/// </summary>
+public sealed class IsolatedFacilityApi : IAsyncDisposable
+{
+    private readonly FacilityApiFixture _fixture;
+    private readonly TempDirectory _data;
+
+    private IsolatedFacilityApi(FacilityApiFixture fixture, params (string Key, string? Value)[] settings)
+    {
+        _fixture = fixture;
+        _data = new TempDirectory("cers-facility-isolated-");
+        Smtp = new SmtpListener();
+        var all = Smtp.Settings().ToDictionary();
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        Host = new FacilityApiHost(fixture.Idp.BaseAddress, _data.Path, all, services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public FacilityApiHost Host { get; }
+
+    public SmtpListener Smtp { get; }
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public static IsolatedFacilityApi Start(FacilityApiFixture fixture, params (string Key, string? Value)[] settings) => new(fixture, settings);
+
+    /// <summary>Runs <typeparamref name="TService"/> the way Hangfire runs a job: resolved in a scope of its own.</summary>
+    public async Task<T> RunAsync<TService, T>(Func<TService, Task<T>> run)
+        where TService : notnull
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await run(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public Task<T> QueryAsync<T>(Func<FacilityDbContext, Task<T>> query) => RunAsync(query);
+
+    public async Task<(Business Business, Facility Facility)> NewFacilityAsync()
+    {
+        var business = await Host.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
+        var facility = await Host.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        return (business, facility);
+    }
+
+    public async Task<TestUser> AddLeadUserAsync(Business business)
+    {
+        var lead = TestUser.Create("Lead");
+        await Host.AddMemberAsync(business, lead.Subject, MembershipRole.LeadUser, lead.Email, lead.Name);
+        return lead;
+    }
+
+    /// <summary>POST /api/access-requests as <paramref name="requester"/>, expecting 201.</summary>
+    public async Task<AccessRequestView> RequestAccessAsync(Facility facility, TestUser requester)
+    {
+        using var caller = Host.CreateCaller();
+        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _fixture.TokenFor(requester));
+        using var response = await caller.PostAsJsonAsync("/api/access-requests",
+            new { cersId = facility.CersId, phone = "916-555-0100", title = "Manager", requestedRole = "Editor" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<AccessRequestView>(AccessRequestScenario.Json)).ShouldNotBeNull();
+    }
+
+    public Task<AccessRequest> StoredAsync(long id) =>
+        QueryAsync(db => db.AccessRequests.AsNoTracking().Include(r => r.Events).SingleAsync(r => r.Id == id));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Smtp.DisposeAsync();
+        _data.Dispose();
+    }
+}
