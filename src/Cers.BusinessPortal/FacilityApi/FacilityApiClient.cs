@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Cers.BusinessPortal.FacilityApi;
+
+/// <summary>
+/// The facility API, called with the signed-in user's access token. Every answer comes back as an
+/// <see cref="ApiResult{T}"/>: problem details become messages for the page, and an API that cannot be
+/// reached becomes one plain message, so a page never shows an exception.
+/// </summary>
+public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAccessor context, ILogger<FacilityApiClient> logger)
+{
+    private const int WaitingPageSize = 100;
+
+    public Task<ApiResult<Caller>> GetCallerAsync(CancellationToken cancellationToken) =>
+        SendAsync<Caller>(HttpMethod.Get, "api/me", null, cancellationToken);
+
+    public Task<ApiResult<FacilitySearchResult>> SearchAsync(FacilitySearch search, CancellationToken cancellationToken)
+    {
+        var query = QueryString.Create(new Dictionary<string, string?>
+        {
+            ["cersId"] = search.CersId,
+            ["number"] = search.Number,
+            ["street"] = search.Street,
+            ["city"] = search.City,
+            ["zip"] = search.Zip,
+            ["page"] = search.Page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.Where(p => !string.IsNullOrWhiteSpace(p.Value)));
+        return SendAsync<FacilitySearchResult>(HttpMethod.Get, "api/facilities/search" + query, null, cancellationToken);
+    }
+
+    public Task<ApiResult<NewFacilityView>> AddFacilityAsync(NewFacility facility, CancellationToken cancellationToken) =>
+        SendAsync<NewFacilityView>(HttpMethod.Post, "api/facilities", facility, cancellationToken);
+
+    public Task<ApiResult<AccessRequestView>> RequestAccessAsync(NewAccessRequest request, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestView>(HttpMethod.Post, "api/access-requests", request, cancellationToken);
+
+    public Task<ApiResult<AccessRequestPage>> MyRequestsAsync(CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestPage>(HttpMethod.Get, "api/access-requests/mine?pageSize=100", null, cancellationToken);
+
+    public Task<ApiResult<AccessRequestPage>> WaitingRequestsAsync(int page, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestPage>(HttpMethod.Get,
+            FormattableString.Invariant($"api/access-requests/waiting?page={page}&pageSize={WaitingPageSize}"), null, cancellationToken);
+
+    /// <summary>One request, for its requester and for those who may decide it (404 for anyone else).</summary>
+    public Task<ApiResult<AccessRequestView>> GetRequestAsync(long id, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestView>(HttpMethod.Get, $"api/access-requests/{id}", null, cancellationToken);
+
+    public Task<ApiResult<AccessRequestView>> ApproveAsync(long id, string? role, int version, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestView>(HttpMethod.Post, $"api/access-requests/{id}/approve", new { grantedRole = role, version }, cancellationToken);
+
+    public Task<ApiResult<AccessRequestView>> DenyAsync(long id, string? reason, int version, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestView>(HttpMethod.Post, $"api/access-requests/{id}/deny", new { reason, version }, cancellationToken);
+
+    public Task<ApiResult<AccessRequestView>> WithdrawAsync(long id, CancellationToken cancellationToken) =>
+        SendAsync<AccessRequestView>(HttpMethod.Post, $"api/access-requests/{id}/withdraw", new { }, cancellationToken);
+
+    public Task<ApiResult<List<MyBusiness>>> MyBusinessesAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<MyBusiness>>(HttpMethod.Get, "api/businesses/mine", null, cancellationToken);
+
+    public Task<ApiResult<List<Member>>> MembersAsync(string organizationCode, CancellationToken cancellationToken) =>
+        SendAsync<List<Member>>(HttpMethod.Get, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/members", null, cancellationToken);
+
+    public Task<ApiResult<Member>> ChangeRoleAsync(string organizationCode, long membershipId, string? role, int version,
+        CancellationToken cancellationToken) =>
+        SendAsync<Member>(HttpMethod.Post, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/members/{membershipId}/role",
+            new { role, version }, cancellationToken);
+
+    public Task<ApiResult<Member>> RemoveMemberAsync(string organizationCode, long membershipId, int version, CancellationToken cancellationToken) =>
+        SendAsync<Member>(HttpMethod.Post, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/members/{membershipId}/remove",
+            new { version }, cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: JsonSerializerOptions.Web);
+        }
+
+        if (context.HttpContext is { } current && await current.GetTokenAsync("access_token") is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return new(await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken), null);
+            }
+
+            return new(default, await ReadProblemAsync(response, cancellationToken));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+            or JsonException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogUnavailable(logger, method.Method, path.Split('?')[0], exception);
+            return new(default, ApiProblem.Unavailable());
+        }
+    }
+
+    private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        string title = response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => "Your session has ended. Please sign in again.",
+            HttpStatusCode.Forbidden => "You are not allowed to do that.",
+            HttpStatusCode.NotFound => "That was not found, or it is not yours to see.",
+            >= HttpStatusCode.InternalServerError => ApiProblem.Unavailable().Title,
+            _ => "The request was not accepted.",
+        };
+        string? code = null;
+        var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        var cersIds = new List<int>();
+
+        // Only problem details from the API itself are read; anything else (a proxy's HTML page) keeps the plain title.
+        if (status < 500 && response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
+        {
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken),
+                    cancellationToken: cancellationToken);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    if (root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String && status != 401 && status != 404)
+                    {
+                        title = t.GetString()!;
+                    }
+
+                    if (root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+                    {
+                        code = c.GetString();
+                    }
+
+                    if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var field in e.EnumerateObject())
+                        {
+                            errors[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                                ? [.. field.Value.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+                                : [];
+                        }
+                    }
+
+                    if (root.TryGetProperty("cersIds", out var ids) && ids.ValueKind == JsonValueKind.Array)
+                    {
+                        cersIds.AddRange(ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Number).Select(i => i.GetInt32()));
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not the JSON it claims to be: the plain title stands.
+            }
+        }
+
+        return new ApiProblem(status, title, code, errors, cersIds);
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The facility API could not be reached for {Method} {Path}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, Exception exception);
+}

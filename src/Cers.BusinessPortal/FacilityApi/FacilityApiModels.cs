@@ -1,0 +1,55 @@
+namespace Cers.BusinessPortal.FacilityApi;
+
+// The facility API's JSON as the portal reads it. Enumerations stay text (the API writes their names),
+// so a value added there shows up here as it is instead of failing to read.
+
+public sealed record Caller(string Subject, string? Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string? AgencyCode)
+{
+    public bool IsRegulator => AgencyCode is not null && Roles.Contains("regulator");
+}
+
+public sealed record FacilitySearchResult(int Page, int PageSize, int TotalBusinesses, int TotalFacilities, IReadOnlyList<BusinessMatch> Businesses);
+
+public sealed record BusinessMatch(string OrganizationCode, string Name, int FacilityCount, IReadOnlyList<FacilityMatch> Facilities);
+
+public sealed record FacilityMatch(int CersId, string Name, string Street, string City, string Zip, string County, string AgencyCode, string AgencyName);
+
+/// <summary>A search: a CERS ID, or a street number with street, city and ZIP if known.</summary>
+public sealed record FacilitySearch(string? CersId, string? Number, string? Street, string? City, string? Zip, int Page = 1);
+
+public sealed record NewFacility(string? FacilityName, string? Street, string? City, string? Zip, string? BusinessName,
+    string? OrganizationCode, bool ConfirmDuplicate);
+
+public sealed record NewFacilityView(int CersId, string OrganizationCode, string BusinessName, string County, string AgencyCode, string AgencyName);
+
+public sealed record NewAccessRequest(int CersId, string? Phone, string? Title, string? RequestedRole);
+
+public sealed record AccessRequestView(
+    long Id,
+    string Status,
+    string Route,
+    int Version,
+    string RequestedRole,
+    string? GrantedRole,
+    string? Reason,
+    DateTime CreatedAt,
+    DateTime? DecidedAt,
+    RequesterView Requester,
+    BusinessView Business,
+    FacilityView? Facility,
+    AgencyView? Agency);
+
+public sealed record RequesterView(string Name, string Email, string? Phone, string? Title);
+
+public sealed record BusinessView(int Id, string OrganizationCode, string Name);
+
+public sealed record FacilityView(int CersId, string Name, string Street, string City, string Zip, string County);
+
+/// <summary>The regulator's contact, present when a request waits on the regulator.</summary>
+public sealed record AgencyView(string Code, string Name, string? ContactEmail, string? ContactPhone);
+
+public sealed record AccessRequestPage(IReadOnlyList<AccessRequestView> Items, int Page, int PageSize, int Total);
+
+public sealed record MyBusiness(string OrganizationCode, string Name, string Role, int FacilityCount);
+
+public sealed record Member(long MembershipId, string Subject, string? Name, string? Email, string Role, int Version);

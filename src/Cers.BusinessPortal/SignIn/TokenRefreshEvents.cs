@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace Cers.BusinessPortal.SignIn;
+
+/// <summary>
+/// Checks the session's access token on every authenticated request: shortly before it expires it is
+/// renewed with the refresh token and the cookie is reissued; when that fails (the refresh token was
+/// revoked, expired or reused, or the account was disabled) the session ends, and the next page sends
+/// the user to sign in again. A provider that does not answer ends it only once the token has run out.
+/// </summary>
+public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<PortalOidcOptions> settings, TimeProvider time)
+    : CookieAuthenticationEvents
+{
+    public const string AccessToken = "access_token";
+    public const string RefreshToken = "refresh_token";
+    public const string IdentityToken = "id_token";
+    public const string ExpiresAt = "expires_at";
+
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        var now = time.GetUtcNow();
+        var expires = DateTimeOffset.TryParse(context.Properties.GetTokenValue(ExpiresAt), CultureInfo.InvariantCulture,
+            DateTimeStyles.RoundtripKind, out var at) ? at : DateTimeOffset.MinValue;
+        if (expires > now + settings.Value.RefreshBeforeExpiry)
+        {
+            return;
+        }
+
+        var outcome = context.Properties.GetTokenValue(RefreshToken) is { Length: > 0 } refreshToken
+            ? await refresher.RefreshAsync(refreshToken)
+            : new RefreshOutcome(null, ProviderUnavailable: false);
+        if (outcome.ProviderUnavailable && expires > now)
+        {
+            return;
+        }
+
+        if (outcome.Tokens is not { } refreshed)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
+        context.Properties.UpdateTokenValue(AccessToken, refreshed.AccessToken);
+        context.Properties.UpdateTokenValue(RefreshToken, refreshed.RefreshToken);
+        if (refreshed.IdentityToken is not null)
+        {
+            context.Properties.UpdateTokenValue(IdentityToken, refreshed.IdentityToken);
+        }
+
+        context.Properties.UpdateTokenValue(ExpiresAt, refreshed.ExpiresAt.ToString("o", CultureInfo.InvariantCulture));
+        context.ShouldRenew = true;
+    }
+}

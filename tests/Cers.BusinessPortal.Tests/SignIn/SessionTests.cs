@@ -1,0 +1,71 @@
+using System.Net;
+using Cers.BusinessPortal.Tests.Infrastructure;
+
+namespace Cers.BusinessPortal.Tests.SignIn;
+
+[Collection(PortalCollection.Name)]
+public sealed class SessionTests(PortalFixture fixture)
+{
+    private const string RefreshToken = "urn:ietf:params:oauth:token-type:refresh_token";
+
+    [Fact]
+    public async Task Shortly_before_the_access_token_expires_the_portal_renews_it_with_the_refresh_token_and_keeps_calling_the_API()
+    {
+        var account = await fixture.CreateAccountAsync();
+        var business = PortalScenario.UniqueWord() + " Cleaners";
+        using var browser = fixture.NewBrowser();
+        await browser.SignInAsync(account);
+        await browser.AddFacilityAsync(business, $"{PortalScenario.UniqueNumber()} {PortalScenario.UniqueWord()} St");
+        (await fixture.TokensOfAsync(account)).ShouldNotContain((RefreshToken, "redeemed"));
+
+        // Four and a half minutes on: under a minute left, so the next page renews the token first.
+        fixture.Clock.Advance(PortalFixture.AccessTokenLifetime - TimeSpan.FromSeconds(30));
+        var home = await browser.OpenAsync("/");
+
+        home.Status.ShouldBe(HttpStatusCode.OK);
+        home.Hops.ShouldBeEmpty();
+        home.Document.QuerySelector(".error-summary").ShouldBeNull(home.Text);
+        home.Document.QuerySelector("[data-testid=businesses]")!.TextContent.ShouldContain(business);
+        // The provider rotated the refresh token: the one the portal held is redeemed, a new one is valid.
+        var tokens = await fixture.TokensOfAsync(account);
+        tokens.ShouldContain((RefreshToken, "redeemed"));
+        tokens.ShouldContain((RefreshToken, "valid"));
+
+        // The renewed session is kept in the cookie: the next page needs no refresh.
+        var redeemed = tokens.Count(t => t.Status == "redeemed");
+        (await browser.OpenAsync("/")).Status.ShouldBe(HttpStatusCode.OK);
+        (await fixture.TokensOfAsync(account)).Count(t => t.Status == "redeemed").ShouldBe(redeemed);
+    }
+
+    [Fact]
+    public async Task When_the_refresh_token_was_revoked_the_session_ends_and_the_browser_goes_to_sign_in_again()
+    {
+        var account = await fixture.CreateAccountAsync();
+        using var browser = fixture.NewBrowser();
+        await browser.SignInAsync(account);
+
+        await fixture.RevokeTokensAsync(account);
+        fixture.Clock.Advance(PortalFixture.AccessTokenLifetime);
+        using var response = await browser.GetWithoutRedirectAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldStartWith(new Uri(fixture.Idp.BaseAddress, "connect/authorize").ToString());
+        response.Headers.GetValues("Set-Cookie").ShouldContain(cookie => cookie.StartsWith("cers.portal.session=;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sign_out_ends_the_portal_session_and_the_providers_through_the_end_session_endpoint()
+    {
+        var account = await fixture.CreateAccountAsync();
+        using var browser = fixture.NewBrowser();
+        var home = await browser.SignInAsync(account);
+
+        var signedOut = await browser.SubmitAsync(home, "form.sign-out");
+
+        signedOut.Address.AbsolutePath.ShouldBe("/Account/SignedOut");
+        signedOut.Hops.ShouldContain(hop => hop.AbsolutePath == "/connect/endsession");
+        // Neither session is left: the next page goes to the provider's sign-in form.
+        var again = await browser.OpenAsync("/");
+        again.Address.AbsolutePath.ShouldBe("/Account/Login");
+    }
+}
