@@ -17,6 +17,9 @@ public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, Ti
 {
     private static readonly TimeSpan CoalesceFor = TimeSpan.FromSeconds(3);
 
+    /// <summary>Hangfire's delayed jobs are timed to the second.</summary>
+    private static readonly TimeSpan ScheduleGranularity = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private DateTime? _runQueuedAt;
     private DateTime? _retryScheduledFor;
@@ -50,12 +53,21 @@ public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, Ti
         }
     }
 
-    /// <summary>Called when a run begins: emails committed from now on need a run of their own.</summary>
+    /// <summary>
+    /// Called when a run begins: emails committed from now on need a run of their own, and a retry
+    /// scheduled for about now is this run (it may start up to a second early, see <see cref="RetryAt"/>),
+    /// so a retry it asks for must be scheduled anew rather than taken as already scheduled.
+    /// </summary>
     public void RunStarted()
     {
+        var now = time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
             _runQueuedAt = null;
+            if (_retryScheduledFor is { } scheduled && scheduled <= now + ScheduleGranularity)
+            {
+                _retryScheduledFor = null;
+            }
         }
     }
 
@@ -72,12 +84,15 @@ public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, Ti
             _retryScheduledFor = dueUtc;
         }
 
+        // Hangfire keeps a delayed job's time in whole seconds and may start it up to a second before the
+        // instant asked for, when the email is not yet due: round up to the next second past it.
         var delay = dueUtc - now;
+        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) + ScheduleGranularity;
         try
         {
             jobs.Schedule<OutboxDeliveryJob<TContext>>(
                 job => job.DeliverDueAsync(CancellationToken.None),
-                delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+                delay);
         }
         catch (Exception ex)
         {

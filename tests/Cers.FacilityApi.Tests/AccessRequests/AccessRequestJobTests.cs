@@ -31,17 +31,17 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var lead = await api.AddLeadUserAsync(business);
         var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));
 
-        api.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(0);
 
-        api.Clock.Advance(TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromMinutes(1));
         (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(1);
         (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(0);
         var reminder = await api.Smtp.WaitForAsync(lead.Email, "CERS reminder");
         reminder.Subject.ShouldBe($"CERS reminder: access request for {business.Name} waiting 7 days");
         reminder.TextBody.ShouldNotBeNull().ShouldContain("expires 60 days after it was made");
 
-        api.Clock.Advance(TimeSpan.FromDays(7));
+        await api.AdvanceAsync(TimeSpan.FromDays(7));
         (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(1);
         (await api.Smtp.WaitForCountAsync(lead.Email, "CERS reminder", 2))[^1].Subject.ShouldNotBeNull().ShouldContain("waiting 14 days");
 
@@ -61,10 +61,10 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var request = await api.RequestAccessAsync(facility, requester);
         var agencyEmail = await AgencyContactEmailAsync(api, facility);
 
-        api.Clock.Advance(TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1));
         (await Run(api, j => j.EscalateAsync(CancellationToken.None))).ShouldBe(0);
 
-        api.Clock.Advance(TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromMinutes(1));
         var escalations = await Task.WhenAll(
             Run(api, j => j.EscalateAsync(CancellationToken.None)), Run(api, j => j.EscalateAsync(CancellationToken.None)));
         escalations.Sum().ShouldBe(1);
@@ -93,7 +93,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));
         request.Route.ShouldBe(AccessRequestRoute.Regulator);
 
-        api.Clock.Advance(TimeSpan.FromDays(20));
+        await api.AdvanceAsync(TimeSpan.FromDays(20));
 
         (await Run(api, j => j.EscalateAsync(CancellationToken.None))).ShouldBe(0);
         (await api.StoredAsync(request.Id)).EscalatedAt.ShouldBeNull();
@@ -112,11 +112,11 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
             requests.Add(await api.RequestAccessAsync(facility, requester));
         }
 
-        api.Clock.Advance(TimeSpan.FromDays(60) - TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromDays(60) - TimeSpan.FromMinutes(1));
         (await Run(api, j => j.ExpireAsync(CancellationToken.None))).ShouldBe(0);
 
         // Batches of 3 (set for this host), four runs at once as on four servers: every request expires exactly once.
-        api.Clock.Advance(TimeSpan.FromMinutes(1));
+        await api.AdvanceAsync(TimeSpan.FromMinutes(1));
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Run(api, j => j.ExpireAsync(CancellationToken.None)))));
         runs.Sum().ShouldBe(requests.Count);
 
@@ -147,7 +147,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var (business, facility) = await api.NewFacilityAsync();
         var lead = await api.AddLeadUserAsync(business);
         var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));
-        api.Clock.Advance(TimeSpan.FromDays(60));
+        await api.AdvanceAsync(TimeSpan.FromDays(60));
 
         await using var scope = api.Host.Services.CreateAsyncScope();
         var decisions = scope.ServiceProvider.GetRequiredService<AccessRequestDecisions>();

@@ -21,17 +21,17 @@ public sealed class ActivationScheduleTests
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(activated.Email, "Activate"), "/Account/Activate");
         (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, link))).ShouldBe("Your account is active");
 
-        idp.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(0);
-        idp.Clock.Advance(TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(1);
         (await RemindAsync(idp)).ShouldBe(0);
         var first = await idp.Smtp.WaitForAsync(pending.Email, "Reminder: activate your CERS account");
         first.TextBody.ShouldNotBeNull().ShouldContain(pending.UserName);
 
-        idp.Clock.Advance(TimeSpan.FromDays(20) - TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromDays(20) - TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(0);
-        idp.Clock.Advance(TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(1);
         (await RemindAsync(idp)).ShouldBe(0);
         await idp.Smtp.WaitForCountAsync(pending.Email, "Reminder", 2);
@@ -43,9 +43,9 @@ public sealed class ActivationScheduleTests
         var original = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(pending.Email, "Activate your CERS account"), "/Account/Activate");
         (await AccountForms.TitleOfAsync(await browser.GetAsync(original))).ShouldBe("Activate your account");
 
-        idp.Clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
         (await ExpireAsync(idp)).ShouldBe(0);
-        idp.Clock.Advance(TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromMinutes(1));
         (await ExpireAsync(idp)).ShouldBe(1);
         (await ExpireAsync(idp)).ShouldBe(0);
 
@@ -90,7 +90,7 @@ public sealed class ActivationScheduleTests
         await AccountForms.RegisterAcceptedAsync(browser, applicant);
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate");
 
-        idp.Clock.Advance(TimeSpan.FromDays(30));
+        await idp.AdvanceAsync(TimeSpan.FromDays(30));
         var response = await AccountForms.ActivateAsync(browser, link);
 
         (await AccountForms.TitleOfAsync(response)).ShouldBe("This activation link has expired");
@@ -111,7 +111,7 @@ public sealed class ActivationScheduleTests
         await Task.Delay(1500);
         idp.Smtp.Find(applicant.Email, "Activate").Count.ShouldBe(1);
 
-        idp.Clock.Advance(TimeSpan.FromMinutes(1));
+        await idp.AdvanceAsync(TimeSpan.FromMinutes(1));
         await AccountForms.SubmitAsync(browser, "/Account/CheckEmail", resend);
         await idp.Smtp.WaitForCountAsync(applicant.Email, "Activate", 2);
     }
