@@ -38,13 +38,25 @@ var facilityApi = builder.AddProject<Projects.Cers_FacilityApi>("facility-api")
     .WaitFor(idp)
     .WaitFor(smtp);
 
+// The portal keeps http://localhost:5003 from its launch profile: the redirect URIs of its client at the
+// provider name it. CERS Central's Business Portal Sign In leads there, and the API's emails link to it.
+var portal = builder.AddProject<Projects.Cers_BusinessPortal>("business-portal")
+    .WithEnvironment("Oidc__Authority", idp.GetEndpoint("http"))
+    .WithEnvironment("FacilityApi__BaseAddress", facilityApi.GetEndpoint("http"))
+    .WithHttpHealthCheck("/health")
+    .WaitFor(idp)
+    .WaitFor(facilityApi);
+idp.WithEnvironment("BusinessPortal__Url", portal.GetEndpoint("http"));
+facilityApi.WithEnvironment("AccessRequests__PortalUrl", portal.GetEndpoint("http"));
+
 var app = builder.Build();
 
 app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
     Console.WriteLine($"""
 
         CERS is starting. Open:
-          CERS Central (identity provider):  {idp.GetEndpoint("http").Url}
+          CERS Central (start here):         {idp.GetEndpoint("http").Url}
+          Business Portal:                   {portal.GetEndpoint("http").Url}
           Create New Account:                {idp.GetEndpoint("http").Url}/Account/Register
           Emails sent (smtp4dev):            {smtp.GetEndpoint("http").Url}
           Discovery document:                {idp.GetEndpoint("http").Url}/.well-known/openid-configuration

@@ -16,6 +16,11 @@ public static class SignInExtensions
             .BindConfiguration(SignInOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<BusinessPortalOptions>()
+            .BindConfiguration(BusinessPortalOptions.SectionName)
+            .Validate(o => o.IsValid, "BusinessPortal:Url must be an absolute http or https URL (or empty).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BusinessPortalLink>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<ProtectionPhrases>();
         builder.Services.AddScoped<AccountRecovery>();

@@ -13,6 +13,28 @@ namespace Cers.Idp.Tests.Announcements;
 public sealed class CersCentralTests(IdpFactory idp)
 {
     [Fact]
+    public async Task Without_a_configured_portal_Business_Portal_Sign_In_opens_the_provider_s_sign_in_page()
+    {
+        await using var provider = IsolatedIdp.Start(settings: ("BusinessPortal:Url", ""));
+        using var browser = provider.CreateBrowser();
+
+        var page = await new HtmlParser().ParseDocumentAsync(await browser.GetStringAsync("/"));
+
+        ButtonHref(page).ShouldBe("/Account/Login");
+    }
+
+    [Fact]
+    public void A_portal_address_that_is_not_an_http_URL_stops_the_provider_at_start()
+    {
+        var start = () => IsolatedIdp.Start(settings: ("BusinessPortal:Url", "javascript:alert(1)"));
+
+        start.ShouldThrow<Exception>().ToString().ShouldContain("BusinessPortal:Url must be an absolute http or https URL");
+    }
+
+    private static string? ButtonHref(IDocument page) =>
+        page.QuerySelectorAll("a.button").Single(a => a.TextContent.Trim() == "Business Portal Sign In").GetAttribute("href");
+
+    [Fact]
     public async Task CERS_Central_shows_current_notices_and_leaves_out_scheduled_and_ended_ones()
     {
         var now = DateTime.UtcNow;
@@ -58,12 +80,12 @@ public sealed class CersCentralTests(IdpFactory idp)
     }
 
     [Fact]
-    public async Task CERS_Central_offers_business_portal_sign_in_create_new_account_and_the_support_address()
+    public async Task CERS_Central_offers_business_portal_sign_in_into_the_configured_portal_create_new_account_and_the_support_address()
     {
         var page = await HomeAsync();
 
         page.QuerySelector("h1")!.TextContent.ShouldBe("CERS Central");
-        page.QuerySelectorAll("main a[href='/Account/Login']").ShouldContain(a => a.TextContent.Trim() == "Business Portal Sign In");
+        ButtonHref(page).ShouldBe("http://localhost:5003/");
         var register = page.QuerySelectorAll("main a[href='/Account/Register']").ShouldHaveSingleItem();
         register.TextContent.Trim().ShouldBe("Create New Account");
         register.ParentElement!.TextContent.ShouldContain("New to CERS?");
