@@ -2,19 +2,28 @@ using System.Globalization;
 
 namespace Cers.Benchmarks;
 
-/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --accounts N --only scenario</c>.</summary>
+/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --accounts N --facilities N --only scenario[,scenario...]</c>.</summary>
+/// <param name="Only">The scenarios to run (their keys), or null for all of them.</param>
 /// <param name="Accounts">Pending accounts for the expiry job's larger run; the smaller run takes a tenth.</param>
-internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, string? Only, int Accounts)
+/// <param name="Facilities">Sample facilities seeded for the facility address search.</param>
+internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, IReadOnlyList<string>? Only, int Accounts,
+    int Facilities)
 {
-    public static BenchmarkOptions Defaults { get; } = new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000);
+    public static BenchmarkOptions Defaults { get; } =
+        new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000, FacilitySearchScenario.DefaultFacilities);
 
     /// <summary>Ten million rows make a database of several gigabytes; more is not a benchmark for one machine.</summary>
     private const int MaxAccounts = 10_000_000;
 
+    /// <summary>The same bound for facilities (the API's own seed command allows more).</summary>
+    private const int MaxFacilities = 10_000_000;
+
+    public bool Selects(string key) => Only is null || Only.Contains(key, StringComparer.OrdinalIgnoreCase);
+
     public static string Usage(IEnumerable<string> scenarioKeys) =>
         "usage: dotnet run -c Release --project tests/Cers.Benchmarks -- "
-        + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--accounts N (1000000)] [--only "
-        + string.Join('|', scenarioKeys) + "]";
+        + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--accounts N (1000000)] [--facilities N (1000000)] [--only "
+        + string.Join('|', scenarioKeys) + "[,...]]";
 
     /// <summary>Null when the arguments are valid (or only ask for help); otherwise what is wrong with them.</summary>
     public static string? TryParse(string[] args, IReadOnlyCollection<string> scenarioKeys, out BenchmarkOptions options, out bool helpAsked)
@@ -51,10 +60,15 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
                     && accounts is > 0 and <= MaxAccounts:
                     options = options with { Accounts = accounts };
                     break;
-                case "--only" when scenarioKeys.Contains(value, StringComparer.OrdinalIgnoreCase):
-                    options = options with { Only = value };
+                case "--facilities" when int.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var facilities)
+                    && facilities is > 0 and <= MaxFacilities:
+                    options = options with { Facilities = facilities };
                     break;
-                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--only":
+                case "--only" when value.Split(',', StringSplitOptions.TrimEntries) is var keys
+                    && keys.All(key => scenarioKeys.Contains(key, StringComparer.OrdinalIgnoreCase)):
+                    options = options with { Only = keys };
+                    break;
+                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--facilities" or "--only":
                     return $"{name} {value} is not a valid value";
                 default:
                     return $"unknown option {name}";

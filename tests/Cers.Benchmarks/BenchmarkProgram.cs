@@ -83,7 +83,55 @@ internal static class BenchmarkProgram
         Single("jwks", new("jwks", c => HttpScenarios.JwksAsync("jwks", c.Client, c.Http, c.Stopping))),
         new OwnProviderScenario("expiry", "pending-account expiry",
             (options, stopping) => PendingAccountExpiryScenario.RunAsync(options.Accounts, stopping)),
+        new OwnProviderScenario("facility-search", "facility address search", RunFacilitySearchAsync),
+        new OwnProviderScenario("facility-auth", "facility API bearer token", RunBearerTokenAsync),
     ];
+
+    /// <summary>
+    /// The four kinds of address search in alternating rounds, over <c>--facilities</c> sample facilities
+    /// in a fresh database, with a provider and facility API of their own.
+    /// </summary>
+    private static async Task<IReadOnlyList<ScenarioResult>> RunFacilitySearchAsync(BenchmarkOptions options, CancellationToken stopping)
+    {
+        const string title = "facility address search";
+        await using var pair = await FacilityApiPair.StartAsync(title);
+        var (search, prepared, problem) = await FacilitySearchScenario.PrepareAsync(pair, options.Facilities, title, stopping);
+        if (problem is not null || search is null || prepared is null)
+        {
+            return [.. FacilitySearchScenario.Kinds.Select(kind => ScenarioResult.NotRun(FacilitySearchScenario.Title(kind), problem ?? "not prepared"))];
+        }
+
+        Part[] parts =
+        [
+            .. FacilitySearchScenario.Kinds.Select(kind => new Part(FacilitySearchScenario.Title(kind),
+                c => search.RunAsync(kind, c.Http, c.Stopping))),
+        ];
+        var results = await RunAlternatingAsync(parts, warmUp: parts, new ScenarioContext(pair.Provider, pair.Client, options, stopping));
+        return [.. results.Select((result, i) => i == 0 ? result with { Note = MarkdownReport.FacilitySearchNote(prepared, results) } : result)];
+    }
+
+    /// <summary>
+    /// GET /api/agencies with a real token and an anonymous copy of the same route, in alternating rounds
+    /// like sign-in and hasher: their ratio is the figure.
+    /// </summary>
+    private static async Task<IReadOnlyList<ScenarioResult>> RunBearerTokenAsync(BenchmarkOptions options, CancellationToken stopping)
+    {
+        await using var pair = await FacilityApiPair.StartAsync("facility API bearer token", BearerTokenScenario.MapAnonymousCopy);
+        var token = await pair.RequestAccessTokenAsync("facility.read", stopping);
+        var bearer = new BearerTokenScenario(pair.Client, token);
+        if (await bearer.CheckAsync(stopping) is { } problem)
+        {
+            return [ScenarioResult.NotRun(BearerTokenScenario.AuthorizedTitle, problem), ScenarioResult.NotRun(BearerTokenScenario.AnonymousTitle, problem)];
+        }
+
+        Part[] parts =
+        [
+            new(BearerTokenScenario.AuthorizedTitle, c => bearer.RunAuthorizedAsync(c.Http, c.Stopping)),
+            new(BearerTokenScenario.AnonymousTitle, c => bearer.RunAnonymousAsync(c.Http, c.Stopping)),
+        ];
+        var results = await RunAlternatingAsync(parts, warmUp: parts, new ScenarioContext(pair.Provider, pair.Client, options, stopping));
+        return [.. results.Select((result, i) => i == 0 ? result with { Note = MarkdownReport.BearerTokenNote(results) } : result)];
+    }
 
     private static SharedProviderScenario Single(string key, Part part) =>
         new(key, part.Title, async c =>
@@ -175,7 +223,7 @@ internal static class BenchmarkProgram
         }
 
         var selected = Scenarios
-            .Where(s => options.Only is null || string.Equals(s.Key, options.Only, StringComparison.OrdinalIgnoreCase))
+            .Where(s => options.Selects(s.Key))
             .ToArray();
 
         // Ctrl+C ends the current scenario early and skips the rest; the provider is still disposed and

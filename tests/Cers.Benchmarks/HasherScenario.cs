@@ -1,4 +1,6 @@
-using Cers.Idp.Accounts;
+extern alias idp;
+
+using idp::Cers.Idp.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -14,11 +14,7 @@ internal static class HttpScenarios
     public const string RegulatorClientId = "regulator-sacramento-emd";
     public const string RegulatorSecret = "development-only-regulator-secret-3d9b6c0a1e4f";
 
-    private static readonly KeyValuePair<string, string>[] TokenForm =
-    [
-        new("grant_type", "client_credentials"),
-        new("scope", "facility.read facility.regulator"),
-    ];
+    private const string TokenScopes = "facility.read facility.regulator";
 
     /// <summary>client_secret_basic: id and secret form-encoded, then joined and Base64-encoded (RFC 6749 section 2.3.1).</summary>
     private static readonly AuthenticationHeaderValue RegulatorCredentials = new("Basic", Convert.ToBase64String(
@@ -60,11 +56,15 @@ internal static class HttpScenarios
                 ? null
                 : "the key set has no keys", cancellationToken);
 
-    private static async Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, CancellationToken cancellationToken)
+    private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, CancellationToken cancellationToken) =>
+        RequestTokenAsync(client, TokenScopes, cancellationToken);
+
+    /// <summary>client_credentials for the development regulator client with <paramref name="scope"/>.</summary>
+    public static async Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, string scope, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "connect/token")
         {
-            Content = new FormUrlEncodedContent(TokenForm),
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", scope)]),
         };
         request.Headers.Authorization = RegulatorCredentials;
         return await client.SendAsync(request, cancellationToken);

@@ -1,7 +1,9 @@
+extern alias idp;
+
 using System.Net;
 using System.Net.Sockets;
-using Cers.Idp.Accounts;
 using Cers.Testing;
+using idp::Cers.Idp.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,7 +94,10 @@ internal sealed class InProcessProvider : IdpHost
     /// One client for every worker: no redirects followed (a sign-in answers 302), no shared cookie jar
     /// (the sign-in scenario keeps a fresh jar per iteration), no proxy.
     /// </summary>
-    public HttpClient CreateLoadClient() => new(new SocketsHttpHandler
+    public HttpClient CreateLoadClient() => CreateLoadClient(BaseAddress);
+
+    /// <inheritdoc cref="CreateLoadClient()"/>
+    public static HttpClient CreateLoadClient(Uri baseAddress) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
@@ -101,7 +106,7 @@ internal sealed class InProcessProvider : IdpHost
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     })
     {
-        BaseAddress = BaseAddress,
+        BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(30),
     };
 
@@ -110,17 +115,18 @@ internal sealed class InProcessProvider : IdpHost
         base.Dispose(disposing);
         if (disposing)
         {
-            DeleteDataDirectory();
+            DeleteDirectory(DataDirectory);
         }
     }
 
-    private void DeleteDataDirectory()
+    /// <summary>Deletes a benchmark's temp folder, waiting a moment for SQLite to let go of its files.</summary>
+    public static void DeleteDirectory(string directory)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
         {
             try
             {
-                Directory.Delete(DataDirectory, recursive: true);
+                Directory.Delete(directory, recursive: true);
                 return;
             }
             catch (IOException) when (attempt < 5)
@@ -130,7 +136,7 @@ internal sealed class InProcessProvider : IdpHost
             }
             catch (IOException e)
             {
-                Console.Error.WriteLine($"Could not delete {DataDirectory}: {e.Message}");
+                Console.Error.WriteLine($"Could not delete {directory}: {e.Message}");
                 return;
             }
         }

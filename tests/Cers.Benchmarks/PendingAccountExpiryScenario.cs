@@ -1,9 +1,11 @@
+extern alias idp;
+
 using System.Diagnostics;
 using System.Globalization;
-using Cers.Idp.Accounts;
-using Cers.Idp.Activation;
-using Cers.Idp.Audit;
-using Cers.Idp.Data;
+using idp::Cers.Idp.Accounts;
+using idp::Cers.Idp.Activation;
+using idp::Cers.Idp.Audit;
+using idp::Cers.Idp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

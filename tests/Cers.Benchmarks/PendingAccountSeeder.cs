@@ -1,6 +1,8 @@
+extern alias idp;
+
 using System.Diagnostics;
-using Cers.Idp.Accounts;
-using Cers.Idp.Data;
+using idp::Cers.Idp.Accounts;
+using idp::Cers.Idp.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

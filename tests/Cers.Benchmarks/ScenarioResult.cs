@@ -21,6 +21,9 @@ internal sealed record ScenarioResult(
     /// </summary>
     public JobRun? Job { get; init; }
 
+    /// <summary>What the table's numbers need beside them (how the data was made, a ratio), shown under the table.</summary>
+    public string? Note { get; init; }
+
     public double PerSecond => Elapsed > TimeSpan.Zero ? Succeeded / Elapsed.TotalSeconds : 0;
 
     public static ScenarioResult From(string scenario, MeasurementWindow window, IReadOnlyCollection<WorkerTally> tallies,
