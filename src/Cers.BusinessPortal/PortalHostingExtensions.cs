@@ -67,7 +67,9 @@ public static class PortalHostingExtensions
             app.UseHttpsRedirection();
         }
 
-        app.UseSecurityHeaders();
+        // Read without validating: a missing or wrong Oidc:Authority is reported, with every other missing
+        // setting, by the options validation at start.
+        app.UseSecurityHeaders(Uri.TryCreate(app.Configuration["Oidc:Authority"], UriKind.Absolute, out var provider) ? provider : null);
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
         // Before authentication: a stylesheet needs no session and must not trigger a token refresh.
         app.UseStaticFiles();

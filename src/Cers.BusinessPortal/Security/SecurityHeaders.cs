@@ -5,19 +5,25 @@ public static class SecurityHeaders
     /// <summary>
     /// Headers on every response, as on the provider's pages: no framing (clickjacking of the decision
     /// forms), no MIME sniffing, no referrer (page URLs name requests and businesses), and a content
-    /// policy that runs no script at all: every page works with plain links and forms. Forms may post
-    /// only here; sign-in and sign-out leave by redirects, which form-action does not restrict.
+    /// policy that runs no script at all: every page works with plain links and forms. Forms post here,
+    /// and the redirects that follow a post may lead only to the provider (<paramref name="provider"/>):
+    /// Chromium and WebKit hold the redirect after a form post to form-action too, and sign-out (a
+    /// post) continues at the provider's end-session endpoint, as does a post whose session has lapsed
+    /// (to its authorize endpoint).
     /// </summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(static (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, Uri? provider)
+    {
+        var policy = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; " +
+            $"form-action 'self'{(provider is null ? "" : " " + provider.GetLeftPart(UriPartial.Authority))}";
+        return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy =
-                "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            headers.ContentSecurityPolicy = policy;
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             return next(context);
         });
+    }
 }

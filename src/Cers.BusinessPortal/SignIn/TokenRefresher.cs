@@ -32,15 +32,23 @@ public sealed partial class TokenRefresher(
 {
     public const string HttpClientName = "oidc-token";
 
+    private readonly Lock _gate = new();
+
     public async Task<RefreshOutcome> RefreshAsync(string refreshToken)
     {
         var key = "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
-        var shared = cache.GetOrCreate(key, entry =>
+        // GetOrCreate alone is not atomic: two requests missing the cache at once would each redeem.
+        Lazy<Task<RefreshOutcome>> shared;
+        lock (_gate)
         {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
-            // Not the request's cancellation token: other requests may be waiting on this redemption.
-            return new Lazy<Task<RefreshOutcome>>(() => RedeemAsync(refreshToken, CancellationToken.None));
-        })!;
+            shared = cache.GetOrCreate(key, entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+                // Not the request's cancellation token: other requests may be waiting on this redemption.
+                return new Lazy<Task<RefreshOutcome>>(() => RedeemAsync(refreshToken, CancellationToken.None));
+            })!;
+        }
+
         var outcome = await shared.Value;
         if (outcome.ProviderUnavailable)
         {

@@ -47,6 +47,8 @@ public sealed class HomeTests(PortalFixture fixture)
         var csp = home.Response.Headers.GetValues("Content-Security-Policy").Single();
         csp.ShouldContain("script-src 'none'");
         csp.ShouldContain("frame-ancestors 'none'");
+        // Sign-out (a post) continues at the provider: Chromium holds that redirect to form-action too.
+        csp.ShouldContain($"form-action 'self' {fixture.Idp.BaseAddress.GetLeftPart(UriPartial.Authority)}");
         home.Response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
         home.Response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         home.Document.QuerySelectorAll("link[rel=stylesheet]").Select(l => l.GetAttribute("href")!.Split('?')[0])

@@ -68,4 +68,30 @@ public sealed class SessionTests(PortalFixture fixture)
         var again = await browser.OpenAsync("/");
         again.Address.AbsolutePath.ShouldBe("/Account/Login");
     }
+
+    [Fact]
+    public async Task Sign_out_after_the_portal_session_lapsed_still_goes_to_the_provider_s_end_session_and_signs_nobody_in()
+    {
+        var account = await fixture.CreateAccountAsync();
+        using var browser = fixture.NewBrowser();
+        var home = await browser.SignInAsync(account);
+        var form = home.Document.QuerySelector("form.sign-out").ShouldNotBeNull();
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        // The portal's session cookie is gone (expired, or the refresh was refused); the provider's is not.
+        foreach (System.Net.Cookie cookie in browser.Cookies.GetAllCookies())
+        {
+            if (cookie.Name.StartsWith("cers.portal.session", StringComparison.Ordinal))
+            {
+                cookie.Expired = true;
+            }
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = browser.Cookies });
+        using var response = await http.PostAsync(new Uri(fixture.Portal.BaseAddress, "/Account/SignOut"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location.ShouldNotBeNull().AbsolutePath.ShouldBe("/connect/endsession");
+    }
 }
