@@ -20,6 +20,8 @@ public sealed class EmailOutbox(TimeProvider time)
         return recent >= cap;
     }
 
+    private static string Clamp(string value, int length) => value.Length <= length ? value : value[..(length - 1)] + "\u2026";
+
     public void Add(DbContext db, OutgoingEmail email)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -28,8 +30,11 @@ public sealed class EmailOutbox(TimeProvider time)
             IdempotencyKey = email.IdempotencyKey,
             Kind = email.Kind,
             ToAddress = email.ToAddress,
-            ToName = email.ToName,
-            Subject = email.Subject,
+            // Names and subjects carry text users typed (a business name, a person's name): cut to the
+            // columns, so a long one cannot fail the change that owes the email (SQL Server refuses what
+            // does not fit; SQLite would not say).
+            ToName = Clamp(email.ToName, OutboxModel.ToNameMaxLength),
+            Subject = Clamp(email.Subject, OutboxModel.SubjectMaxLength),
             TextBody = email.TextBody,
             HtmlBody = email.HtmlBody,
             CreatedAt = now,

@@ -4,6 +4,9 @@ namespace Cers.Email.Outbox;
 
 public static class OutboxModel
 {
+    public const int ToNameMaxLength = 200;
+    public const int SubjectMaxLength = 300;
+
     /// <summary>Maps the outbox table into a service's own database, so an email is committed with the change that owes it.</summary>
     public static ModelBuilder MapEmailOutbox(this ModelBuilder builder)
     {
@@ -15,8 +18,8 @@ public static class OutboxModel
             email.HasIndex(e => e.IdempotencyKey).IsUnique();
             email.Property(e => e.Kind).HasMaxLength(50);
             email.Property(e => e.ToAddress).HasMaxLength(256);
-            email.Property(e => e.ToName).HasMaxLength(200);
-            email.Property(e => e.Subject).HasMaxLength(300);
+            email.Property(e => e.ToName).HasMaxLength(ToNameMaxLength);
+            email.Property(e => e.Subject).HasMaxLength(SubjectMaxLength);
             email.Property(e => e.LastError).HasMaxLength(1000);
 
             // The delivery job's query: unsent, not failed for good, due.

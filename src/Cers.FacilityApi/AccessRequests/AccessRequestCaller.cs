@@ -4,13 +4,17 @@ namespace Cers.FacilityApi.AccessRequests;
 
 /// <summary>
 /// Who calls, as the provider's access token says: its <c>sub</c> (a user's id, or a regulator API
-/// client's id for client_credentials tokens), display name and email, and, for regulator staff and
+/// client's id for client_credentials tokens), display name and email (empty when the token has no
+/// <c>email</c> claim, as a client's has not: never a username in its place), and, for regulator staff and
 /// regulator API clients alike, the agency code of the <c>cupa</c> claim beside <c>role=regulator</c>.
 /// </summary>
 public sealed record AccessRequestCaller(string Subject, string Name, string Email, string? AgencyCode)
 {
     public const string RegulatorRole = "regulator";
     public const string AgencyCodeClaim = "cupa";
+
+    /// <summary>RFC 5321's limit on a path, and the width of the columns that keep addresses.</summary>
+    public const int MaxEmailLength = 254;
 
     public static AccessRequestCaller? From(ClaimsPrincipal user)
     {
@@ -19,8 +23,13 @@ public sealed record AccessRequestCaller(string Subject, string Name, string Ema
             return null;
         }
 
-        var email = user.FindFirstValue("email") ?? user.FindFirstValue("preferred_username") ?? "";
+        var email = user.FindFirstValue("email") ?? "";
         var name = user.FindFirstValue("name") ?? user.FindFirstValue("preferred_username") ?? subject;
+
+        // Display copies, cut to the columns that keep them (the provider allows a 201-character full name);
+        // an address too long to store is no address to write to.
+        name = name.Length > Data.FacilityDbContext.NameMaxLength ? name[..Data.FacilityDbContext.NameMaxLength] : name;
+        email = email.Length > MaxEmailLength ? "" : email;
         var isRegulator = user.FindAll("role").Any(c => c.Value == RegulatorRole);
         var agency = isRegulator && user.FindFirstValue(AgencyCodeClaim) is { Length: > 0 } code ? code : null;
         return new AccessRequestCaller(subject, name, email, agency);

@@ -124,6 +124,9 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         var now = time.GetUtcNow().UtcDateTime;
         return await db.InTransactionAsync(async ct =>
         {
+            // A retried transaction (SQL Server's execution strategy) starts from nothing tracked, so a
+            // membership is read again rather than changed twice.
+            db.ChangeTracker.Clear();
             var updated = await db.AccessRequests
                 .Where(r => r.Id == id && r.Version == version && r.Status == AccessRequestStatus.Pending)
                 .ExecuteUpdateAsync(s => s

@@ -16,11 +16,12 @@ namespace Cers.FacilityApi.AccessRequests;
 /// name the request, the event and the recipient (a membership or an agency, not an address, so a key
 /// stays short), so a change retried writes each email once.
 /// </summary>
-public sealed class AccessRequestEmails(
+public sealed partial class AccessRequestEmails(
     FacilityDbContext db,
     EmailOutbox outbox,
     IOptions<EmailOptions> email,
-    IOptions<AccessRequestOptions> options)
+    IOptions<AccessRequestOptions> options,
+    ILogger<AccessRequestEmails> logger)
 {
     public static class Kinds
     {
@@ -35,7 +36,13 @@ public sealed class AccessRequestEmails(
     public async Task AddCreatedAsync(long requestId, CancellationToken cancellationToken)
     {
         var facts = await FactsAsync(requestId, cancellationToken);
-        foreach (var approver in await ApproversAsync(facts, cancellationToken))
+        var approvers = await ApproversAsync(facts, cancellationToken);
+        if (approvers.Count == 0)
+        {
+            LogNoApprover(logger, facts.Id);
+        }
+
+        foreach (var approver in approvers)
         {
             var content = new EmailContent($"CERS: access request for {facts.BusinessName}")
                 .Greeting(approver.Name)
@@ -121,8 +128,9 @@ public sealed class AccessRequestEmails(
     private void Send(EmailContent content, string key, string kind, Recipient to)
     {
         // A token without an email claim leaves nothing to write to; the portal still shows the request.
-        if (string.IsNullOrWhiteSpace(to.Address))
+        if (!IsAddress(to.Address))
         {
+            LogNoAddress(logger, kind, key);
             return;
         }
 
@@ -178,6 +186,7 @@ public sealed class AccessRequestEmails(
                 .Select(m => new { m.Id, m.Email, m.UserName })
                 .ToListAsync(cancellationToken);
             var recipients = leadUsers
+                .Where(m => IsAddress(m.Email))
                 .DistinctBy(m => m.Email!.ToUpperInvariant())
                 .Select(m => new Recipient(m.Email!, m.UserName ?? "", $"m{m.Id.ToString(CultureInfo.InvariantCulture)}", IsRegulator: false))
                 .ToList();
@@ -187,7 +196,7 @@ public sealed class AccessRequestEmails(
             }
         }
 
-        return facts.Agency is { ContactEmail: { Length: > 0 } } agency
+        return facts.Agency is { ContactEmail: { Length: > 0 } } agency && IsAddress(agency.ContactEmail)
             ? [new Recipient(agency.ContactEmail, agency.Name, $"a{agency.Id.ToString(CultureInfo.InvariantCulture)}", IsRegulator: true)]
             : [];
     }
@@ -215,6 +224,18 @@ public sealed class AccessRequestEmails(
             r.Facility == null ? null : r.Facility.City,
             r.Agency == null ? null : new AgencyContact(r.Agency.Id, r.Agency.Name, r.Agency.ContactEmail, r.Agency.ContactPhone)))
             .SingleAsync(cancellationToken);
+
+    /// <summary>One mailbox, as MimeKit reads it: what the delivery job can send to.</summary>
+    private static bool IsAddress(string? address) =>
+        !string.IsNullOrWhiteSpace(address) && MimeKit.MailboxAddress.TryParse(address, out var mailbox)
+        && mailbox.Address.Contains('@', StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No email address to send the {Kind} email {Key} to; it is not sent")]
+    private static partial void LogNoAddress(ILogger logger, string kind, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Access request {RequestId} has no approver with an email address (no Lead User's, no agency contact); nobody was told of it")]
+    private static partial void LogNoApprover(ILogger logger, long requestId);
 
     private sealed record Recipient(string Address, string Name, string Key, bool IsRegulator);
 

@@ -125,7 +125,7 @@ public static class AccessRequestEndpoints
 
         var now = time.GetUtcNow().UtcDateTime;
         var route = await router.RouteAsync(facility.BusinessId, cancellationToken);
-        var request = new AccessRequest
+        AccessRequest NewRequest() => new()
         {
             RequesterSubject = caller.Subject,
             RequesterName = caller.Name,
@@ -142,23 +142,31 @@ public static class AccessRequestEndpoints
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
+            Events =
+            [
+                new AccessRequestEvent
+                {
+                    OccurredAt = now,
+                    Kind = AccessRequestEventKind.Created,
+                    ActorSubject = caller.Subject,
+                    ActorName = caller.Name,
+                    Status = AccessRequestStatus.Pending,
+                    Detail = $"Requested {role.Value}; routed to {route}.",
+                },
+            ],
         };
-        request.Events.Add(new AccessRequestEvent
-        {
-            OccurredAt = now,
-            Kind = AccessRequestEventKind.Created,
-            ActorSubject = caller.Subject,
-            ActorName = caller.Name,
-            Status = AccessRequestStatus.Pending,
-            Detail = $"Requested {role.Value}; routed to {route}.",
-        });
-        db.AccessRequests.Add(request);
 
+        long requestId;
         try
         {
             // The request first (its id names the emails), then the approvers' emails, in one transaction.
-            await db.InTransactionAsync(async ct =>
+            // Each attempt (SQL Server's execution strategy may retry) starts from nothing tracked and adds
+            // the request anew, so a retry neither skips the insert nor writes an email twice.
+            requestId = await db.InTransactionAsync(async ct =>
             {
+                db.ChangeTracker.Clear();
+                var request = NewRequest();
+                db.AccessRequests.Add(request);
                 await db.SaveChangesAsync(ct);
                 await emails.AddCreatedAsync(request.Id, ct);
                 await db.SaveChangesAsync(ct);
@@ -177,7 +185,7 @@ public static class AccessRequestEndpoints
             return Conflict(PendingRequestExists, "You already have a pending request for this business.");
         }
 
-        return TypedResults.Created($"/api/access-requests/{request.Id}", await ViewAsync(db, request.Id, cancellationToken));
+        return TypedResults.Created($"/api/access-requests/{requestId}", await ViewAsync(db, requestId, cancellationToken));
     }
 
     public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListMyAccessRequests(

@@ -73,6 +73,8 @@ public sealed partial class PendingAccessRequestJobs(
                     .ExecuteUpdateAsync(set => set
                         .SetProperty(r => r.Route, AccessRequestRoute.Regulator)
                         .SetProperty(r => r.EscalatedAt, now)
+                        // The escalation email is the reminder of this period; the next one is N days on.
+                        .SetProperty(r => r.RemindedAt, now)
                         .SetProperty(r => r.UpdatedAt, now), ct);
                 if (claimed == 0)
                 {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Cers.Email.Outbox;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
@@ -17,7 +18,7 @@ namespace Cers.FacilityApi.Data;
 /// (<see cref="SqliteFacilityDbContext"/>, <see cref="SqlServerFacilityDbContext"/>); everything
 /// else depends on this base type only.
 /// </summary>
-public abstract class FacilityDbContext(DbContextOptions options) : DbContext(options)
+public abstract class FacilityDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Longest street line, name and city kept; the API refuses longer input before it gets here.</summary>
     public const int StreetMaxLength = 200;
@@ -45,6 +46,9 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
     public DbSet<KeyCounter> KeyCounters => Set<KeyCounter>();
 
     public DbSet<OutboxEmail> EmailOutbox => Set<OutboxEmail>();
+
+    /// <summary>The ASP.NET Data Protection keys of the jobs dashboard's sign-in cookies, shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The engine's quoting of a column name inside an index filter.</summary>
     protected abstract string Delimit(string identifier);

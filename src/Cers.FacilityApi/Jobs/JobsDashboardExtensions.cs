@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -30,6 +31,22 @@ public static class JobsDashboardExtensions
 
         var authority = builder.Configuration.GetValue<Uri>("Authentication:Authority")
             ?? throw new InvalidOperationException("Authentication:Authority must be set for the jobs dashboard's sign-in.");
+        var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+
+        // The sign-in's cookies are protected with keys every instance reads from the API's database, so
+        // the callback and the dashboard work behind a load balancer.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("cers-facility-api")
+            .PersistKeysToDbContext<Data.FacilityDbContext>();
+
+        // Hangfire's dashboard protects its own buttons (requeue, delete, trigger) with anti-forgery tokens when the service is there.
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "cers-facility-jobs-antiforgery";
+            antiforgery.Cookie.Path = Path;
+            antiforgery.Cookie.SecurePolicy = secure;
+        });
+
         builder.Services.AddAuthentication()
             .AddCookie(CookieScheme, cookie =>
             {
@@ -37,9 +54,11 @@ public static class JobsDashboardExtensions
                 cookie.Cookie.Path = Path;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.Cookie.SecurePolicy = secure;
+
+                // Absolute: an admin whose role is taken away loses the dashboard within the half hour.
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-                cookie.SlidingExpiration = true;
+                cookie.SlidingExpiration = false;
                 cookie.ForwardChallenge = SignInScheme;
                 cookie.Events.OnRedirectToAccessDenied = context =>
                 {
@@ -61,9 +80,19 @@ public static class JobsDashboardExtensions
                 // not be Secure, which a cookie store refuses to send over http).
                 oidc.ResponseMode = OpenIdConnectResponseMode.Query;
                 oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.CorrelationCookie.SecurePolicy = secure;
                 oidc.NonceCookie.SameSite = SameSiteMode.Lax;
-                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.NonceCookie.SecurePolicy = secure;
+
+                // A refused or tampered sign-in (access_denied, a forged state, a stale correlation cookie) is
+                // a 403 with a line of text, not an exception.
+                oidc.Events.OnRemoteFailure = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    context.HandleResponse();
+                    return context.Response.WriteAsync("The sign-in to the jobs dashboard did not complete. Open /jobs to sign in again.");
+                };
                 oidc.UsePkce = true;
                 oidc.CallbackPath = Path + "/signin-oidc";
                 oidc.Scope.Clear();

@@ -104,6 +104,22 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
         (await OutboxKeysAsync(created.Id)).Count(k => k.EndsWith(":decided", StringComparison.Ordinal)).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_requester_whose_token_has_no_email_is_decided_normally_and_no_email_is_written_for_them()
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        var lead = await scenario.AddLeadUserAsync();
+        var requester = TestUser.Create("Requester") with { Email = "" };
+        var created = await scenario.RequestAccessOkAsync(requester, "Viewer");
+
+        using var response = await scenario.ApproveAsync(fixture.TokenFor(lead), created.Id, "Viewer", created.Version);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var keys = await OutboxKeysAsync(created.Id);
+        keys.ShouldContain(k => k.Contains(":created:m", StringComparison.Ordinal));
+        keys.ShouldNotContain(k => k.EndsWith(":decided", StringComparison.Ordinal));
+    }
+
     private async Task<string> AgencyContactEmailAsync(AccessRequestScenario scenario)
     {
         await using var scope = fixture.Api.Services.CreateAsyncScope();

@@ -69,6 +69,9 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
             Run(api, j => j.EscalateAsync(CancellationToken.None)), Run(api, j => j.EscalateAsync(CancellationToken.None)));
         escalations.Sum().ShouldBe(1);
 
+        // The escalation email stands for this period's reminder: no second email to the regulator minutes later.
+        (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(0);
+
         var stored = await api.StoredAsync(request.Id);
         stored.Route.ShouldBe(AccessRequestRoute.Regulator);
         stored.EscalatedAt.ShouldBe(api.Clock.GetUtcNow().UtcDateTime);
@@ -83,6 +86,26 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var leadCaller = new AccessRequestCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
         (await decisions.ApproveAsync(request.Id, leadCaller, MembershipRole.Editor, stored.Version, CancellationToken.None))
             .ShouldBe(DecisionOutcome.Decided);
+    }
+
+    [Fact]
+    public async Task A_business_name_as_long_as_allowed_still_escalates_with_subjects_cut_to_fit_the_outbox()
+    {
+        await using var api = IsolatedFacilityApi.Start(fixture);
+        var business = await api.Host.AddBusinessAsync(new string('W', 196) + " Inc");
+        var facility = await api.Host.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St",
+            city: "San Francisco", zip: "94103", county: "San Francisco");
+        await api.AddLeadUserAsync(business);
+        var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));
+
+        await api.AdvanceAsync(TimeSpan.FromDays(14));
+        (await Run(api, j => j.EscalateAsync(CancellationToken.None))).ShouldBe(1);
+
+        var subjects = await api.QueryAsync(db => db.Set<OutboxEmail>()
+            .Where(e => e.IdempotencyKey.StartsWith($"access-request:{request.Id}:")).Select(e => e.Subject).ToListAsync());
+        subjects.Count.ShouldBe(3);
+        subjects.ShouldAllBe(subject => subject.Length <= Cers.Email.Outbox.OutboxModel.SubjectMaxLength);
+        subjects.ShouldContain(subject => subject.EndsWith('\u2026'));
     }
 
     [Fact]

@@ -91,6 +91,17 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
     }
 
     [Fact]
+    public async Task A_forged_sign_in_callback_is_a_403_not_a_500()
+    {
+        using var browser = NewBrowser();
+
+        using var response = await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs/signin-oidc?code=forged&state=forged"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("did not complete");
+    }
+
+    [Fact]
     public async Task A_bearer_token_of_an_API_caller_does_not_open_the_dashboard()
     {
         using var caller = NewBrowser();
