@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Cers.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The provider's two-step sign-in, as a person does it in the browser.</summary>
+public static class BrowserSignIn
+{
+    /// <summary>
+    /// On the provider's sign-in page: the username, then (once the page shows the account's protection
+    /// phrase, which must be <paramref name="expectedPhrase"/>) the password. Records the phrase page.
+    /// </summary>
+    public static async Task SignInAsync(this IPage page, string userName, string password, string expectedPhrase,
+        WalkthroughSteps? steps = null, string step = "protection-phrase")
+    {
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await page.GetByLabel("Username").FillAsync(userName);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+
+        // "If you don't see your phrase, don't enter your password."
+        var phrase = page.GetByTestId("protection-phrase");
+        await Expect(phrase).ToBeVisibleAsync();
+        await Expect(phrase).ToHaveTextAsync(expectedPhrase);
+        if (steps is not null)
+        {
+            await steps.RecordAsync(page, step);
+        }
+
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign In" }).ClickAsync();
+    }
+
+    /// <summary>Opens the portal, which sends the browser to the provider, signs in there and lands back on the portal's home.</summary>
+    public static async Task SignInToPortalAsync(this IPage page, Uri portal, TestAccount account, WalkthroughSteps? steps = null,
+        string step = "protection-phrase")
+    {
+        await page.GotoAsync(portal.ToString());
+        await page.SignInAsync(account.UserName, account.Password, account.ProtectionPhrase, steps, step);
+        await Expect(page).ToHaveURLAsync(portal.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Business Portal", Level = 1 })).ToBeVisibleAsync();
+    }
+}
