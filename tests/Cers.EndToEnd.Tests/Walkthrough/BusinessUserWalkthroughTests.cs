@@ -116,6 +116,16 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
         await Expect(business).ToContainTextAsync("Approver");
         await Expect(page.GetByTestId("my-requests")).ToContainTextAsync("Approved");
         await steps.RecordAsync(page, "requester-has-access");
+
+        // On a phone-width screen the same pages fit: nothing wider than the viewport, no sideways scrolling.
+        await page.SetViewportSizeAsync(375, 812);
+        foreach (var path in new[] { "/", "/Facilities/Add?Number=" + facility.StreetNumber })
+        {
+            await page.GotoAsync(new Uri(fixture.Portal.BaseAddress, path).ToString());
+            await steps.RecordAsync(page, path == "/" ? "phone-home" : "phone-search");
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            widths[0].ShouldBeLessThanOrEqualTo(widths[1], $"{path} scrolls sideways at 375 px");
+        }
     }
 
     [BrowserFact]
