@@ -23,7 +23,7 @@ public sealed class SmtpListener : IAsyncDisposable
 
     public SmtpListener()
     {
-        Port = FreePort();
+        Port = Loopback.FreePort();
         Start();
     }
 
@@ -126,12 +126,6 @@ public sealed class SmtpListener : IAsyncDisposable
         _arrived.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     private sealed class Store(SmtpListener listener) : MessageStore
     {

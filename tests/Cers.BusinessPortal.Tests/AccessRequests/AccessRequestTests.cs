@@ -11,12 +11,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync("Leah");
         var requester = await fixture.CreateAccountAsync("Ramon");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Plating";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Plating";
         using var leadBrowser = fixture.NewBrowser();
         using var requesterBrowser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        var added = await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} St");
+        var added = await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} St");
         added.Document.QuerySelector("[data-testid=businesses]")!.TextContent.ShouldContain(business);
         added.Text.ShouldContain("Lead User");
 
@@ -65,12 +65,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync();
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Fuels";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Fuels";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Ave");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Ave");
         await browser.SignInAsync(requester);
 
         var results = await browser.SubmitAsync(await browser.OpenAsync("/Facilities/Add"), "main form", new() { ["Number"] = number });
@@ -109,12 +109,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync();
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Metals";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Metals";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Rd");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Rd");
         await browser.SignInAsync(requester);
 
         (await browser.RequestAccessAsync(number, business)).Address.AbsolutePath.ShouldBe("/");
@@ -129,12 +129,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync();
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Labs";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Labs";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Way");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Way");
         await browser.SignInAsync(requester);
         await browser.RequestAccessAsync(number, business);
 
@@ -161,12 +161,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync();
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Dyes";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Dyes";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Blvd");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Blvd");
         await browser.SignInAsync(requester);
         await browser.RequestAccessAsync(number, business);
 
@@ -183,13 +183,13 @@ public sealed class AccessRequestTests(PortalFixture fixture)
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync("Rita");
         var regulator = await fixture.CreateAccountAsync("Reggie", agencyCode: "SAC-EMD");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Storage";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Storage";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         using var regulatorBrowser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Ct", city: "Sacramento");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Ct", city: "Sacramento");
         await browser.SignInAsync(requester);
         await browser.RequestAccessAsync(number, business, role: "Viewer");
 
@@ -208,9 +208,9 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     public async Task A_request_for_a_business_without_Lead_User_shows_the_requester_the_regulators_contact()
     {
         var requester = await fixture.CreateAccountAsync();
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Farms";
-        await fixture.AddBusinessWithoutLeadUserAsync(business, $"{number} {PortalScenario.UniqueWord()} Ln");
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Farms";
+        await fixture.AddBusinessWithoutLeadUserAsync(business, $"{number} {UniqueNames.Word()} Ln");
         using var browser = fixture.NewBrowser();
         await browser.SignInAsync(requester);
 
@@ -228,12 +228,12 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync("Wanda");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Glass";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Glass";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Sq");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Sq");
         await browser.SignInAsync(requester);
         var home = await browser.RequestAccessAsync(number, business);
 

@@ -17,13 +17,13 @@ public sealed class PageStructureTests(PortalFixture fixture)
         var lead = await fixture.CreateAccountAsync();
         var requester = await fixture.CreateAccountAsync();
         var regulator = await fixture.CreateAccountAsync(agencyCode: "SAC-EMD");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Forge";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Forge";
         using var leadBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         using var regulatorBrowser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} St");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} St");
         await browser.SignInAsync(requester);
         var results = await browser.SubmitAsync(await browser.OpenAsync("/Facilities/Add"), "main form", new() { ["Number"] = number });
         var requestForm = await browser.FollowLinkAsync(results, $"Request access to {business}");

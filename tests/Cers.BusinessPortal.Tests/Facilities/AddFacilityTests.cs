@@ -10,13 +10,13 @@ public sealed class AddFacilityTests(PortalFixture fixture)
     {
         var first = await fixture.CreateAccountAsync();
         var second = await fixture.CreateAccountAsync();
-        var street = $"{PortalScenario.UniqueNumber()} {PortalScenario.UniqueWord()} Street";
+        var street = $"{UniqueNames.Number()} {UniqueNames.Word()} Street";
         using var firstBrowser = fixture.NewBrowser();
         using var browser = fixture.NewBrowser();
         await firstBrowser.SignInAsync(first);
-        await firstBrowser.AddFacilityAsync(PortalScenario.UniqueWord() + " Oil", street);
+        await firstBrowser.AddFacilityAsync(UniqueNames.Word() + " Oil", street);
         await browser.SignInAsync(second);
-        var business = PortalScenario.UniqueWord() + " Tires";
+        var business = UniqueNames.Word() + " Tires";
 
         var asked = await browser.AddFacilityAsync(business, street.Replace("Street", "St", StringComparison.Ordinal));
 

@@ -44,7 +44,7 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
 
     public Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var portal = new Uri($"http://127.0.0.1:{port}/");
         var settings = new Dictionary<string, string?>(Smtp.Settings())
         {
@@ -133,13 +133,6 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
 
     /// <summary>After <see cref="DisposeAsync"/>: the data folder, once nothing holds its files.</summary>
     public void Dispose() => _data.Dispose();
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace Cers.BusinessPortal.Tests.Infrastructure;
@@ -6,19 +5,6 @@ namespace Cers.BusinessPortal.Tests.Infrastructure;
 /// <summary>Steps several tests take through the portal's pages, with names and addresses no other test uses.</summary>
 public static class PortalScenario
 {
-    // Six digits: no other test in the run takes the same house number, so a search finds exactly what the test made.
-    private static int _nextNumber = Random.Shared.Next(100_000, 900_000);
-
-    public static string UniqueNumber() => Interlocked.Increment(ref _nextNumber).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A capitalized word of 9 random letters: a street or business name no other test uses.</summary>
-    public static string UniqueWord()
-    {
-        var letters = Guid.NewGuid().ToByteArray().Take(9).Select(b => (char)('a' + (b % 26))).ToArray();
-        letters[0] = char.ToUpperInvariant(letters[0]);
-        return new string(letters);
-    }
-
     /// <summary>A new facility of a new business, added on the portal's "Add a new facility/business" form.</summary>
     public static async Task<BrowserPage> AddFacilityAsync(this PortalBrowser browser, string businessName, string street,
         string city = "Sacramento", string zip = "95814", bool confirmDuplicate = false)

@@ -10,12 +10,12 @@ public sealed class MembersTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync("Lena");
         var member = await fixture.CreateAccountAsync("Milo");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Chemicals";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Chemicals";
         using var leadBrowser = fixture.NewBrowser();
         using var memberBrowser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Pl");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Pl");
         await memberBrowser.SignInAsync(member);
         await memberBrowser.RequestAccessAsync(number, business, role: "Viewer");
         var decide = await leadBrowser.FollowLinkAsync(await leadBrowser.OpenAsync("/"), $"Review request from {member.DisplayName}");
@@ -51,12 +51,12 @@ public sealed class MembersTests(PortalFixture fixture)
     {
         var lead = await fixture.CreateAccountAsync();
         var member = await fixture.CreateAccountAsync("Mara");
-        var number = PortalScenario.UniqueNumber();
-        var business = PortalScenario.UniqueWord() + " Paints";
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Paints";
         using var leadBrowser = fixture.NewBrowser();
         using var memberBrowser = fixture.NewBrowser();
         await leadBrowser.SignInAsync(lead);
-        await leadBrowser.AddFacilityAsync(business, $"{number} {PortalScenario.UniqueWord()} Dr");
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Dr");
         await memberBrowser.SignInAsync(member);
         await memberBrowser.RequestAccessAsync(number, business);
         await leadBrowser.SubmitAsync(await leadBrowser.FollowLinkAsync(await leadBrowser.OpenAsync("/"), $"Review request from {member.DisplayName}"),

@@ -12,10 +12,10 @@ public sealed class SessionTests(PortalFixture fixture)
     public async Task Shortly_before_the_access_token_expires_the_portal_renews_it_with_the_refresh_token_and_keeps_calling_the_API()
     {
         var account = await fixture.CreateAccountAsync();
-        var business = PortalScenario.UniqueWord() + " Cleaners";
+        var business = UniqueNames.Word() + " Cleaners";
         using var browser = fixture.NewBrowser();
         await browser.SignInAsync(account);
-        await browser.AddFacilityAsync(business, $"{PortalScenario.UniqueNumber()} {PortalScenario.UniqueWord()} St");
+        await browser.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St");
         (await fixture.TokensOfAsync(account)).ShouldNotContain((RefreshToken, "redeemed"));
 
         // Four and a half minutes on: under a minute left, so the next page renews the token first.

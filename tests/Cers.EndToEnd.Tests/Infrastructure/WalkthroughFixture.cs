@@ -61,7 +61,7 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
             return;
         }
 
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var portal = new Uri($"http://127.0.0.1:{port}/");
         var settings = new Dictionary<string, string?>(Smtp.Settings())
         {
@@ -136,13 +136,13 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
     /// </summary>
     public async Task<SeededFacility> SeedFacilityAsync(string businessName, TestAccount? leadUser)
     {
-        var number = WalkthroughNames.UniqueNumber();
+        var number = UniqueNames.Number();
         var facilityName = businessName + " Yard";
         await using var scope = Api.Services.CreateAsyncScope();
         var registration = scope.ServiceProvider.GetRequiredService<FacilityRegistration>();
         var business = await registration.RegisterBusinessAsync(businessName, CancellationToken.None);
         await registration.RegisterFacilityAsync(business.Id,
-            new NewFacility(facilityName, $"{number} {WalkthroughNames.UniqueWord()} St", "Sacramento", "95814", "Sacramento"),
+            new NewFacility(facilityName, $"{number} {UniqueNames.Word()} St", "Sacramento", "95814", "Sacramento"),
             CancellationToken.None);
         if (leadUser is not null)
         {
@@ -193,13 +193,6 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
 
     /// <summary>After <see cref="DisposeAsync"/>: the data folder, once nothing holds its files.</summary>
     public void Dispose() => _data.Dispose();
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

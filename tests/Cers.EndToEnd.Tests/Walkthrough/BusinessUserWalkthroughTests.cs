@@ -21,8 +21,8 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
     public async Task A_new_user_creates_an_account_from_CERS_Central_activates_it_finds_a_facility_and_its_Lead_User_grants_a_role()
     {
         var steps = new WalkthroughSteps("1-lead-user-approves", output);
-        var lead = await fixture.CreateAccountAsync("Leah", WalkthroughNames.UniqueWord());
-        var facility = await fixture.SeedFacilityAsync(WalkthroughNames.UniqueWord() + " Plating", lead);
+        var lead = await fixture.CreateAccountAsync("Leah", UniqueNames.Word());
+        var facility = await fixture.SeedFacilityAsync(UniqueNames.Word() + " Plating", lead);
         var page = await NewPersonAsync();
         var main = page.Locator("main");
 
@@ -41,7 +41,7 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
         {
             UserName = "r" + Guid.NewGuid().ToString("N")[..11],
             FirstName = "Rosa",
-            LastName = WalkthroughNames.UniqueWord(),
+            LastName = UniqueNames.Word(),
         };
         var email = $"{person.UserName}@example.com";
         await page.GetByLabel("Username", new() { Exact = true }).FillAsync(person.UserName);
@@ -132,9 +132,9 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
     public async Task A_request_for_a_business_without_Lead_User_is_approved_by_the_county_regulator()
     {
         var steps = new WalkthroughSteps("2-regulator-approves", output);
-        var requester = await fixture.CreateAccountAsync("Ramon", WalkthroughNames.UniqueWord());
-        var regulator = await fixture.CreateAccountAsync("Regina", WalkthroughNames.UniqueWord(), agencyCode: "SAC-EMD");
-        var facility = await fixture.SeedFacilityAsync(WalkthroughNames.UniqueWord() + " Fuels", leadUser: null);
+        var requester = await fixture.CreateAccountAsync("Ramon", UniqueNames.Word());
+        var regulator = await fixture.CreateAccountAsync("Regina", UniqueNames.Word(), agencyCode: "SAC-EMD");
+        var facility = await fixture.SeedFacilityAsync(UniqueNames.Word() + " Fuels", leadUser: null);
         var page = await NewPersonAsync();
 
         await page.SignInToPortalAsync(fixture.Portal.BaseAddress, requester, steps);
@@ -169,9 +169,9 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
     public async Task A_denied_request_reaches_the_requester_with_its_reason_by_email_and_on_the_portal()
     {
         var steps = new WalkthroughSteps("3-lead-user-denies", output);
-        var lead = await fixture.CreateAccountAsync("Dana", WalkthroughNames.UniqueWord());
-        var requester = await fixture.CreateAccountAsync("Omar", WalkthroughNames.UniqueWord());
-        var facility = await fixture.SeedFacilityAsync(WalkthroughNames.UniqueWord() + " Metals", lead);
+        var lead = await fixture.CreateAccountAsync("Dana", UniqueNames.Word());
+        var requester = await fixture.CreateAccountAsync("Omar", UniqueNames.Word());
+        var facility = await fixture.SeedFacilityAsync(UniqueNames.Word() + " Metals", lead);
         const string reason = "We do not know you: ask your site manager to add you.";
         var page = await NewPersonAsync();
 

@@ -93,7 +93,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
     {
         await using var api = IsolatedFacilityApi.Start(fixture);
         var business = await api.Host.AddBusinessAsync(new string('W', 196) + " Inc");
-        var facility = await api.Host.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St",
+        var facility = await api.Host.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St",
             city: "San Francisco", zip: "94103", county: "San Francisco");
         await api.AddLeadUserAsync(business);
         var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));

@@ -26,8 +26,8 @@ public sealed class AccessRequestScenario(FacilityApiFixture fixture, Business b
     public static async Task<AccessRequestScenario> CreateAsync(FacilityApiFixture fixture, string city = "Sacramento",
         string zip = "95814", string county = "Sacramento")
     {
-        var business = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
-        var facility = await fixture.Api.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St",
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Inc");
+        var facility = await fixture.Api.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St",
             city, zip, county);
         return new AccessRequestScenario(fixture, business, facility);
     }

@@ -155,8 +155,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
 
     private async Task<Cell> ArrangeAsync()
     {
-        var business = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
-        var facility = await fixture.Api.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Inc");
+        var facility = await fixture.Api.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St");
         var lead = TestUser.Create("Lead");
         var viewer = TestUser.Create("Viewer");
         var editor = TestUser.Create("Editor");
@@ -164,8 +164,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         await fixture.Api.AddMemberAsync(business, viewer.Subject, MembershipRole.Viewer);
         await fixture.Api.AddMemberAsync(business, editor.Subject, MembershipRole.Editor);
 
-        var other = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
-        await fixture.Api.AddFacilityAsync(other, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var other = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Inc");
+        await fixture.Api.AddFacilityAsync(other, $"{UniqueNames.Number()} {UniqueNames.Word()} St");
         var otherLead = TestUser.Create("OtherLead");
         await fixture.Api.AddMemberAsync(other, otherLead.Subject, MembershipRole.LeadUser);
 
@@ -235,7 +235,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
                 JsonSerializer.Serialize(new
                 {
                     facilityName = "Second Yard",
-                    street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St",
+                    street = $"{UniqueNames.Number()} {UniqueNames.Word()} St",
                     city = "Sacramento",
                     zip = "95814",
                     organizationCode = org,

@@ -19,9 +19,9 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     public async Task A_user_adds_a_facility_and_a_new_business_becomes_its_Lead_User_and_finds_it_with_the_city_agency()
     {
         var creator = TestUser.Create("Owner");
-        var number = TestFacilities.UniqueNumber();
-        var street = TestFacilities.UniqueWord();
-        var businessName = TestFacilities.UniqueWord() + " Plating LLC";
+        var number = UniqueNames.Number();
+        var street = UniqueNames.Word();
+        var businessName = UniqueNames.Word() + " Plating LLC";
 
         var added = await AddOkAsync(creator, new { facilityName = "Plating Shop", street = $"{number} North {street} Street", city = "berkeley",
             zip = "94704-1234", businessName });
@@ -47,8 +47,8 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_city_without_its_own_agency_goes_to_its_county_agency()
     {
-        var added = await AddOkAsync(TestUser.Create(), new { facilityName = "Depot", street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} Ave",
-            city = "Oakland", zip = "94601", businessName = TestFacilities.UniqueWord() + " Inc" });
+        var added = await AddOkAsync(TestUser.Create(), new { facilityName = "Depot", street = $"{UniqueNames.Number()} {UniqueNames.Word()} Ave",
+            city = "Oakland", zip = "94601", businessName = UniqueNames.Word() + " Inc" });
 
         added.County.ShouldBe("Alameda");
         added.AgencyCode.ShouldNotBe("BRK-TMD");
@@ -62,9 +62,9 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     public async Task A_Lead_User_adds_a_facility_to_their_business_but_others_may_not()
     {
         var lead = TestUser.Create("Lead");
-        var first = await AddOkAsync(lead, new { facilityName = "One", street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} Rd",
-            city = "Sacramento", zip = "95814", businessName = TestFacilities.UniqueWord() + " Inc" });
-        var body = new { facilityName = "Two", street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} Rd", city = "Sacramento",
+        var first = await AddOkAsync(lead, new { facilityName = "One", street = $"{UniqueNames.Number()} {UniqueNames.Word()} Rd",
+            city = "Sacramento", zip = "95814", businessName = UniqueNames.Word() + " Inc" });
+        var body = new { facilityName = "Two", street = $"{UniqueNames.Number()} {UniqueNames.Word()} Rd", city = "Sacramento",
             zip = "95814", organizationCode = first.OrganizationCode };
 
         using var stranger = await PostAsync(TestUser.Create(), body);
@@ -81,14 +81,14 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_facility_at_an_address_already_taken_is_a_conflict_until_confirmed()
     {
-        var number = TestFacilities.UniqueNumber();
-        var street = TestFacilities.UniqueWord();
+        var number = UniqueNames.Number();
+        var street = UniqueNames.Word();
         var existing = await AddOkAsync(TestUser.Create(), new { facilityName = "First", street = $"{number} N {street} St", city = "Sacramento",
-            zip = "95814", businessName = TestFacilities.UniqueWord() + " Inc" });
+            zip = "95814", businessName = UniqueNames.Word() + " Inc" });
         var second = TestUser.Create();
         var rows = await fixture.Api.CountRowsAsync();
         var again = new { facilityName = "Second", street = $"{number} north {street} street", city = "SACRAMENTO", zip = "95814",
-            businessName = TestFacilities.UniqueWord() + " Inc", confirmDuplicate = false };
+            businessName = UniqueNames.Word() + " Inc", confirmDuplicate = false };
 
         using var conflict = await PostAsync(second, again);
 
@@ -120,8 +120,8 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     public async Task Bad_input_is_a_400_with_a_field_error_and_nothing_is_written(string @case, string field)
     {
         var user = TestUser.Create();
-        var street = $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St";
-        var business = TestFacilities.UniqueWord() + " Inc";
+        var street = $"{UniqueNames.Number()} {UniqueNames.Word()} St";
+        var business = UniqueNames.Word() + " Inc";
         var body = @case switch
         {
             "malformed JSON" => "{facilityName: X",

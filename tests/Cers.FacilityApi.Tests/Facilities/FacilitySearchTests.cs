@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Cers.FacilityApi.Facilities;
 using Cers.FacilityApi.Tests.Infrastructure;
-using static Cers.FacilityApi.Tests.Infrastructure.TestFacilities;
 
 namespace Cers.FacilityApi.Tests.Facilities;
 
@@ -29,9 +28,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [InlineData("Circle", "Cir")]
     public async Task Each_suffix_spelling_finds_the_facility_stored_with_the_other_and_not_one_on_another_street_type(string stored, string searched)
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Plating");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Plating");
         var target = await fixture.Api.AddFacilityAsync(business, $"{number} {name} {stored}");
         await fixture.Api.AddFacilityAsync(business, $"{number} {name} Terrace");
 
@@ -54,9 +53,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     public async Task Each_directional_spelling_before_or_after_the_name_finds_the_facility_and_not_the_opposite_one(
         string stored, string searched, string opposite)
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Dairy");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Dairy");
         var target = await fixture.Api.AddFacilityAsync(business, $"{number} {stored} {name} Street");
         await fixture.Api.AddFacilityAsync(business, $"{number} {opposite} {name} Street");
 
@@ -74,9 +73,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [InlineData("Unit 210")]
     public async Task A_unit_in_any_designator_finds_that_unit_and_no_unit_finds_every_unit(string unit)
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Dental Group");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Dental Group");
         var suite210 = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Blvd, Suite 210");
         var suite300 = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Blvd, Suite 300");
 
@@ -90,9 +89,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task Case_punctuation_spacing_and_leading_zeros_in_the_search_do_not_matter()
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Auto Body");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Auto Body");
         var target = await fixture.Api.AddFacilityAsync(business, $"{number} N. {name} Blvd.");
 
         var result = await SearchAsync($"number=00{number}&street={Uri.EscapeDataString($"  NORTH,  {name.ToUpperInvariant()}  boulevard ")}");
@@ -103,9 +102,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_whole_street_line_in_the_street_field_is_searched_by_its_number()
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Winery");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Winery");
         var target = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Rd");
 
         CersIds(await SearchAsync($"street={Uri.EscapeDataString($"{number} {name} Road")}")).ShouldBe([target.CersId]);
@@ -115,12 +114,12 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_street_number_alone_finds_every_facility_at_that_number_grouped_by_business()
     {
-        var number = UniqueNumber();
-        var first = await fixture.Api.AddBusinessAsync("A " + UniqueWord() + " Fuel");
-        var second = await fixture.Api.AddBusinessAsync("B " + UniqueWord() + " Fuel");
-        var a1 = await fixture.Api.AddFacilityAsync(first, $"{number} {UniqueWord()} Rd");
-        var a2 = await fixture.Api.AddFacilityAsync(first, $"{number} {UniqueWord()} Ave", city: "Elk Grove", zip: "95758");
-        var b1 = await fixture.Api.AddFacilityAsync(second, $"{number} {UniqueWord()} St");
+        var number = UniqueNames.Number();
+        var first = await fixture.Api.AddBusinessAsync("A " + UniqueNames.Word() + " Fuel");
+        var second = await fixture.Api.AddBusinessAsync("B " + UniqueNames.Word() + " Fuel");
+        var a1 = await fixture.Api.AddFacilityAsync(first, $"{number} {UniqueNames.Word()} Rd");
+        var a2 = await fixture.Api.AddFacilityAsync(first, $"{number} {UniqueNames.Word()} Ave", city: "Elk Grove", zip: "95758");
+        var b1 = await fixture.Api.AddFacilityAsync(second, $"{number} {UniqueNames.Word()} St");
 
         var result = await SearchAsync($"number={number}");
 
@@ -135,11 +134,11 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task Number_and_the_start_of_a_street_name_find_the_facility()
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Cold Storage");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Cold Storage");
         var target = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Way");
-        await fixture.Api.AddFacilityAsync(business, $"{number} {UniqueWord()} Way");
+        await fixture.Api.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Way");
 
         var result = await SearchAsync($"number={number}&street={name[..4]}");
 
@@ -149,9 +148,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task City_and_ZIP_narrow_a_number_and_street_search()
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Hardware");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Hardware");
         var sacramento = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Dr", city: "Sacramento", zip: "95814");
         var elkGrove = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Dr", city: "Elk Grove", zip: "95758");
         var street = $"number={number}&street={name}+Dr";
@@ -167,8 +166,8 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_CERS_ID_finds_that_facility_with_its_business_and_regulator()
     {
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Semiconductor");
-        var facility = await fixture.Api.AddFacilityAsync(business, $"{UniqueNumber()} {UniqueWord()} Pkwy, Ste 4", name: "Fab 2");
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Semiconductor");
+        var facility = await fixture.Api.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} Pkwy, Ste 4", name: "Fab 2");
 
         var result = await SearchAsync($"cersId={facility.CersId}");
 
@@ -185,7 +184,7 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_search_that_matches_nothing_answers_200_with_no_results()
     {
-        var byAddress = await SearchAsync($"number={UniqueNumber()}&street={UniqueWord()}");
+        var byAddress = await SearchAsync($"number={UniqueNames.Number()}&street={UniqueNames.Word()}");
         var byCersId = await SearchAsync("cersId=999999999");
 
         foreach (var result in new[] { byAddress, byCersId })
@@ -199,8 +198,8 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task Results_are_paged_by_business_in_a_stable_order_with_totals_over_every_page()
     {
-        var number = UniqueNumber();
-        var street = UniqueWord();
+        var number = UniqueNames.Number();
+        var street = UniqueNames.Word();
         var expected = new List<string>();
         foreach (var i in Enumerable.Range(1, 25).Reverse())
         {
@@ -238,11 +237,11 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task Without_a_page_size_twenty_businesses_come_back()
     {
-        var number = UniqueNumber();
+        var number = UniqueNames.Number();
         foreach (var i in Enumerable.Range(1, 21))
         {
-            var business = await fixture.Api.AddBusinessAsync($"{UniqueWord()} {i}");
-            await fixture.Api.AddFacilityAsync(business, $"{number} {UniqueWord()} Ct");
+            var business = await fixture.Api.AddBusinessAsync($"{UniqueNames.Word()} {i}");
+            await fixture.Api.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} Ct");
         }
 
         var result = await SearchAsync($"number={number}");
@@ -256,9 +255,9 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task A_facility_in_a_city_with_its_own_agency_is_under_that_agency_and_the_rest_of_the_county_under_the_countys()
     {
-        var number = UniqueNumber();
-        var name = UniqueWord();
-        var business = await fixture.Api.AddBusinessAsync(UniqueWord() + " Logistics");
+        var number = UniqueNames.Number();
+        var name = UniqueNames.Word();
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Logistics");
         var losAngeles = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Blvd", city: "Los Angeles", zip: "90012", county: "Los Angeles");
         var burbank = await fixture.Api.AddFacilityAsync(business, $"{number} {name} Blvd", city: "Burbank", zip: "91502", county: "Los Angeles County");
 
@@ -272,7 +271,7 @@ public sealed class FacilitySearchTests(FacilityApiFixture fixture)
     [Fact]
     public async Task The_search_says_how_it_understood_the_address()
     {
-        var number = UniqueNumber();
+        var number = UniqueNames.Number();
 
         var result = await SearchAsync($"address={Uri.EscapeDataString($"{number} north main street suite 5, St. Helena, CA 94574")}");
 

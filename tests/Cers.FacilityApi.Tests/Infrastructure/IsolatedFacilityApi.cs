@@ -76,8 +76,8 @@ public sealed class IsolatedFacilityApi : IAsyncDisposable
 
     public async Task<(Business Business, Facility Facility)> NewFacilityAsync()
     {
-        var business = await Host.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
-        var facility = await Host.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var business = await Host.AddBusinessAsync(UniqueNames.Word() + " Inc");
+        var facility = await Host.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St");
         return (business, facility);
     }
 

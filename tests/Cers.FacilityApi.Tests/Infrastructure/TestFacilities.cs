@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
@@ -15,21 +14,6 @@ namespace Cers.FacilityApi.Tests.Infrastructure;
 /// </summary>
 public static class TestFacilities
 {
-    // Six digits: the sample generator's house numbers have at most five, and each test takes its own.
-    private static int _nextNumber = Random.Shared.Next(100_000, 500_000);
-
-    /// <summary>A house number no other test in this run uses.</summary>
-    public static string UniqueNumber() => Interlocked.Increment(ref _nextNumber).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A capitalized word of 9 random letters, e.g. "Qzvrtkmwb": a street or business name no other test uses.</summary>
-    public static string UniqueWord()
-    {
-        var bytes = Guid.NewGuid().ToByteArray();
-        var letters = bytes.Take(9).Select(b => (char)('a' + (b % 26))).ToArray();
-        letters[0] = char.ToUpperInvariant(letters[0]);
-        return new string(letters);
-    }
-
     public static async Task<Business> AddBusinessAsync(this FacilityApiHost api, string name)
     {
         await using var scope = api.Services.CreateAsyncScope();

@@ -26,7 +26,7 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
 
         public Hosts()
         {
-            var port = FreePort();
+            var port = Loopback.FreePort();
             var apiAddress = $"http://127.0.0.1:{port}";
             Idp = new IdpHost(_data.Path, new Dictionary<string, string?>
             {
@@ -201,11 +201,4 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
         UseCookies = true,
         CookieContainer = new CookieContainer(),
     });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

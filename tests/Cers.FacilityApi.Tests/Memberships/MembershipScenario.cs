@@ -24,8 +24,8 @@ public sealed class MembershipScenario(FacilityApiFixture fixture, Business busi
 
     public static async Task<MembershipScenario> CreateAsync(FacilityApiFixture fixture)
     {
-        var business = await fixture.Api.AddBusinessAsync(TestFacilities.UniqueWord() + " Inc");
-        var facility = await fixture.Api.AddFacilityAsync(business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} St");
+        var business = await fixture.Api.AddBusinessAsync(UniqueNames.Word() + " Inc");
+        var facility = await fixture.Api.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} St");
         return new MembershipScenario(fixture, business, facility);
     }
 

@@ -41,7 +41,7 @@ public sealed class MembershipTests(FacilityApiFixture fixture)
     public async Task A_member_sees_their_business_with_role_and_facility_count()
     {
         var scenario = await MembershipScenario.CreateAsync(fixture);
-        await fixture.Api.AddFacilityAsync(scenario.Business, $"{TestFacilities.UniqueNumber()} {TestFacilities.UniqueWord()} Ave");
+        await fixture.Api.AddFacilityAsync(scenario.Business, $"{UniqueNames.Number()} {UniqueNames.Word()} Ave");
         var viewer = await scenario.AddMemberAsync(MembershipRole.Viewer);
 
         using var response = await fixture.GetAsync("/api/businesses/mine", fixture.TokenFor(viewer));
