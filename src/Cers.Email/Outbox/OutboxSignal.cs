@@ -90,9 +90,15 @@ public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, Ti
         delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) + ScheduleGranularity;
         try
         {
-            jobs.Schedule<OutboxDeliveryJob<TContext>>(
-                job => job.DeliverDueAsync(CancellationToken.None),
-                delay);
+            // Already due: queued at once rather than left for the scheduler's next poll.
+            if (delay == TimeSpan.Zero)
+            {
+                jobs.Enqueue<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None));
+            }
+            else
+            {
+                jobs.Schedule<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None), delay);
+            }
         }
         catch (Exception ex)
         {
