@@ -1,17 +1,10 @@
 extern alias api;
-extern alias idp;
 
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
-using AccountStatus = idp::Cers.Idp.Accounts.AccountStatus;
 using FacilityRegistration = api::Cers.FacilityApi.Facilities.FacilityRegistration;
 using NewFacility = api::Cers.FacilityApi.Facilities.NewFacility;
-using CersUser = idp::Cers.Idp.Accounts.CersUser;
 
 namespace Cers.BusinessPortal.Tests.Infrastructure;
 
@@ -64,29 +57,9 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     /// <summary>An active account at the provider; a regulator of <paramref name="agencyCode"/> when given.</summary>
     public async Task<TestAccount> CreateAccountAsync(string firstName = "Test", string? agencyCode = null)
     {
-        await using var scope = Idp.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
         var name = "p" + Guid.NewGuid().ToString("N")[..12];
-        var user = new CersUser
-        {
-            UserName = name,
-            Email = $"{name}@example.com",
-            EmailConfirmed = true,
-            FirstName = firstName,
-            LastName = "Tester",
-            ProtectionPhrase = "",
-            Status = AccountStatus.Active,
-            ActivatedAt = DateTime.UtcNow,
-            RegisteredAt = DateTime.UtcNow,
-        };
-        var created = await users.CreateAsync(user, Password);
-        created.Succeeded.ShouldBeTrue(string.Join("; ", created.Errors.Select(e => e.Description)));
-        if (agencyCode is not null)
-        {
-            (await users.AddClaimsAsync(user, [new Claim("role", "regulator"), new Claim("cupa", agencyCode)])).Succeeded.ShouldBeTrue();
-        }
-
-        return new TestAccount(user.Id, name, Password, $"{firstName} Tester");
+        var id = await Idp.CreateActiveAccountAsync(name, firstName, "Tester", Password, agencyCode: agencyCode);
+        return new TestAccount(id, name, Password, $"{firstName} Tester");
     }
 
     /// <summary>

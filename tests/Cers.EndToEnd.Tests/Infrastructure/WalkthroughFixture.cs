@@ -1,15 +1,8 @@
 extern alias api;
-extern alias idp;
 
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Claims;
 using Cers.BusinessPortal.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using AccountStatus = idp::Cers.Idp.Accounts.AccountStatus;
-using CersUser = idp::Cers.Idp.Accounts.CersUser;
 using FacilityDbContext = api::Cers.FacilityApi.Data.FacilityDbContext;
 using FacilityRegistration = api::Cers.FacilityApi.Facilities.FacilityRegistration;
 using Membership = api::Cers.FacilityApi.Memberships.Membership;
@@ -103,30 +96,10 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
     /// <summary>An active account at the provider; a regulator of <paramref name="agencyCode"/> when given.</summary>
     public async Task<TestAccount> CreateAccountAsync(string firstName, string lastName, string? agencyCode = null)
     {
-        await using var scope = Idp.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
         var name = "e" + Guid.NewGuid().ToString("N")[..12];
         var phrase = $"Seeded phrase of {firstName}";
-        var user = new CersUser
-        {
-            UserName = name,
-            Email = $"{name}@example.com",
-            EmailConfirmed = true,
-            FirstName = firstName,
-            LastName = lastName,
-            ProtectionPhrase = phrase,
-            Status = AccountStatus.Active,
-            ActivatedAt = DateTime.UtcNow,
-            RegisteredAt = DateTime.UtcNow,
-        };
-        var created = await users.CreateAsync(user, Password);
-        created.Succeeded.ShouldBeTrue(string.Join("; ", created.Errors.Select(e => e.Description)));
-        if (agencyCode is not null)
-        {
-            (await users.AddClaimsAsync(user, [new Claim("role", "regulator"), new Claim("cupa", agencyCode)])).Succeeded.ShouldBeTrue();
-        }
-
-        return new TestAccount(user.Id, name, Password, $"{firstName} {lastName}", user.Email, phrase);
+        var id = await Idp.CreateActiveAccountAsync(name, firstName, lastName, Password, phrase, agencyCode);
+        return new TestAccount(id, name, Password, $"{firstName} {lastName}", $"{name}@example.com", phrase);
     }
 
     /// <summary>

@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Cers.Idp.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cers.Testing;
+
+public static class ProviderAccounts
+{
+    /// <summary>
+    /// An active account at the provider, made through its own UserManager (password hashed and checked
+    /// by its policy); regulator staff of <paramref name="agencyCode"/> when given, as a CERS admin assigns
+    /// them. Returns the account's id, its <c>sub</c>.
+    /// </summary>
+    public static async Task<string> CreateActiveAccountAsync(this IdpHost idp, string userName, string firstName, string lastName,
+        string password, string protectionPhrase = "", string? agencyCode = null)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
+        var user = new CersUser
+        {
+            UserName = userName,
+            Email = $"{userName}@example.com",
+            EmailConfirmed = true,
+            FirstName = firstName,
+            LastName = lastName,
+            ProtectionPhrase = protectionPhrase,
+            Status = AccountStatus.Active,
+            ActivatedAt = DateTime.UtcNow,
+            RegisteredAt = DateTime.UtcNow,
+        };
+        Check(await users.CreateAsync(user, password));
+        if (agencyCode is not null)
+        {
+            Check(await users.AddClaimsAsync(user, [new Claim("role", "regulator"), new Claim("cupa", agencyCode)]));
+        }
+
+        return user.Id;
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}
