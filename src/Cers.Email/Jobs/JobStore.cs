@@ -14,7 +14,13 @@ public abstract record JobStore
     /// its own SQLite library and polls every second, and two libraries writing one file would queue
     /// every account change behind Hangfire's writes for SQLite's single write lock.
     /// </summary>
-    public sealed record SqliteFile(string Path) : JobStore;
+    public sealed record SqliteFile(string Path) : JobStore
+    {
+        /// <summary>The jobs file beside a service's SQLite database file: <c>cers-idp.db</c> -> <c>cers-idp.jobs.db</c>.</summary>
+        public static SqliteFile Beside(string databasePath) =>
+            new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(databasePath)) ?? ".",
+                System.IO.Path.GetFileNameWithoutExtension(databasePath) + ".jobs.db"));
+    }
 
     /// <summary>The service's SQL Server database itself (schema <c>HangFire</c>), shared by every instance so a recurring job runs once.</summary>
     public sealed record SqlServer(Func<DbConnection> Connect) : JobStore;

@@ -35,7 +35,7 @@ public static class DatabaseExtensions
                 builder.Services.AddDbContextPool<FacilityDbContext, SqliteFacilityDbContext>((services, db) => db
                     .UseSqlite(connectionString)
                     .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<FacilityDbContext>>()));
-                jobStore = new JobStore.SqliteFile(JobsFileBeside(connectionString));
+                jobStore = JobStore.SqliteFile.Beside(new SqliteConnectionStringBuilder(connectionString).DataSource);
                 break;
 
             case DatabaseProvider.SqlServer:
@@ -57,14 +57,6 @@ public static class DatabaseExtensions
         }
 
         return builder;
-    }
-
-    /// <summary><c>cers-facility.db</c> -> <c>cers-facility.jobs.db</c> in the same folder.</summary>
-    private static string JobsFileBeside(string sqliteConnectionString)
-    {
-        var database = new SqliteConnectionStringBuilder(sqliteConnectionString).DataSource;
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database)) ?? ".",
-            Path.GetFileNameWithoutExtension(database) + ".jobs.db");
     }
 
     private static string SqliteConnectionString(string? configured, DatabaseOptions options, IHostEnvironment environment)

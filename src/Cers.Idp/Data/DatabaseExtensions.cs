@@ -38,7 +38,7 @@ public static class DatabaseExtensions
                     .UseSqlite(connectionString)
                     .UseOpenIddict()
                     .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<IdpDbContext>>()));
-                jobStore = new JobStore.SqliteFile(JobsFileBeside(connectionString));
+                jobStore = JobStore.SqliteFile.Beside(new SqliteConnectionStringBuilder(connectionString).DataSource);
                 break;
 
             case DatabaseProvider.SqlServer:
@@ -61,14 +61,6 @@ public static class DatabaseExtensions
         }
 
         return builder;
-    }
-
-    /// <summary><c>cers-idp.db</c> -> <c>cers-idp.jobs.db</c> in the same folder.</summary>
-    private static string JobsFileBeside(string sqliteConnectionString)
-    {
-        var database = new SqliteConnectionStringBuilder(sqliteConnectionString).DataSource;
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database)) ?? ".",
-            Path.GetFileNameWithoutExtension(database) + ".jobs.db");
     }
 
     private static string SqliteConnectionString(string? configured, DatabaseOptions options, IHostEnvironment environment)
