@@ -51,24 +51,10 @@ public sealed class IsolatedFacilityApi : IAsyncDisposable
         return await run(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
-    /// <summary>
-    /// Moves the clock on once every owed email has been delivered: one still being sent when the clock
-    /// jumps would see its delivery lease run out and be sent again (at-least-once, as designed), and
-    /// the test would count the duplicate.
-    /// </summary>
+    /// <summary>Moves the clock on once every owed email has been delivered (see <see cref="OutboxDrain"/>).</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await QueryAsync(db => db.Set<Cers.Email.Outbox.OutboxEmail>().AnyAsync(e => e.SentAt == null && e.FailedAt == null)))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Emails owed before moving the clock were not delivered within 30 s.");
-            }
-
-            await Task.Delay(100);
-        }
-
+        await OutboxDrain.WaitUntilDeliveredAsync<FacilityDbContext>(Host.Services);
         Clock.Advance(by);
     }
 

@@ -66,24 +66,10 @@ public sealed class IsolatedIdp : IAsyncDisposable
         Host.Start();
     }
 
-    /// <summary>
-    /// Moves the clock on once every owed email has been delivered. An email still being sent when the
-    /// clock jumps would see its delivery lease run out (in the clock's time) and be sent again by the
-    /// next run: at-least-once delivery working as designed, but a duplicate the test would count.
-    /// </summary>
+    /// <summary>Moves the clock on once every owed email has been delivered (see <see cref="OutboxDrain"/>).</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await QueryAsync(db => db.EmailOutbox.AnyAsync(e => e.SentAt == null && e.FailedAt == null)))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Emails owed before moving the clock were not delivered within 30 s.");
-            }
-
-            await Task.Delay(100);
-        }
-
+        await OutboxDrain.WaitUntilDeliveredAsync<IdpDbContext>(Services);
         Clock.Advance(by);
     }
 
