@@ -68,6 +68,12 @@ public sealed class AccessRequest
     /// <summary>UTC.</summary>
     public DateTime? DecidedAt { get; set; }
 
+    /// <summary>
+    /// A regulator decided it while it waited for the business's Lead Users: an override, which those
+    /// Lead Users were emailed about.
+    /// </summary>
+    public bool DecidedAsOverride { get; set; }
+
     public MembershipRole? GrantedRole { get; set; }
 
     /// <summary>Required on denial; shown to the requester.</summary>

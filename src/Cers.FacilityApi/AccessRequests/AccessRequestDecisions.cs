@@ -16,39 +16,67 @@ public enum DecisionOutcome
 
     /// <summary>The posted version is stale, or another decision won the race.</summary>
     Conflict,
+
+    /// <summary>The caller asked for it: nobody decides their own request, whatever their roles.</summary>
+    OwnRequest,
+}
+
+/// <summary>How the caller stands to a request, in the order the rules look at it.</summary>
+public enum DeciderStanding
+{
+    /// <summary>Neither its requester nor one who may decide it.</summary>
+    None,
+
+    /// <summary>Its requester: may see and withdraw it, never decide it (separation of duties).</summary>
+    Requester,
+
+    /// <summary>An active Lead User of the business.</summary>
+    LeadUser,
+
+    /// <summary>Staff or an API client of the facility's regulator agency.</summary>
+    Regulator,
 }
 
 /// <summary>
 /// Approve, deny and withdraw. Who may decide (DESIGN.md): the business's active Lead Users, and the
-/// regulator agency of the facility (regulators may always decide requests in their jurisdiction).
+/// regulator agency of the facility (regulators may always decide requests in their jurisdiction), but
+/// never the requester, whatever their roles: otherwise a regulator could ask for the Lead User role in
+/// any business of their county and grant it to themself. A regulator deciding a request that waits for
+/// the business's Lead Users overrides them: the decision is marked so and the Lead Users are emailed.
 /// Exactly one decision wins: each change is a conditional update on <see cref="AccessRequest.Version"/>
 /// and <see cref="AccessRequestStatus.Pending"/>, the first statement of its transaction, so a second
-/// decision waits for the first to commit, then matches no row and is refused.
+/// decision waits for the first to commit, then matches no row and is refused. The same statement checks
+/// again that the caller is not the requester and, for a Lead User, still leads the business.
 /// </summary>
 public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEmails emails, TimeProvider time)
 {
-    /// <summary>The request, if <paramref name="caller"/> may decide it, and whether as a regulator.</summary>
-    public async Task<(AccessRequest? Request, bool AsRegulator)> FindDecidableAsync(long id, AccessRequestCaller caller,
+    /// <summary>The request, and how <paramref name="caller"/> stands to it; no request when they have no standing.</summary>
+    public async Task<(AccessRequest? Request, DeciderStanding Standing)> FindAsync(long id, AccessRequestCaller caller,
         CancellationToken cancellationToken)
     {
         var request = await db.AccessRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null)
         {
-            return (null, false);
+            return (null, DeciderStanding.None);
+        }
+
+        if (request.RequesterSubject == caller.Subject)
+        {
+            return (request, DeciderStanding.Requester);
         }
 
         if (await IsLeadUserAsync(caller.Subject, request.BusinessId, cancellationToken))
         {
-            return (request, false);
+            return (request, DeciderStanding.LeadUser);
         }
 
         if (caller.AgencyCode is { } code && request.AgencyId is { } agencyId
             && await db.Agencies.AnyAsync(a => a.Id == agencyId && a.Code == code, cancellationToken))
         {
-            return (request, true);
+            return (request, DeciderStanding.Regulator);
         }
 
-        return (null, false);
+        return (null, DeciderStanding.None);
     }
 
     public Task<DecisionOutcome> ApproveAsync(long id, AccessRequestCaller caller, MembershipRole grantedRole, int version,
@@ -104,8 +132,13 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
     private async Task<DecisionOutcome> DecideAsync(long id, AccessRequestCaller caller, int version, AccessRequestStatus status,
         MembershipRole? grantedRole, string? reason, CancellationToken cancellationToken)
     {
-        var (request, asRegulator) = await FindDecidableAsync(id, caller, cancellationToken);
-        if (request is null)
+        var (request, standing) = await FindAsync(id, caller, cancellationToken);
+        if (standing == DeciderStanding.Requester)
+        {
+            return DecisionOutcome.OwnRequest;
+        }
+
+        if (request is null || standing == DeciderStanding.None)
         {
             return DecisionOutcome.NotFound;
         }
@@ -121,21 +154,29 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
             return DecisionOutcome.NotPending;
         }
 
+        var asRegulator = standing == DeciderStanding.Regulator;
+        var subject = caller.Subject;
         var now = time.GetUtcNow().UtcDateTime;
         return await db.InTransactionAsync(async ct =>
         {
             // A retried transaction (SQL Server's execution strategy) starts from nothing tracked, so a
             // membership is read again rather than changed twice.
             db.ChangeTracker.Clear();
+
+            // Whether it overrides the Lead Users is read from the row as it is decided, not as it was read:
+            // the escalation job may have routed it to the regulator in between.
             var updated = await db.AccessRequests
-                .Where(r => r.Id == id && r.Version == version && r.Status == AccessRequestStatus.Pending)
+                .Where(r => r.Id == id && r.Version == version && r.Status == AccessRequestStatus.Pending && r.RequesterSubject != subject)
+                .Where(r => asRegulator || db.Memberships.Any(m => m.BusinessId == r.BusinessId && m.UserSubject == subject
+                    && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.Status, status)
                     .SetProperty(r => r.GrantedRole, grantedRole)
                     .SetProperty(r => r.Reason, reason)
-                    .SetProperty(r => r.DecidedBySubject, caller.Subject)
+                    .SetProperty(r => r.DecidedBySubject, subject)
                     .SetProperty(r => r.DecidedByName, caller.Name)
                     .SetProperty(r => r.DecidedAt, now)
+                    .SetProperty(r => r.DecidedAsOverride, r => asRegulator && r.Route == AccessRequestRoute.LeadUser)
                     .SetProperty(r => r.UpdatedAt, now)
                     .SetProperty(r => r.Version, r => r.Version + 1), ct);
             if (updated == 0)
@@ -143,6 +184,7 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
                 return DecisionOutcome.Conflict;
             }
 
+            var overridden = await db.AccessRequests.Where(r => r.Id == id).Select(r => r.DecidedAsOverride).SingleAsync(ct);
             long? membershipId = null;
             if (grantedRole is { } role)
             {
@@ -150,29 +192,40 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
             }
 
             var approved = status == AccessRequestStatus.Approved;
+            var what = approved ? $"Granted {grantedRole}." : reason;
+            var overrideNote = overridden ? $"Regulator override ({caller.AgencyCode}) of a request routed to the business's Lead Users. " : "";
             db.AccessRequestEvents.Add(new AccessRequestEvent
             {
                 AccessRequestId = id,
                 OccurredAt = now,
                 Kind = approved ? AccessRequestEventKind.Approved : AccessRequestEventKind.Denied,
-                ActorSubject = caller.Subject,
+                ActorSubject = subject,
                 ActorName = caller.Name,
                 Status = status,
-                Detail = approved ? $"Granted {grantedRole}." : reason,
+                Detail = overrideNote + what,
             });
             db.AuditEvents.Add(new AuditEvent
             {
                 OccurredAt = now,
                 Kind = approved ? AuditKinds.AccessApproved : AuditKinds.AccessDenied,
-                ActorSubject = caller.Subject,
+                ActorSubject = subject,
                 ActorName = caller.Name,
                 ActorAgencyCode = asRegulator ? caller.AgencyCode : null,
                 BusinessId = request.BusinessId,
                 AccessRequestId = id,
                 MembershipId = membershipId,
-                Detail = approved ? $"Granted {grantedRole} to {request.RequesterSubject}." : reason,
+                Detail = overrideNote + (approved ? $"Granted {grantedRole} to {request.RequesterSubject}." : reason),
             });
             await emails.AddDecidedAsync(id, ct);
+            if (overridden)
+            {
+                await emails.AddOverriddenAsync(id, ct);
+            }
+            else if (grantedRole == MembershipRole.LeadUser)
+            {
+                await emails.AddLeadUserGrantedAsync(id, subject, ct);
+            }
+
             await db.SaveChangesAsync(ct);
             return DecisionOutcome.Decided;
         }, cancellationToken);

@@ -3,6 +3,7 @@ using Cers.Email;
 using Cers.Email.Outbox;
 using Cers.Email.Templates;
 using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Memberships;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,7 @@ namespace Cers.FacilityApi.AccessRequests;
 /// </summary>
 public sealed partial class AccessRequestEmails(
     FacilityDbContext db,
-    EmailOutbox outbox,
-    IOptions<EmailOptions> email,
+    FacilityEmailWriter writer,
     IOptions<AccessRequestOptions> options,
     ILogger<AccessRequestEmails> logger)
 {
@@ -30,6 +30,8 @@ public sealed partial class AccessRequestEmails(
         public const string Escalated = "access-request-escalated";
         public const string Decided = "access-request-decided";
         public const string Expired = "access-request-expired";
+        public const string Overridden = "access-request-override";
+        public const string LeadUserGranted = "lead-user-granted";
     }
 
     /// <summary>To each approver: the business's active Lead Users, or the regulator when it is routed there.</summary>
@@ -114,6 +116,48 @@ public sealed partial class AccessRequestEmails(
         Send(WithAgencyContact(content, facts), $"access-request:{facts.Id}:decided", Kinds.Decided, Requester(facts));
     }
 
+    /// <summary>
+    /// To each active Lead User: a regulator decided a request that was waiting for them. Regulators may,
+    /// but the business's managers must hear of it, so that a regulator granting access they would not have
+    /// granted (the Lead User role above all) is seen at once.
+    /// </summary>
+    public async Task AddOverriddenAsync(long requestId, CancellationToken cancellationToken)
+    {
+        var facts = await FactsAsync(requestId, cancellationToken);
+        var approved = facts.Status == AccessRequestStatus.Approved;
+        var agency = facts.Agency?.Name ?? "the regulator";
+        foreach (var lead in await writer.LeadUsersAsync(facts.BusinessId, exceptSubject: null, cancellationToken))
+        {
+            var content = new EmailContent($"CERS: {agency} decided an access request for {facts.BusinessName}")
+                .Greeting(lead.Name)
+                .Paragraph($"{facts.DecidedByName} of {agency} {(approved ? "approved" : "denied")} a request that was waiting for a " +
+                    $"decision by the Lead Users of {facts.BusinessName}. {Describe(facts)}")
+                .Paragraph(approved
+                    ? $"{facts.RequesterName} now has the {RoleName(facts.GrantedRole)} role in {facts.BusinessName}."
+                    : $"Reason given: {facts.Reason}")
+                .Paragraph("Regulators may decide any request for a facility in their jurisdiction. If you did not expect this " +
+                    "decision, review the business's members in the CERS Business Portal and contact the regulator.");
+            Send(WithAgencyContact(content, facts), $"access-request:{facts.Id}:override:{lead.Key}", Kinds.Overridden,
+                new Recipient(lead.Address, lead.Name, lead.Key, IsRegulator: false));
+        }
+    }
+
+    /// <summary>To the business's other active Lead Users: someone was given the Lead User role by an approval.</summary>
+    public async Task AddLeadUserGrantedAsync(long requestId, string deciderSubject, CancellationToken cancellationToken)
+    {
+        var facts = await FactsAsync(requestId, cancellationToken);
+        foreach (var lead in await writer.LeadUsersAsync(facts.BusinessId, deciderSubject, cancellationToken))
+        {
+            var content = new EmailContent($"CERS: {facts.RequesterName} is now a Lead User of {facts.BusinessName}")
+                .Greeting(lead.Name)
+                .Paragraph($"{facts.DecidedByName} approved a request and gave the Lead User role in {facts.BusinessName} to " +
+                    $"{facts.RequesterName} ({facts.RequesterEmail}). Lead Users manage the business's members and access requests.")
+                .Paragraph("If you did not expect this, review the business's members in the CERS Business Portal.");
+            Send(content, $"access-request:{facts.Id}:lead-user-granted:{lead.Key}", Kinds.LeadUserGranted,
+                new Recipient(lead.Address, lead.Name, lead.Key, IsRegulator: false));
+        }
+    }
+
     /// <summary>To the requester: nobody decided in time; they may ask again.</summary>
     public async Task AddExpiredAsync(long requestId, CancellationToken cancellationToken)
     {
@@ -125,22 +169,8 @@ public sealed partial class AccessRequestEmails(
         Send(WithAgencyContact(content, facts), $"access-request:{facts.Id}:expired", Kinds.Expired, Requester(facts));
     }
 
-    private void Send(EmailContent content, string key, string kind, Recipient to)
-    {
-        // A token without an email claim leaves nothing to write to; the portal still shows the request.
-        if (!IsAddress(to.Address))
-        {
-            LogNoAddress(logger, kind, key);
-            return;
-        }
-
-        if (options.Value.PortalUrl is { Length: > 0 } portal)
-        {
-            content.Link("Open the CERS Business Portal", portal);
-        }
-
-        outbox.Add(db, content.ToEmail(key, kind, to.Address, to.Name, email.Value));
-    }
+    private void Send(EmailContent content, string key, string kind, Recipient to) =>
+        writer.Send(content, key, kind, new EmailRecipient(to.Address, to.Name, to.Key));
 
     private static EmailContent WithAgencyContact(EmailContent content, Facts facts) =>
         facts.Agency is { } agency
@@ -162,12 +192,7 @@ public sealed partial class AccessRequestEmails(
             $"(organization code {facts.OrganizationCode}){facility}.";
     }
 
-    private static string RoleName(MembershipRole? role) => role switch
-    {
-        MembershipRole.LeadUser => "Lead User",
-        { } other => other.ToString(),
-        null => "requested",
-    };
+    private static string RoleName(MembershipRole? role) => FacilityEmailWriter.RoleName(role);
 
     private static string Days(int days) => days == 1 ? "1 day" : $"{days.ToString(CultureInfo.InvariantCulture)} days";
 
@@ -179,24 +204,14 @@ public sealed partial class AccessRequestEmails(
     {
         if (facts.Route == AccessRequestRoute.LeadUser)
         {
-            var leadUsers = await db.Memberships.AsNoTracking()
-                .Where(m => m.BusinessId == facts.BusinessId && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser
-                    && m.Email != null && m.Email != "")
-                .OrderBy(m => m.Id)
-                .Select(m => new { m.Id, m.Email, m.UserName })
-                .ToListAsync(cancellationToken);
-            var recipients = leadUsers
-                .Where(m => IsAddress(m.Email))
-                .DistinctBy(m => m.Email!.ToUpperInvariant())
-                .Select(m => new Recipient(m.Email!, m.UserName ?? "", $"m{m.Id.ToString(CultureInfo.InvariantCulture)}", IsRegulator: false))
-                .ToList();
-            if (recipients.Count > 0)
+            var leadUsers = await writer.LeadUsersAsync(facts.BusinessId, exceptSubject: null, cancellationToken);
+            if (leadUsers.Count > 0)
             {
-                return recipients;
+                return leadUsers.Select(l => new Recipient(l.Address, l.Name, l.Key, IsRegulator: false)).ToList();
             }
         }
 
-        return facts.Agency is { ContactEmail: { Length: > 0 } } agency && IsAddress(agency.ContactEmail)
+        return facts.Agency is { ContactEmail: { Length: > 0 } } agency && FacilityEmailWriter.IsMailbox(agency.ContactEmail)
             ? [new Recipient(agency.ContactEmail, agency.Name, $"a{agency.Id.ToString(CultureInfo.InvariantCulture)}", IsRegulator: true)]
             : [];
     }
@@ -224,14 +239,6 @@ public sealed partial class AccessRequestEmails(
             r.Facility == null ? null : r.Facility.City,
             r.Agency == null ? null : new AgencyContact(r.Agency.Id, r.Agency.Name, r.Agency.ContactEmail, r.Agency.ContactPhone)))
             .SingleAsync(cancellationToken);
-
-    /// <summary>One mailbox, as MimeKit reads it: what the delivery job can send to.</summary>
-    private static bool IsAddress(string? address) =>
-        !string.IsNullOrWhiteSpace(address) && MimeKit.MailboxAddress.TryParse(address, out var mailbox)
-        && mailbox.Address.Contains('@', StringComparison.Ordinal);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No email address to send the {Kind} email {Key} to; it is not sent")]
-    private static partial void LogNoAddress(ILogger logger, string kind, string key);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Access request {RequestId} has no approver with an email address (no Lead User's, no agency contact); nobody was told of it")]

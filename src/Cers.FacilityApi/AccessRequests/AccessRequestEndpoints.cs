@@ -20,6 +20,7 @@ public static class AccessRequestEndpoints
     public const string AlreadyMember = "already_member";
     public const string NotPending = "not_pending";
     public const string DecisionConflict = "decision_conflict";
+    public const string OwnRequest = "own_request";
 
     public static IEndpointRouteBuilder MapAccessRequestEndpoints(this IEndpointRouteBuilder app)
     {
@@ -44,7 +45,7 @@ public static class AccessRequestEndpoints
             .WithName("ListWaitingAccessRequests")
             .WithSummary("Pending requests the caller may decide, oldest first, paged.")
             .WithDescription("Those of businesses where the caller is an active Lead User, and, for regulator staff and regulator " +
-                "API clients (role regulator, cupa claim), those for facilities in their agency's jurisdiction.");
+                "API clients (role regulator, cupa claim), those for facilities in their agency's jurisdiction; never the caller's own.");
 
         requests.MapGet("/{id:long}", GetAccessRequest)
             .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
@@ -62,14 +63,16 @@ public static class AccessRequestEndpoints
             .Accepts<ApproveAccessRequestInput>("application/json")
             .WithName("ApproveAccessRequest")
             .WithSummary("Approves a pending request, granting a role (any, LeadUser included).")
-            .WithDescription("409 codes: not_pending, decision_conflict (the version is stale: someone else decided first).");
+            .WithDescription("Nobody decides their own request: 403 code own_request. A regulator deciding a request routed to the " +
+                "business's Lead Users overrides them (decidedAsOverride, and the Lead Users are emailed). " +
+                "409 codes: not_pending, decision_conflict (the version is stale: someone else decided first).");
 
         requests.MapPost("/{id:long}/deny", DenyAccessRequest)
             .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
             .Accepts<DenyAccessRequestInput>("application/json")
             .WithName("DenyAccessRequest")
             .WithSummary("Denies a pending request; the reason is required and shown to the requester.")
-            .WithDescription("409 codes: not_pending, decision_conflict.");
+            .WithDescription("403 code own_request for the requester; 409 codes: not_pending, decision_conflict.");
 
         requests.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
@@ -221,8 +224,9 @@ public static class AccessRequestEndpoints
         var agencyId = caller.AgencyCode is { } code
             ? await db.Agencies.Where(a => a.Code == code).Select(a => (int?)a.Id).FirstOrDefaultAsync(cancellationToken)
             : null;
+        // Never the caller's own: nobody decides their own request.
         var waiting = db.AccessRequests.AsNoTracking()
-            .Where(r => r.Status == AccessRequestStatus.Pending)
+            .Where(r => r.Status == AccessRequestStatus.Pending && r.RequesterSubject != caller.Subject)
             .Where(r => (agencyId != null && r.AgencyId == agencyId)
                 || db.Memberships.Any(m => m.BusinessId == r.BusinessId && m.UserSubject == caller.Subject
                     && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser));
@@ -237,8 +241,7 @@ public static class AccessRequestEndpoints
             return TypedResults.Forbid();
         }
 
-        var own = await db.AccessRequests.AnyAsync(r => r.Id == id && r.RequesterSubject == caller.Subject, cancellationToken);
-        if (!own && (await decisions.FindDecidableAsync(id, caller, cancellationToken)).Request is null)
+        if ((await decisions.FindAsync(id, caller, cancellationToken)).Standing == DeciderStanding.None)
         {
             return TypedResults.NotFound();
         }
@@ -320,6 +323,8 @@ public static class AccessRequestEndpoints
         DecisionOutcome.Decided => TypedResults.Ok(await ViewAsync(db, id, cancellationToken)),
         DecisionOutcome.NotPending => Conflict(NotPending, "The request is no longer pending."),
         DecisionOutcome.Conflict => Conflict(DecisionConflict, "The request has changed since it was read; reload it and decide again."),
+        DecisionOutcome.OwnRequest => TypedResults.Problem(title: "Nobody decides their own access request; another Lead User or the regulator decides it.",
+            statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = OwnRequest }),
         _ => TypedResults.NotFound(),
     };
 

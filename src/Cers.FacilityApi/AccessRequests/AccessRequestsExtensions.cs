@@ -15,6 +15,7 @@ public static class AccessRequestsExtensions
         builder.Services.AddScoped<AccessRequestRouter>();
         builder.Services.AddScoped<AccessRequestDecisions>();
         builder.Services.AddScoped<AccessRequestEmails>();
+        builder.Services.AddScoped<Email.FacilityEmailWriter>();
         builder.Services.AddScoped<PendingAccessRequestJobs>();
 
         // Expiry first in each quarter hour, so a request about to expire is not reminded or escalated first.

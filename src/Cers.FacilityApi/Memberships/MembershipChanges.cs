@@ -17,9 +17,10 @@ public enum MembershipChangeOutcome
 /// A Lead User changes a member's role or removes them. Each change is a conditional update on the
 /// membership's version; the count of the business's active Lead Users is taken after the update, in
 /// the same transaction, and a change that leaves none is rolled back. So two Lead Users demoting each
-/// other at once cannot strand the business: whichever commits second finds no Lead User left.
+/// other at once cannot strand the business: whichever commits second finds no Lead User left. The member
+/// and the business's other Lead Users are emailed about every change (<see cref="MembershipEmails"/>).
 /// </summary>
-public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
+public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails emails, TimeProvider time)
 {
     /// <summary>The business's id when <paramref name="subject"/> is one of its active Lead Users.</summary>
     public Task<int?> LeadUserBusinessAsync(string organizationCode, string subject, CancellationToken cancellationToken) =>
@@ -31,7 +32,7 @@ public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
 
     public Task<MembershipChangeOutcome> ChangeRoleAsync(int businessId, long membershipId, MembershipRole role, int version,
         AccessRequestCaller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRoleChanged,
+        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRoleChanged, role,
             (members, now, ct) => members.ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Role, role)
                 .SetProperty(m => m.UpdatedAt, now)
@@ -40,7 +41,7 @@ public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
 
     public Task<MembershipChangeOutcome> RemoveAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
         CancellationToken cancellationToken) =>
-        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRemoved,
+        ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRemoved, newRole: null,
             (members, now, ct) => members.ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, MembershipStatus.Removed)
                 .SetProperty(m => m.UpdatedAt, now)
@@ -48,12 +49,12 @@ public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
             subject => $"Removed {subject}.", cancellationToken);
 
     private async Task<MembershipChangeOutcome> ChangeAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
-        string auditKind, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, string> detail,
+        string auditKind, MembershipRole? newRole, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, string> detail,
         CancellationToken cancellationToken)
     {
         var member = await db.Memberships.AsNoTracking()
             .Where(m => m.Id == membershipId && m.BusinessId == businessId && m.Status == MembershipStatus.Active)
-            .Select(m => new { m.UserSubject, m.Version })
+            .Select(m => new { m.UserSubject, m.UserName, m.Email, m.Role, m.Version })
             .FirstOrDefaultAsync(cancellationToken);
         if (member is null)
         {
@@ -69,6 +70,9 @@ public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
+            // Each attempt (SQL Server's execution strategy may retry) starts from nothing tracked, so the audit
+            // row and the emails are written once.
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
             // Write first: the caller must still be an active Lead User when the change is made, and the
@@ -102,6 +106,8 @@ public sealed class MembershipChanges(FacilityDbContext db, TimeProvider time)
                 MembershipId = membershipId,
                 Detail = detail(member.UserSubject),
             });
+            await emails.AddChangedAsync(new MembershipChange(businessId, membershipId, version + 1, member.UserSubject, member.UserName,
+                member.Email, member.Role, newRole, caller.Subject, caller.Name), ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return MembershipChangeOutcome.Changed;

@@ -5,6 +5,7 @@ public static class MembershipsExtensions
     public static IHostApplicationBuilder AddMemberships(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MembershipChanges>();
+        builder.Services.AddScoped<MembershipEmails>();
         return builder;
     }
 }

@@ -36,6 +36,12 @@ public enum CallerKind
 
     /// <summary>The regulator API client of SAC-EMD: a real client_credentials token (facility.read facility.regulator).</summary>
     RegulatorApiClient,
+
+    /// <summary>
+    /// The requester of the pending request, who is also regulator staff of SAC-EMD: whatever their roles, nobody
+    /// decides their own request (a regulator asking for the Lead User role and granting it to themself).
+    /// </summary>
+    RequesterWhoIsRegulator,
 }
 
 /// <summary>
@@ -59,34 +65,36 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
 
     /// <summary>
     /// The whole matrix. Columns, in order: anonymous, wrong scope, member of another business, Viewer,
-    /// Lead User, regulator in jurisdiction, regulator out of jurisdiction, regulator API client.
+    /// Lead User, regulator in jurisdiction, regulator out of jurisdiction, regulator API client, and the
+    /// requester of the pending request (regulator staff in jurisdiction too).
     /// </summary>
     private static readonly (string Endpoint, HttpStatusCode[] Expected)[] Table =
     [
-        //                                                           anon          wrong scope  other biz  Viewer      Lead User   reg in      reg out     reg client
-        ("GET /api/me",                                             [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
-        ("GET /api/agencies",                                       [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
-        ("GET /api/facilities/search?cersId=",                      [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
+        //                                                           anon          wrong scope  other biz   Viewer       Lead User    reg in       reg out      reg client   requester
+        ("GET /api/me",                                             [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
+        ("GET /api/agencies",                                       [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
+        ("GET /api/facilities/search?cersId=",                      [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
         // Adding a facility to the business by its organization code: only its Lead User may; anyone else gets the
         // organizationCode field error (400), the same answer as for a business that does not exist. The regulator
         // API client has no facility.access scope.
-        ("POST /api/facilities (organizationCode of the business)", [Unauthorized, Forbidden,   BadRequest, BadRequest, Created,   BadRequest, BadRequest, Forbidden]),
-        ("GET /api/businesses/mine",                                [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Forbidden]),
+        ("POST /api/facilities (organizationCode of the business)", [Unauthorized, Forbidden,   BadRequest, BadRequest,  Created,     BadRequest,  BadRequest,  Forbidden,   BadRequest]),
+        ("GET /api/businesses/mine",                                [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Forbidden,   Ok]),
         // Members are visible to the business's members and to regulators of its facilities' agencies, regulator
         // API clients (facility.regulator) included.
-        ("GET /api/businesses/{org}/members",                       [Unauthorized, Forbidden,   NotFound,  Ok,         Ok,         Ok,         NotFound,   Ok]),
-        ("POST /api/businesses/{org}/members/{id}/role",            [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         NotFound,   NotFound,   Forbidden]),
-        ("POST /api/businesses/{org}/members/{id}/remove",          [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         NotFound,   NotFound,   Forbidden]),
-        // Requesting access to the business: its own members are already members (409 already_member).
-        ("POST /api/access-requests",                               [Unauthorized, Forbidden,   Created,   Conflict,   Conflict,   Created,    Created,    Forbidden]),
-        ("GET /api/access-requests/mine",                           [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Forbidden]),
-        ("GET /api/access-requests/waiting",                        [Unauthorized, Forbidden,   Ok,        Ok,         Ok,         Ok,         Ok,         Ok]),
-        // The requester and those who may decide it; none of these callers is the requester.
-        ("GET /api/access-requests/{id}",                           [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
-        // Only the requester may withdraw, and none of these callers is the requester.
-        ("POST /api/access-requests/{id}/withdraw",                 [Unauthorized, Forbidden,   NotFound,  NotFound,   NotFound,   NotFound,   NotFound,   Forbidden]),
-        ("POST /api/access-requests/{id}/approve",                  [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
-        ("POST /api/access-requests/{id}/deny",                     [Unauthorized, Forbidden,   NotFound,  NotFound,   Ok,         Ok,         NotFound,   Ok]),
+        ("GET /api/businesses/{org}/members",                       [Unauthorized, Forbidden,   NotFound,   Ok,          Ok,          Ok,          NotFound,    Ok,          Ok]),
+        ("POST /api/businesses/{org}/members/{id}/role",            [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
+        ("POST /api/businesses/{org}/members/{id}/remove",          [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
+        // Requesting access to the business: its own members are already members (409 already_member); the requester
+        // already has a pending request (409 pending_request_exists).
+        ("POST /api/access-requests",                               [Unauthorized, Forbidden,   Created,    Conflict,    Conflict,    Created,     Created,     Forbidden,   Conflict]),
+        ("GET /api/access-requests/mine",                           [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Forbidden,   Ok]),
+        ("GET /api/access-requests/waiting",                        [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
+        // The requester and those who may decide it.
+        ("GET /api/access-requests/{id}",                           [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
+        // Only the requester may withdraw.
+        ("POST /api/access-requests/{id}/withdraw",                 [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    NotFound,    NotFound,    Forbidden,   Ok]),
+        ("POST /api/access-requests/{id}/approve",                  [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Forbidden]),
+        ("POST /api/access-requests/{id}/deny",                     [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Forbidden]),
     ];
 
     public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
@@ -143,6 +151,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
     }
 
     private sealed record Cell(
+        TestUser Requester,
         Business Business,
         Facility Facility,
         TestUser Lead,
@@ -169,7 +178,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         var otherLead = TestUser.Create("OtherLead");
         await fixture.Api.AddMemberAsync(other, otherLead.Subject, MembershipRole.LeadUser);
 
-        var requester = TestUser.Create("Requester");
+        var requester = TestUser.Regulator(DevelopmentClients.RegulatorAgencyCode);
         using var created = await fixture.PostJsonAsync("/api/access-requests", fixture.TokenFor(requester),
             JsonSerializer.Serialize(new { cersId = facility.CersId, phone = "916-555-0100", title = "EHS Manager", requestedRole = "Editor" }));
         var createdBody = await created.Content.ReadAsStringAsync();
@@ -185,7 +194,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         var yolo = await db.Agencies.Where(a => a.County == "Yolo").OrderBy(a => a.Code).Select(a => a.Code).FirstAsync();
         yolo.ShouldNotBe(DevelopmentClients.RegulatorAgencyCode);
 
-        return new Cell(business, facility, lead, viewer, otherLead, editorMembership,
+        return new Cell(requester, business, facility, lead, viewer, otherLead, editorMembership,
             request.RootElement.GetProperty("id").GetInt64(), request.RootElement.GetProperty("version").GetInt32(), yolo);
     }
 
@@ -199,6 +208,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         CallerKind.RegulatorInJurisdiction => fixture.TokenFor(TestUser.Regulator(DevelopmentClients.RegulatorAgencyCode)),
         CallerKind.RegulatorOutOfJurisdiction => fixture.TokenFor(TestUser.Regulator(cell.OutOfJurisdictionAgency)),
         CallerKind.RegulatorApiClient => await ClientTokenAsync(),
+        CallerKind.RequesterWhoIsRegulator => fixture.TokenFor(cell.Requester),
         _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, null),
     };
 

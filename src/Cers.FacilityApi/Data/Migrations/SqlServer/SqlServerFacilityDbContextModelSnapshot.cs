@@ -114,6 +114,9 @@ namespace Cers.FacilityApi.Data.Migrations.SqlServer
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<bool>("DecidedAsOverride")
+                        .HasColumnType("bit");
+
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("datetime2");
 
