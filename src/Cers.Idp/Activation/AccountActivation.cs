@@ -61,9 +61,15 @@ public sealed partial class AccountActivation(
         audit.Add(auditKind, user.Id, user.UserName);
     }
 
-    /// <summary>What the link would do, changing nothing (the GET of the activation page).</summary>
-    public async Task<ActivationOutcome> CheckAsync(string? userId, string? token, CancellationToken cancellationToken) =>
-        (await InspectAsync(userId, token, cancellationToken)).Outcome;
+    /// <summary>
+    /// What the link would do, changing nothing (the GET of the activation page), and, for a good link, the
+    /// username it activates: the page names it, so nobody activates an account they did not create.
+    /// </summary>
+    public async Task<(ActivationOutcome Outcome, string? UserName)> CheckAsync(string? userId, string? token, CancellationToken cancellationToken)
+    {
+        var (outcome, user) = await InspectAsync(userId, token, cancellationToken);
+        return (outcome, user?.UserName);
+    }
 
     public async Task<ActivationOutcome> ActivateAsync(string? userId, string? token, CancellationToken cancellationToken)
     {

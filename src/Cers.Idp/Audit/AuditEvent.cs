@@ -25,6 +25,7 @@ public static class AuditKinds
 {
     public const string Registered = "registered";
     public const string RegistrationClash = "registration-clash";
+    public const string PendingReplaced = "pending-replaced";
     public const string ActivationSent = "activation-sent";
     public const string ActivationResent = "activation-resent";
     public const string Activated = "activated";

@@ -42,7 +42,8 @@ public sealed record RegistrationResult(RegistrationOutcome Outcome, IReadOnlyLi
 /// Create My Account. The answer never says whether the username or email already exists: a new
 /// account and a clash both end on "check your email", both hash the password once and both write
 /// one email; the owner of the address learns what happened from that email. Everything the
-/// registration owes (the account, its activation email, the audit events) is one SaveChanges.
+/// registration owes (the account, its activation email, the audit events) is one SaveChanges. A pending
+/// account never holds its email: registering with that email replaces it (see <see cref="RegisterAsync"/>).
 /// </summary>
 public sealed partial class AccountRegistration(
     IdpDbContext db,
@@ -111,8 +112,72 @@ public sealed partial class AccountRegistration(
             }
         }
 
+        // An unverified account never holds an address: a registration with the email of a pending account
+        // (and a username nobody else has) replaces it, so the link the address receives activates the account
+        // whose password the registrant chose now, never one a stranger set up with this address earlier
+        // (account pre-hijacking).
+        if (PendingToReplace(candidate, clash) is { } pending && await ReplacePendingAsync(pending, candidate, cancellationToken))
+        {
+            return RegistrationResult.Accepted;
+        }
+
         await NotifyClashAsync(candidate, clash, now, cancellationToken);
         return RegistrationResult.Accepted;
+    }
+
+    /// <summary>The pending account holding the candidate's email, when no other account holds its username.</summary>
+    private static CersUser? PendingToReplace(CersUser candidate, List<CersUser> clash) =>
+        clash.FirstOrDefault(u => u.NormalizedEmail == candidate.NormalizedEmail) is { Status: AccountStatus.PendingActivation } pending
+        && clash.All(u => u.Id == pending.Id || u.NormalizedUserName != candidate.NormalizedUserName)
+            ? pending
+            : null;
+
+    /// <summary>
+    /// Deletes <paramref name="pending"/> and registers <paramref name="candidate"/> in its place, with its own
+    /// activation email, in one transaction. False when it could not (the pending account was activated or
+    /// replaced a moment ago, or the address had its day's activation emails): the caller then treats the
+    /// registration as a clash, which tells the address's owner by email as before.
+    /// </summary>
+    private async Task<bool> ReplacePendingAsync(CersUser pending, CersUser candidate, CancellationToken cancellationToken)
+    {
+        if (await outbox.IsOverDailyCapAsync(db, candidate.Email!, "activation", AccountActivation.DailyCap, cancellationToken))
+        {
+            await audit.WriteAsync(AuditKinds.RequestIgnored, pending.Id, candidate.UserName, cancellationToken,
+                "registration over a pending account: daily cap of activation emails reached");
+            return true;
+        }
+
+        try
+        {
+            var replaced = false;
+            await db.InTransactionAsync(async ct =>
+            {
+                replaced = await db.Users.Where(u => u.Id == pending.Id && u.Status == AccountStatus.PendingActivation)
+                    .ExecuteDeleteAsync(ct) == 1;
+                if (!replaced)
+                {
+                    return;
+                }
+
+                audit.Add(AuditKinds.PendingReplaced, pending.Id, pending.UserName, $"replaced by {candidate.Id} ({candidate.UserName})");
+                db.Users.Add(candidate);
+                audit.Add(AuditKinds.Registered, candidate.Id, candidate.UserName);
+                activation.QueueActivationEmail(candidate, AuditKinds.ActivationSent);
+                await db.SaveChangesAsync(ct);
+            }, cancellationToken);
+            if (replaced)
+            {
+                LogReplaced(logger, pending.Id, candidate.Id);
+            }
+
+            return replaced;
+        }
+        catch (DbUpdateException)
+        {
+            // Another registration took the username or the email in between; it stands.
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     private Task<List<CersUser>> ClashingAccountsAsync(CersUser candidate, CancellationToken cancellationToken) =>
@@ -140,8 +205,9 @@ public sealed partial class AccountRegistration(
 
     /// <summary>
     /// The username or email is taken. The person at the typed address is told by email: a pending
-    /// account there gets a fresh activation link, an active one a reminder of its username, and a
-    /// taken username a note to choose another. At most one such email per address per hour.
+    /// account there (one that could not be replaced) gets a fresh activation link naming its username,
+    /// an active one a reminder of its username, and a taken username a note to choose another. At most
+    /// one such email per address per hour.
     /// </summary>
     private async Task NotifyClashAsync(CersUser candidate, List<CersUser> clash, DateTime now, CancellationToken cancellationToken)
     {
@@ -189,6 +255,9 @@ public sealed partial class AccountRegistration(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} registered, pending activation")]
     private static partial void LogRegistered(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pending account {OldUserId} replaced by a new registration {UserId} with the same email")]
+    private static partial void LogReplaced(ILogger logger, string oldUserId, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration matched existing account {UserId}; its owner is told by email")]
     private static partial void LogClash(ILogger logger, string? userId);

@@ -21,8 +21,11 @@ public sealed class IndexModel(AccountActivation activation) : PageModel
 
     public ActivationOutcome Outcome { get; private set; }
 
+    /// <summary>The username the link activates, shown before the button.</summary>
+    public string? UserName { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Outcome = await activation.CheckAsync(Id, Token, cancellationToken);
+        (Outcome, UserName) = await activation.CheckAsync(Id, Token, cancellationToken);
 
     public async Task OnPostAsync(CancellationToken cancellationToken) =>
         Outcome = await activation.ActivateAsync(Id, Token, cancellationToken);
