@@ -14,12 +14,16 @@ var smtp = builder.AddExecutable("smtp4dev", "dotnet", repositoryRoot,
     .WithHttpEndpoint(port: DevelopmentSmtp.WebPort, isProxied: false)
     .WithHttpHealthCheck("/");
 
+// Each service listens on its launch profile's address itself rather than behind Aspire's development
+// proxy, which would make every visitor's connection come from the proxy: the rate limits and the audit
+// log key on the client's address, and one person's attempts would count against everybody.
+
 // The provider keeps the fixed development address http://localhost:5001 from its launch profile:
 // the seeded portal client's redirect URIs and the API's token issuer both name it.
-var idp = builder.AddProject<Projects.Cers_Idp>("idp");
+var idp = builder.AddProject<Projects.Cers_Idp>("idp")
+    .WithEndpoint("http", endpoint => endpoint.IsProxied = false);
 
-// The address people and clients use (Aspire's proxy on 5001), not the port the process listens on
-// behind it: it is the token issuer and the origin of every link in an email.
+// The address people and clients use: it is the token issuer and the origin of every link in an email.
 idp.WithEnvironment("Oidc__Issuer", idp.GetEndpoint("http"))
     .WithEnvironment("Email__Smtp__Host", "localhost")
     .WithEnvironment("Email__Smtp__Port", DevelopmentSmtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -30,6 +34,7 @@ idp.WithEnvironment("Oidc__Issuer", idp.GetEndpoint("http"))
 // The API keeps http://localhost:5002 from its launch profile: its jobs dashboard's sign-in redirect
 // URI, configured at the provider, names it.
 var facilityApi = builder.AddProject<Projects.Cers_FacilityApi>("facility-api")
+    .WithEndpoint("http", endpoint => endpoint.IsProxied = false)
     .WithEnvironment("Authentication__Authority", idp.GetEndpoint("http"))
     .WithEnvironment("Email__Smtp__Host", "localhost")
     .WithEnvironment("Email__Smtp__Port", DevelopmentSmtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -41,6 +46,7 @@ var facilityApi = builder.AddProject<Projects.Cers_FacilityApi>("facility-api")
 // The portal keeps http://localhost:5003 from its launch profile: the redirect URIs of its client at the
 // provider name it. CERS Central's Business Portal Sign In leads there, and the API's emails link to it.
 var portal = builder.AddProject<Projects.Cers_BusinessPortal>("business-portal")
+    .WithEndpoint("http", endpoint => endpoint.IsProxied = false)
     .WithEnvironment("Oidc__Authority", idp.GetEndpoint("http"))
     .WithEnvironment("FacilityApi__BaseAddress", facilityApi.GetEndpoint("http"))
     .WithHttpHealthCheck("/health")

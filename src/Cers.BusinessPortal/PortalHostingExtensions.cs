@@ -60,6 +60,7 @@ public static class PortalHostingExtensions
 
     public static WebApplication UseBusinessPortal(this WebApplication app)
     {
+        app.UseKnownForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

@@ -38,6 +38,7 @@ public static class FacilityApiHostingExtensions
     {
         InitializeAsync(app).GetAwaiter().GetResult();
 
+        app.UseKnownForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -47,6 +47,7 @@ public static class IdpHostingExtensions
     {
         InitializeAsync(app).GetAwaiter().GetResult();
 
+        app.UseKnownForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

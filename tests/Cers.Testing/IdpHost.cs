@@ -55,10 +55,12 @@ public class IdpHost : WebApplicationFactory<Program>
         builder.UseSetting("Keys:Directory", DataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
-        // Every test posts from 127.0.0.1; the per-IP limits are tested on a host of their own.
+        // Every test posts from 127.0.0.1; the per-IP and per-account limits are tested on hosts of their own.
         builder.UseSetting("RateLimits:SignIn:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:Registration:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:Recovery:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:SignInPerUserName:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:RecoveryPerAccount:PermitLimit", "1000000");
         builder.UseSetting("Jobs:ShutdownTimeout", "00:00:02");
         builder.UseSetting("Jobs:WorkerCount", "2");
         foreach (var (key, value) in _settings)

@@ -8,6 +8,9 @@ namespace Cers.Idp.Audit;
 /// </summary>
 public sealed class AuditLog(IdpDbContext db, IHttpContextAccessor http, TimeProvider time)
 {
+    /// <summary>The client's address for events recorded after its request, in a job the request queued.</summary>
+    public string? ClientAddress { get; set; }
+
     public void Add(string kind, string? subjectId, string? userName, string? detail = null)
     {
         db.AuditEvents.Add(new AuditEvent
@@ -16,7 +19,7 @@ public sealed class AuditLog(IdpDbContext db, IHttpContextAccessor http, TimePro
             Kind = kind,
             SubjectId = subjectId,
             UserName = userName,
-            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? ClientAddress,
             Detail = detail is { Length: > 500 } ? detail[..500] : detail,
         });
     }

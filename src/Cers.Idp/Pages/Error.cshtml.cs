@@ -30,7 +30,7 @@ public sealed class ErrorModel : PageModel
                 "CERS could not read what was sent. Go back, reload the page, and check that what you entered contains no unusual or invisible characters, then try again.",
             StatusCodes.Status403Forbidden => "Your account does not have access to this page.",
             StatusCodes.Status404NotFound => "There is no page at this address.",
-            StatusCodes.Status429TooManyRequests => "Too many attempts from your network in a short time. Wait a few minutes, then try again.",
+            StatusCodes.Status429TooManyRequests => "Too many attempts in a short time. Wait a few minutes, then try again.",
             _ => null,
         };
 

@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cers.Idp.SignIn;
@@ -17,10 +19,11 @@ public sealed class RateLimit
 }
 
 /// <summary>
-/// The <c>RateLimits</c> section: per-IP limits on the forms an attacker would automate. They sit
-/// on top of the per-account limits (lockout after 5 failed passwords, one activation email a
-/// minute, one reset email per 5 minutes). Behind a load balancer, configure forwarded headers so
-/// the client's address, not the balancer's, is the key.
+/// The <c>RateLimits</c> section: per-IP limits on the forms an attacker would automate, and per-account
+/// limits on the same forms keyed by the username or address typed (<see cref="AccountRateLimiter"/>).
+/// They sit on top of lockout (5 failed passwords) and the per-address email caps. Behind a load
+/// balancer, name it in <c>ForwardedHeaders:KnownProxies</c> so the client's address, not the balancer's,
+/// is the key.
 /// </summary>
 public sealed class RequestRateLimitOptions
 {
@@ -35,6 +38,17 @@ public sealed class RequestRateLimitOptions
     /// <summary>Resend activation, forgot username, forgot password and reset password together.</summary>
     [Required]
     public RateLimit Recovery { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Passwords tried for one username, from any number of addresses: a botnet (or clients a proxy hides)
+    /// gets no more tries at one account than one client does. Known and unknown usernames count alike.
+    /// </summary>
+    [Required]
+    public RateLimit SignInPerUserName { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Recovery requests (resend, forgot username, forgot password, reset) for one username, address or account.</summary>
+    [Required]
+    public RateLimit RecoveryPerAccount { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) };
 }
 
 public static class RequestRateLimits
@@ -48,6 +62,7 @@ public static class RequestRateLimits
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddSingleton<AccountRateLimiter>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<Microsoft.Extensions.Options.IOptions<RequestRateLimitOptions>>((limiter, configured) =>
         {
@@ -80,6 +95,17 @@ public static class RequestRateLimits
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// The answer a page gives when <see cref="AccountRateLimiter"/> refuses: the same 429 with Retry-After and
+    /// the same error page as the per-IP limit, whether or not the account exists.
+    /// </summary>
+    public static IActionResult TooManyAttempts(this PageModel page, TimeSpan retryAfter)
+    {
+        page.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        page.HttpContext.Items[RejectedKey] = true;
+        return new StatusCodeResult(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>

@@ -24,6 +24,8 @@ public static class SignInExtensions
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<ProtectionPhrases>();
         builder.Services.AddScoped<AccountRecovery>();
+        builder.Services.AddSingleton<RecoveryRequests>();
+        builder.Services.AddScoped<RecoveryRequestJob>();
         builder.Services.AddRequestRateLimits();
         builder.Services.AddSingleton<PasswordHashingGate>();
         return builder;

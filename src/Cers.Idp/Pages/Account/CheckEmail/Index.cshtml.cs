@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cers.Email;
 using Cers.Idp.Activation;
+using Cers.Idp.SignIn;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Cers.Idp.Pages.Account.CheckEmail;
 /// Resend answers the same whether or not a pending account uses the address.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(AccountActivation activation, IOptions<EmailOptions> email, IOptions<ActivationOptions> options) : PageModel
+public sealed class IndexModel(RecoveryRequests recovery, AccountRateLimiter limits, IOptions<EmailOptions> email,
+    IOptions<ActivationOptions> options) : PageModel
 {
     public const string EmailKey = "RegisteredEmail";
 
@@ -40,14 +42,19 @@ public sealed class IndexModel(AccountActivation activation, IOptions<EmailOptio
         }
     }
 
-    public async Task<IActionResult> OnPostResendAsync(CancellationToken cancellationToken)
+    public IActionResult OnPostResend()
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        await activation.ResendAsync(Email, cancellationToken);
+        if (!limits.TryAcquire(AccountLimit.Recovery, Email, out var retryAfter))
+        {
+            return this.TooManyAttempts(retryAfter);
+        }
+
+        recovery.Queue(RecoveryRequestKind.ActivationResend, Email.Trim());
         Resent = true;
         return Page();
     }

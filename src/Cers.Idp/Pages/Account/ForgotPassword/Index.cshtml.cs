@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cers.Idp.Pages.Account.ForgotPassword;
 
-/// <summary>Emails a one-hour reset link to the account with this username; the page answers the same whether there is one.</summary>
+/// <summary>Emails a one-hour reset link to the account with this username (queued, see <see cref="RecoveryRequests"/>); the page answers the same whether there is one.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(AccountRecovery recovery) : PageModel
+public sealed class IndexModel(RecoveryRequests recovery, AccountRateLimiter limits) : PageModel
 {
     public const string SentMessage = "If a CERS account has that username, we have emailed a link to choose a new password to its email address. The link works for one hour.";
 
@@ -23,14 +23,19 @@ public sealed class IndexModel(AccountRecovery recovery) : PageModel
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public IActionResult OnPost()
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        await recovery.SendPasswordResetAsync(UserName, cancellationToken);
+        if (!limits.TryAcquire(AccountLimit.Recovery, UserName, out var retryAfter))
+        {
+            return this.TooManyAttempts(retryAfter);
+        }
+
+        recovery.Queue(RecoveryRequestKind.PasswordReset, UserName.Trim());
         Sent = true;
         return Page();
     }

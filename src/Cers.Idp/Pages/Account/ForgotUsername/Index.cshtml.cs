@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cers.Idp.Pages.Account.ForgotUsername;
 
-/// <summary>Emails the username of the account with this address; the page answers the same whether there is one.</summary>
+/// <summary>Emails the username of the account with this address (queued, see <see cref="RecoveryRequests"/>); the page answers the same whether there is one.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(AccountRecovery recovery) : PageModel
+public sealed class IndexModel(RecoveryRequests recovery, AccountRateLimiter limits) : PageModel
 {
     public const string SentMessage = "If a CERS account uses that email address, we have sent its username there. It can take a few minutes to arrive.";
 
@@ -24,14 +24,19 @@ public sealed class IndexModel(AccountRecovery recovery) : PageModel
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public IActionResult OnPost()
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        await recovery.SendUserNameAsync(Email, cancellationToken);
+        if (!limits.TryAcquire(AccountLimit.Recovery, Email, out var retryAfter))
+        {
+            return this.TooManyAttempts(retryAfter);
+        }
+
+        recovery.Queue(RecoveryRequestKind.UserName, Email.Trim());
         Sent = true;
         return Page();
     }

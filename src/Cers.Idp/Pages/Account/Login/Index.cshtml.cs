@@ -10,7 +10,7 @@ namespace Cers.Idp.Pages.Account.Login;
 /// stable decoy phrase; every failure gets one message; anti-forgery is checked on every POST.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases phrases) : PageModel
+public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases phrases, AccountRateLimiter limits) : PageModel
 {
     public const string FailureMessage =
         "The username or password is not correct, or the account is locked after repeated failures. "
@@ -58,6 +58,11 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases 
             }
 
             return Page();
+        }
+
+        if (!limits.TryAcquire(AccountLimit.SignIn, Input.UserName, out var retryAfter))
+        {
+            return this.TooManyAttempts(retryAfter);
         }
 
         var result = await passwordSignIn.SignInAsync(Input.UserName.Trim(), Input.Password!, cancellationToken);

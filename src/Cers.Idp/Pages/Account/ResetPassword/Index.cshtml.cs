@@ -7,7 +7,7 @@ namespace Cers.Idp.Pages.Account.ResetPassword;
 
 /// <summary>The reset link's page: a new password, once. A used, expired or altered link gets a page saying so.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(AccountRecovery recovery) : PageModel
+public sealed class IndexModel(AccountRecovery recovery, AccountRateLimiter limits) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
@@ -41,6 +41,11 @@ public sealed class IndexModel(AccountRecovery recovery) : PageModel
         {
             LinkInvalid = !await recovery.IsResetLinkValidAsync(Id, Token);
             return Page();
+        }
+
+        if (!limits.TryAcquire(AccountLimit.Recovery, "reset:" + Id, out var retryAfter))
+        {
+            return this.TooManyAttempts(retryAfter);
         }
 
         var result = await recovery.ResetAsync(Id, Token, Password, cancellationToken);
