@@ -37,6 +37,7 @@ public static class ConnectEndpoints
         HttpContext http,
         UserManager<CersUser> users,
         SignInManager<CersUser> signIn,
+        SignInAskedAt askedAtMarker,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -51,10 +52,19 @@ public static class ConnectEndpoints
             System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
+        // prompt=login and max_age=0 ask for a sign-in made after the request (OpenID Connect Core 3.1.2.1). The
+        // session is kept meanwhile: ending it here would let any page sign a person out with a link, past the
+        // end-session confirmation. The trip to the sign-in page carries when it was asked for (the request itself
+        // may be a pushed one, whose prompt cannot be removed), and a sign-in since then satisfies it.
+        var now = time.GetUtcNow();
+        var parameters = (http.Request.HasFormContentType ? http.Request.Form.ToList() : http.Request.Query.ToList())
+            .Where(p => p.Key != Parameters.Prompt && p.Key != SignInAskedAt.Parameter)
+            .ToList();
+        var askedAt = askedAtMarker.Read(http.Request, parameters);
+        var wantsFreshSignIn = request.HasPromptValue(PromptValues.Login) || request.MaxAge == 0;
         var mustSignIn = user is null
-            || request.HasPromptValue(PromptValues.Login)
-            || (request.MaxAge is { } maxAge
-                && (maxAge == 0 || authenticatedAt is null || time.GetUtcNow() - authenticatedAt > TimeSpan.FromSeconds(maxAge)));
+            || (wantsFreshSignIn && !(askedAt is { } asked && authenticatedAt >= asked))
+            || (request.MaxAge is > 0 and var maxAge && (authenticatedAt is null || now - authenticatedAt > TimeSpan.FromSeconds(maxAge)));
 
         if (mustSignIn)
         {
@@ -66,22 +76,23 @@ public static class ConnectEndpoints
 
             // Send the user to the sign-in page and back here afterwards, without prompt=login, so the
             // return trip does not ask them to sign in again.
-            var parameters = (http.Request.HasFormContentType ? http.Request.Form.ToList() : http.Request.Query.ToList())
-                .Where(p => p.Key != Parameters.Prompt)
-                .ToList();
+            var returnParameters = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>(parameters);
+            if (wantsFreshSignIn)
+            {
+                returnParameters.Add(new(SignInAskedAt.Parameter, askedAtMarker.Write(now, parameters)));
+            }
+
             if (request.HasPromptValue(PromptValues.Login))
             {
                 var others = string.Join(' ', request.GetPromptValues().Remove(PromptValues.Login));
                 if (others.Length > 0)
                 {
-                    parameters.Add(new(Parameters.Prompt, others));
+                    returnParameters.Add(new(Parameters.Prompt, others));
                 }
-
-                await http.SignOutAsync(IdentityConstants.ApplicationScheme);
             }
 
             return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
+                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(returnParameters) },
                 [IdentityConstants.ApplicationScheme]);
         }
 

@@ -24,6 +24,7 @@ public static class OidcExtensions
 
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerCredentialsSetup>();
         builder.Services.AddTransient<ClientSeeder>();
+        builder.Services.AddSingleton<SignInAskedAt>();
 
         builder.Services.AddOpenIddict()
             .AddCore(core =>
