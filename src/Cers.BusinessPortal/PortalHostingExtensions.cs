@@ -72,6 +72,7 @@ public static class PortalHostingExtensions
         // setting, by the options validation at start.
         app.UseSecurityHeaders(Uri.TryCreate(app.Configuration["Oidc:Authority"], UriKind.Absolute, out var provider) ? provider : null);
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+        app.UseSupportedRequestBodies();
         // Before authentication: a stylesheet needs no session and must not trigger a token refresh.
         app.UseStaticFiles();
         app.UseRouting();

@@ -39,8 +39,10 @@ public static class FacilityApiHostingExtensions
         InitializeAsync(app).GetAwaiter().GetResult();
 
         app.UseKnownForwardedHeaders();
+        app.UseApiSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSupportedRequestBodies();
         app.UseAuthentication();
         app.UseAuthorization();
 

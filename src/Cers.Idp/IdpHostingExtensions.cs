@@ -62,6 +62,16 @@ public static class IdpHostingExtensions
 
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error");
+
+        // A body in a charset the provider cannot read: an OAuth error for the protocol endpoints, the error page for forms.
+        app.UseSupportedRequestBodies(static (context, reason) =>
+            context.Request.Path.StartsWithSegments("/connect", StringComparison.OrdinalIgnoreCase)
+                ? context.Response.WriteAsJsonAsync(new Dictionary<string, string>
+                {
+                    ["error"] = OpenIddict.Abstractions.OpenIddictConstants.Errors.InvalidRequest,
+                    ["error_description"] = reason,
+                })
+                : Task.CompletedTask);
         app.UseClientCredentialsFastPath();
         app.UseStaticFiles();
         app.UseRouting();

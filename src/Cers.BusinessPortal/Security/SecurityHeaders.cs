@@ -15,15 +15,6 @@ public static class SecurityHeaders
     {
         var policy = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; " +
             $"form-action 'self'{(provider is null ? "" : " " + provider.GetLeftPart(UriPartial.Authority))}";
-        return app.Use((context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = policy;
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            return next(context);
-        });
+        return app.UseSecurityHeaders(_ => policy);
     }
 }

@@ -28,6 +28,8 @@ public sealed class ErrorModel : PageModel
         {
             StatusCodes.Status400BadRequest =>
                 "CERS could not read what was sent. Go back, reload the page, and check that what you entered contains no unusual or invisible characters, then try again.",
+            StatusCodes.Status415UnsupportedMediaType =>
+                "CERS could not read what was sent: it reads forms sent as UTF-8 only. Go back, reload the page, and send it again.",
             StatusCodes.Status403Forbidden => "Your account does not have access to this page.",
             StatusCodes.Status404NotFound => "There is no page at this address.",
             StatusCodes.Status429TooManyRequests => "Too many attempts in a short time. Wait a few minutes, then try again.",

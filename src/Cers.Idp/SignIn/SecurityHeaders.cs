@@ -14,19 +14,12 @@ public static class SecurityHeaders
     /// <c>noscript</c> button still works without it.
     /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(static (context, next) =>
+        app.UseSecurityHeaders(static context =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
             // The Hangfire dashboard (CERS admins only) runs its own scripts, served from /jobs.
             var scripts = context.Request.Path.StartsWithSegments(Jobs.JobsExtensions.DashboardPath, StringComparison.OrdinalIgnoreCase)
                 ? "'self'"
                 : $"'{FormPostScriptHash}'";
-            headers.ContentSecurityPolicy =
-                $"default-src 'self'; script-src {scripts}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            return next(context);
+            return $"default-src 'self'; script-src {scripts}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
         });
 }

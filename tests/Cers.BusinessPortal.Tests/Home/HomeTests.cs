@@ -61,4 +61,20 @@ public sealed class HomeTests(PortalFixture fixture)
             form.QuerySelector("input[name=__RequestVerificationToken]").ShouldNotBeNull();
         }
     }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-7")]
+    [InlineData("application/x-www-form-urlencoded; charset=")]
+    public async Task A_form_sent_in_a_charset_other_than_UTF_8_gets_a_readable_415_page(string contentType)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Portal.BaseAddress };
+        var content = new ByteArrayContent("Reason=anything"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await http.PostAsync("/Requests/Decide?id=1&handler=Deny", content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, body);
+        body.ShouldContain("The form was sent in a form CERS does not read.");
+    }
 }

@@ -16,12 +16,12 @@ public sealed class ApiHost : WebApplicationFactory<api::Program>
     private readonly string _dataDirectory;
     private readonly IEnumerable<KeyValuePair<string, string?>> _settings;
 
-    public ApiHost(Uri authority, string dataDirectory, IEnumerable<KeyValuePair<string, string?>> settings)
+    public ApiHost(Uri authority, string dataDirectory, IEnumerable<KeyValuePair<string, string?>> settings, int port = 0)
     {
         _authority = authority;
         _dataDirectory = dataDirectory;
         _settings = settings;
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         BaseAddress = ClientOptions.BaseAddress;
     }

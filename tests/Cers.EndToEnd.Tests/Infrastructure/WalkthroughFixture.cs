@@ -1,3 +1,4 @@
+extern alias idp;
 extern alias api;
 
 using Cers.BusinessPortal.Tests.Infrastructure;
@@ -29,6 +30,9 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
 {
     public const string Password = "a long enough test password";
 
+    /// <summary>The secret of the facility API's jobs dashboard client at the provider (<c>cers-facility-jobs</c>).</summary>
+    private const string JobsDashboardSecret = "e2e-jobs-dashboard-secret-5c1d9a7e3b";
+
     private readonly TempDirectory _data = new("cers-e2e-");
     private IPlaywright? _playwright;
 
@@ -56,14 +60,18 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
 
         var port = Loopback.FreePort();
         var portal = new Uri($"http://127.0.0.1:{port}/");
+        var apiPort = Loopback.FreePort();
         var settings = new Dictionary<string, string?>(Smtp.Settings())
         {
             ["Oidc:Clients:0:RedirectUris:0"] = new Uri(portal, "signin-oidc").ToString(),
             ["Oidc:Clients:0:PostLogoutRedirectUris:0"] = new Uri(portal, "signout-callback-oidc").ToString(),
+            ["Oidc:Clients:2:ClientSecret"] = JobsDashboardSecret,
+            ["Oidc:Clients:2:RedirectUris:0"] = $"http://127.0.0.1:{apiPort}/jobs/signin-oidc",
             ["BusinessPortal:Url"] = portal.ToString(),
         };
         Idp = new IdpHost(_data.Path, settings, kestrel: true).Start();
-        Api = new ApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "facility-api"), Smtp.Settings());
+        Api = new ApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "facility-api"),
+            [.. Smtp.Settings(), new("JobsDashboard:ClientSecret", JobsDashboardSecret)], apiPort);
         Portal = new PortalHost(port, Idp.BaseAddress, Api.BaseAddress, TimeProvider.System);
 
         // Generous waits: CI runs the other test projects beside this one on two cores.
@@ -79,6 +87,22 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
             // false is Playwright's --no-sandbox: Chromium's sandbox refuses to start as root.
             ChromiumSandbox = !Chromium.RunningAsRoot,
         });
+    }
+
+    /// <summary>An active account with <c>role=cers-admin</c>, as the help desk's staff have.</summary>
+    public async Task<TestAccount> CreateCersAdminAsync()
+    {
+        var admin = await CreateAccountAsync("Casey", "Helpdesk");
+        await using var scope = Idp.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<idp::Cers.Idp.Accounts.CersUser>>();
+        var user = await users.FindByIdAsync(admin.Id) ?? throw new InvalidOperationException("The account just made is gone.");
+        var added = await users.AddClaimAsync(user, new System.Security.Claims.Claim("role", "cers-admin"));
+        if (!added.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", added.Errors.Select(e => e.Description)));
+        }
+
+        return admin;
     }
 
     /// <summary>A browser context of its own (its own cookies), as a second person at another computer.</summary>

@@ -80,6 +80,24 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
     }
 
     [Fact]
+    public async Task A_CERS_admin_s_dashboard_buttons_work_with_the_anti_forgery_token_the_page_carries_and_fail_without_it()
+    {
+        using var browser = NewBrowser();
+        using var dashboard = await SignInToDashboardAsync(browser, "cersadmin1", "help desk sample password 1");
+        var recurring = await (await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs/recurring"))).Content.ReadAsStringAsync();
+        var (header, token) = DashboardAntiforgery.Read(recurring);
+        var triggerUri = new Uri(_api.BaseAddress, "/jobs/recurring/trigger");
+
+        using var forged = await browser.PostAsync(triggerUri, DashboardAntiforgery.TriggerForm("access-request-expiry"));
+        forged.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, triggerUri) { Content = DashboardAntiforgery.TriggerForm("access-request-expiry") };
+        trigger.Headers.Add(header, token);
+        using var triggered = await browser.SendAsync(trigger);
+        triggered.StatusCode.ShouldBe(HttpStatusCode.NoContent, await triggered.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_business_user_signed_in_through_the_provider_gets_403()
     {
         using var browser = NewBrowser();

@@ -72,6 +72,25 @@ public sealed class AccountFormInputTests(IdpFactory idp)
     }
 
     [Theory]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-7")]
+    [InlineData("application/x-www-form-urlencoded; charset=")]
+    public async Task A_form_sent_in_a_charset_other_than_UTF_8_gets_a_readable_415_page_and_writes_nothing(string contentType)
+    {
+        using var browser = idp.CreateBrowser();
+        var before = await CountsAsync();
+        var form = await BrowserSignIn.ReadFormAsync(browser, new Uri(idp.BaseAddress, "/Account/Register"));
+        var content = new FormUrlEncodedContent(form);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await browser.PostAsync("/Account/Register", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("CERS could not read what was sent");
+        (await CountsAsync()).ShouldBe(before);
+    }
+
+    [Theory]
     [InlineData("/Account/Register")]
     [InlineData("/Account/Login?handler=UserName")]
     [InlineData("/Account/Login?handler=Password")]

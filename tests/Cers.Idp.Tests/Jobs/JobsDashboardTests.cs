@@ -33,4 +33,22 @@ public sealed class JobsDashboardTests(IdpFactory idp)
         dashboard.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("script-src 'self'");
         (await admin.GetAsync("/")).Headers.GetValues("Content-Security-Policy").Single().ShouldNotContain("script-src 'self'");
     }
+
+    [Fact]
+    public async Task A_CERS_admin_s_dashboard_buttons_work_with_the_anti_forgery_token_the_page_carries_and_fail_without_it()
+    {
+        using var admin = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(admin, new Uri(idp.BaseAddress, "/Account/Login"), "cersadmin1", "help desk sample password 1"))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await (await admin.GetAsync("/jobs/recurring")).Content.ReadAsStringAsync();
+        var (header, token) = DashboardAntiforgery.Read(page);
+
+        using var forged = await admin.PostAsync("/jobs/recurring/trigger", DashboardAntiforgery.TriggerForm("email-outbox-delivery"));
+        forged.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/jobs/recurring/trigger") { Content = DashboardAntiforgery.TriggerForm("email-outbox-delivery") };
+        trigger.Headers.Add(header, token);
+        using var triggered = await admin.SendAsync(trigger);
+        triggered.StatusCode.ShouldBe(HttpStatusCode.NoContent, await triggered.Content.ReadAsStringAsync());
+    }
 }

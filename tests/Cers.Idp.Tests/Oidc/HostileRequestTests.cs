@@ -164,6 +164,12 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
             t => t.SendAsync(HttpMethod.Post, "connect/token", new StringContent(
                 ClientCredentials.ToQueryString().TrimStart('?'), Encoding.UTF8, "text/plain")),
             new JsonError(HttpStatusCode.BadRequest, "invalid_request"));
+        yield return new(P + "form in UTF-7",
+            t => t.SendAsync(HttpMethod.Post, "connect/token", Charset(ClientCredentials, "utf-7")),
+            new JsonError(HttpStatusCode.UnsupportedMediaType, "invalid_request"));
+        yield return new(P + "form with an empty charset",
+            t => t.SendAsync(HttpMethod.Post, "connect/token", Charset(ClientCredentials, "")),
+            new JsonError(HttpStatusCode.UnsupportedMediaType, "invalid_request"));
         yield return new(P + "multipart/form-data body",
             t => t.SendAsync(HttpMethod.Post, "connect/token", new MultipartFormDataContent
             {
@@ -893,6 +899,14 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
             response.Content.Headers.ContentType.ShouldNotBeNull(seen).MediaType.ShouldBe("application/json", seen);
             return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         }
+    }
+
+    /// <summary>The form as a body whose Content-Type names <paramref name="charset"/>.</summary>
+    private static ByteArrayContent Charset(Form form, string charset)
+    {
+        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(form.ToQueryString().TrimStart('?')));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/x-www-form-urlencoded; charset={charset}");
+        return content;
     }
 
     /// <summary>
