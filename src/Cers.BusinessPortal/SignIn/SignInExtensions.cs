@@ -29,6 +29,7 @@ public static class SignInExtensions
         // Development runs on plain HTTP on loopback; everywhere else cookies are Secure only.
         var secure = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
+        builder.Services.AddSessionLifetime();
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient(TokenRefresher.HttpClientName);
         builder.Services.AddSingleton<TokenRefresher>();
@@ -46,12 +47,13 @@ public static class SignInExtensions
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.Cookie.SecurePolicy = secure;
-                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;
                 cookie.AccessDeniedPath = "/Error";
                 cookie.EventsType = typeof(TokenRefreshEvents);
             })
             .AddOpenIdConnect();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<SessionLifetimeOptions>>((cookie, sessions) => cookie.ExpireTimeSpan = sessions.Value.IdleTimeout);
 
         builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
             .Configure<IOptions<PortalOidcOptions>>((oidc, settings) =>

@@ -10,18 +10,40 @@ namespace Cers.BusinessPortal.SignIn;
 /// renewed with the refresh token and the cookie is reissued; when that fails (the refresh token was
 /// revoked, expired or reused, or the account was disabled) the session ends, and the next page sends
 /// the user to sign in again. A provider that does not answer ends it only once the token has run out.
+/// Whatever the tokens, a session ends <see cref="SessionLifetimeOptions.AbsoluteLifetime"/> after it began.
 /// </summary>
-public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<PortalOidcOptions> settings, TimeProvider time)
-    : CookieAuthenticationEvents
+public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<PortalOidcOptions> settings, IOptions<SessionLifetimeOptions> sessions,
+    TimeProvider time) : CookieAuthenticationEvents
 {
+    /// <summary>When the portal session began, kept in the cookie's properties through every renewal.</summary>
+    public const string SessionStartedAt = "cers.session_started_at";
+
     public const string AccessToken = "access_token";
     public const string RefreshToken = "refresh_token";
     public const string IdentityToken = "id_token";
     public const string ExpiresAt = "expires_at";
 
+    public override Task SigningIn(CookieSigningInContext context)
+    {
+        context.Properties.Items.TryAdd(SessionStartedAt, time.GetUtcNow().ToString("o", CultureInfo.InvariantCulture));
+        return Task.CompletedTask;
+    }
+
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var now = time.GetUtcNow();
+
+        // However active, a session ends its absolute lifetime after it began (OWASP ASVS 3.3.2); one with no start
+        // recorded has nothing to count from and ends too.
+        if (!context.Properties.Items.TryGetValue(SessionStartedAt, out var started)
+            || !DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var startedAt)
+            || now - startedAt > sessions.Value.AbsoluteLifetime)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
         var expires = DateTimeOffset.TryParse(context.Properties.GetTokenValue(ExpiresAt), CultureInfo.InvariantCulture,
             DateTimeStyles.RoundtripKind, out var at) ? at : DateTimeOffset.MinValue;
         if (expires > now + settings.Value.RefreshBeforeExpiry)

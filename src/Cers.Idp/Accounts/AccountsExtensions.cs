@@ -1,7 +1,10 @@
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Cers.Idp.Accounts;
 
@@ -54,6 +57,27 @@ public static class AccountsExtensions
             stamp.OnRefreshingPrincipal = SessionPrincipalFactory.KeepAuthenticationTime;
         });
 
+        builder.Services.AddSessionLifetime();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SessionLifetimeOptions>>((cookie, sessions) =>
+            {
+                cookie.ExpireTimeSpan = sessions.Value.IdleTimeout;
+
+                // After Identity's own check of the security stamp: a session past its absolute lifetime ends however active it is.
+                var checkStamp = cookie.Events.OnValidatePrincipal;
+                cookie.Events.OnValidatePrincipal = async context =>
+                {
+                    if (SessionPrincipalFactory.HasOutlived(context.Principal, sessions.Value.AbsoluteLifetime,
+                            context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                        return;
+                    }
+
+                    await checkStamp(context);
+                };
+            });
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "cers.idp.session";
@@ -65,7 +89,6 @@ public static class AccountsExtensions
             cookie.LoginPath = "/Account/Login";
             cookie.LogoutPath = "/Account/Logout";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
 

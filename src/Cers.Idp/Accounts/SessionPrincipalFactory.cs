@@ -37,6 +37,15 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
         return Task.FromResult(identity);
     }
 
+    /// <summary>
+    /// Whether the session began (the <c>auth_time</c> of its sign-in) more than <paramref name="lifetime"/> ago; a
+    /// session without one (from before it was recorded) has no start to count from and counts as outlived.
+    /// </summary>
+    public static bool HasOutlived(ClaimsPrincipal? principal, TimeSpan lifetime, DateTimeOffset now) =>
+        principal?.FindFirst(AuthenticationTimeClaim)?.Value is not { } value
+        || !long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        || now - DateTimeOffset.FromUnixTimeSeconds(seconds) > lifetime;
+
     /// <summary>Keeps the original <c>auth_time</c> when the security-stamp check rebuilds the session principal.</summary>
     public static Task KeepAuthenticationTime(SecurityStampRefreshingPrincipalContext context)
     {

@@ -35,14 +35,24 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// A second port the provider knows the portal's redirect URIs at, for a test that needs a portal of its own
+    /// (its own clock moved hours ahead, which would age every other test's session on the shared one).
+    /// </summary>
+    public int SparePortalPort { get; private set; }
+
     public Task InitializeAsync()
     {
         var port = Loopback.FreePort();
         var portal = new Uri($"http://127.0.0.1:{port}/");
+        SparePortalPort = Loopback.FreePort();
+        var spare = new Uri($"http://127.0.0.1:{SparePortalPort}/");
         var settings = new Dictionary<string, string?>(Smtp.Settings())
         {
             ["Oidc:Clients:0:RedirectUris:0"] = new Uri(portal, "signin-oidc").ToString(),
             ["Oidc:Clients:0:PostLogoutRedirectUris:0"] = new Uri(portal, "signout-callback-oidc").ToString(),
+            ["Oidc:Clients:0:RedirectUris:1"] = new Uri(spare, "signin-oidc").ToString(),
+            ["Oidc:Clients:0:PostLogoutRedirectUris:1"] = new Uri(spare, "signout-callback-oidc").ToString(),
             ["Oidc:AccessTokenLifetime"] = AccessTokenLifetime.ToString(),
         };
         Idp = new IdpHost(_data.Path, settings, kestrel: true).Start();

@@ -94,4 +94,27 @@ public sealed class SessionTests(PortalFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location.ShouldNotBeNull().AbsolutePath.ShouldBe("/connect/endsession");
     }
+
+    [Fact]
+    public async Task An_active_session_ends_twelve_hours_after_it_began_however_active_the_person_stays()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = new PortalHost(fixture.SparePortalPort, fixture.Idp.BaseAddress, fixture.Api.BaseAddress, clock);
+        var account = await fixture.CreateAccountAsync();
+        using var browser = new PortalBrowser(portal.BaseAddress);
+        await browser.SignInAsync(account);
+
+        // Active all along: each page renews the sliding cookie (and the access token, which the clock has aged).
+        clock.Advance(TimeSpan.FromHours(7));
+        var home = await browser.OpenAsync("/");
+        home.Status.ShouldBe(HttpStatusCode.OK);
+        home.Hops.ShouldBeEmpty();
+
+        clock.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(1));
+        using var response = await browser.GetWithoutRedirectAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldStartWith(new Uri(fixture.Idp.BaseAddress, "connect/authorize").ToString());
+        response.Headers.GetValues("Set-Cookie").ShouldContain(cookie => cookie.StartsWith("cers.portal.session=;", StringComparison.Ordinal));
+    }
 }
