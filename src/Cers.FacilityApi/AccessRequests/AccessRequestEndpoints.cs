@@ -21,6 +21,7 @@ public static class AccessRequestEndpoints
     public const string NotPending = "not_pending";
     public const string DecisionConflict = "decision_conflict";
     public const string OwnRequest = "own_request";
+    public const string TooManyRequests = "too_many_requests";
 
     public static IEndpointRouteBuilder MapAccessRequestEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,7 +34,8 @@ public static class AccessRequestEndpoints
             .WithSummary("Requests a role in the business that owns a facility.")
             .WithDescription("The requester's name and email come from the token. It goes to the business's active Lead Users, or to " +
                 "the facility's regulator when the business has none. An unknown CERS ID is a 400 with a cersId field error. " +
-                "409 codes: pending_request_exists, already_member.");
+                "409 codes: pending_request_exists, already_member. 429 code too_many_requests (with Retry-After) past " +
+                "AccessRequests:MaxPerHour or MaxPerDay requests of the caller.");
 
         requests.MapGet("/mine", ListMyAccessRequests)
             .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
@@ -80,7 +82,7 @@ public static class AccessRequestEndpoints
 
     public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> CreateAccessRequest(
         HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestRouter router, AccessRequestEmails emails,
-        TimeProvider time, CancellationToken cancellationToken)
+        Microsoft.Extensions.Options.IOptions<AccessRequestOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (AccessRequestCaller.From(user) is not { } caller)
         {
@@ -94,7 +96,7 @@ public static class AccessRequestEndpoints
         }
 
         var errors = new AccessRequestInput.Errors();
-        var phone = AccessRequestInput.Text(input.Phone, "phone", AccessRequestInput.MaxPhoneLength, required: true, errors);
+        var phone = AccessRequestInput.Phone(input.Phone, "phone", required: true, errors);
         var title = AccessRequestInput.Text(input.Title, "title", AccessRequestInput.MaxTitleLength, required: true, errors);
         var role = AccessRequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
         var facility = input.CersId is { } cersId
@@ -113,6 +115,14 @@ public static class AccessRequestEndpoints
         if (errors.Any || facility is null || role is null)
         {
             return Invalid(errors.ToDictionary());
+        }
+
+        if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, time.GetUtcNow().UtcDateTime, cancellationToken) is { } retryAfter)
+        {
+            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(title: "You have asked for access many times recently; try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = TooManyRequests });
         }
 
         if (await db.Memberships.AnyAsync(m => m.UserSubject == caller.Subject && m.BusinessId == facility.BusinessId
@@ -307,7 +317,8 @@ public static class AccessRequestEndpoints
         }
 
         var errors = new AccessRequestInput.Errors();
-        var reason = AccessRequestInput.Text(input.Reason, "reason", AccessRequestInput.MaxReasonLength, required: true, errors);
+        var reason = AccessRequestInput.Text(input.Reason, "reason", AccessRequestInput.MaxReasonLength, required: true, errors,
+            foldLineBreaks: true);
         RequireVersion(input.Version, errors);
         if (errors.Any || reason is null || input.Version is not { } version)
         {

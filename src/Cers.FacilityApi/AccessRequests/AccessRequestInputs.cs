@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Cers.Contracts;
 using Cers.FacilityApi.Memberships;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Cers.FacilityApi.AccessRequests;
 
 public sealed record CreateAccessRequestInput(
     [property: Description("The CERS ID of the facility the requester found the business through.")] int? CersId,
-    [property: Description("The requester's phone number (at most 30 characters).")] string? Phone,
+    [property: Description("The requester's phone number, like (916) 555-0100, optionally with an extension (x123); at most 30 characters.")] string? Phone,
     [property: Description("The requester's title (at most 100 characters).")] string? Title,
     [property: Description("LeadUser, Approver, Editor or Viewer.")] string? RequestedRole);
 
@@ -18,16 +19,15 @@ public sealed record ApproveAccessRequestInput(
     [property: Description("The request's version as last read; a stale one is refused with 409 decision_conflict.")] int? Version);
 
 public sealed record DenyAccessRequestInput(
-    [property: Description("Why, shown to the requester (required, at most 1000 characters).")] string? Reason,
+    [property: Description("Why, shown to the requester (required, at most 1000 characters; line breaks become spaces).")] string? Reason,
     [property: Description("The request's version as last read; a stale one is refused with 409 decision_conflict.")] int? Version);
 
 /// <summary>
 /// Reads and checks request bodies by hand, so that malformed JSON or a value of the wrong type is a
 /// 400 with a field error like any other bad input, never an exception from binding.
 /// </summary>
-public static class AccessRequestInput
+public static partial class AccessRequestInput
 {
-    public const int MaxPhoneLength = 30;
     public const int MaxTitleLength = 100;
     public const int MaxReasonLength = 1000;
     public const int MaxPageSize = 100;
@@ -74,9 +74,19 @@ public static class AccessRequestInput
         return Enum.Parse<MembershipRole>(name);
     }
 
-    public static string? Text(string? value, string field, int maxLength, bool required, Errors errors)
+    /// <summary>
+    /// A free-text field: trimmed, within <paramref name="maxLength"/>, and plain text by the provider's rule
+    /// (<see cref="PlainText"/>): a line break or an invisible formatting character would end up in the emails
+    /// the value is quoted in. A text box's line breaks (<paramref name="foldLineBreaks"/>) become spaces.
+    /// </summary>
+    public static string? Text(string? value, string field, int maxLength, bool required, Errors errors, bool foldLineBreaks = false)
     {
         var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        if (trimmed is not null && foldLineBreaks)
+        {
+            trimmed = LineBreaks().Replace(trimmed, " ");
+        }
+
         if (trimmed is null && required)
         {
             errors.Add(field, $"{field} is required.");
@@ -85,9 +95,28 @@ public static class AccessRequestInput
         {
             errors.Add(field, $"{field} is at most {maxLength} characters.");
         }
+        else if (trimmed is not null && !PlainText.IsPlain(trimmed))
+        {
+            errors.Add(field, $"{field} {PlainText.Rule}");
+        }
 
         return trimmed;
     }
+
+    /// <summary>A phone number by the rule of every CERS form (<see cref="PhoneNumbers"/>).</summary>
+    public static string? Phone(string? value, string field, bool required, Errors errors)
+    {
+        var phone = Text(value, field, PhoneNumbers.MaxLength, required, errors);
+        if (phone is not null && !errors.Has(field) && !PhoneNumbers.IsValid(phone))
+        {
+            errors.Add(field, PhoneNumbers.Example);
+        }
+
+        return phone;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*(\r\n|\r|\n)+\s*")]
+    private static partial System.Text.RegularExpressions.Regex LineBreaks();
 
     public static int Paging(string? text, string field, int max, int fallback, Errors errors)
     {

@@ -22,6 +22,17 @@ public sealed class AccessRequestOptions
     [Range(typeof(TimeSpan), "01:00:00", "730.00:00:00")]
     public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromDays(60);
 
+    /// <summary>
+    /// Most requests one person may make in an hour: each one emails the business's Lead Users or the regulator,
+    /// so a create-and-withdraw loop must not become a way to flood their mailboxes.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPerHour { get; set; } = 5;
+
+    /// <summary>Most requests one person may make in 24 hours.</summary>
+    [Range(1, 10000)]
+    public int MaxPerDay { get; set; } = 20;
+
     /// <summary>Requests one job transaction handles; the jobs never load every pending request at once.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 200;

@@ -11,6 +11,7 @@ public static class AccessRequestsExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.ReminderAfter < o.ExpireAfter, "AccessRequests:ReminderAfter must be shorter than AccessRequests:ExpireAfter.")
             .Validate(o => o.EscalateAfter < o.ExpireAfter, "AccessRequests:EscalateAfter must be shorter than AccessRequests:ExpireAfter.")
+            .Validate(o => o.MaxPerHour <= o.MaxPerDay, "AccessRequests:MaxPerHour must not be more than AccessRequests:MaxPerDay.")
             .ValidateOnStart();
         builder.Services.AddScoped<AccessRequestRouter>();
         builder.Services.AddScoped<AccessRequestDecisions>();

@@ -3,9 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Cers.Idp.Accounts;
 
 /// <summary>
-/// Text a person types for others to read (names, titles, phrases): no control characters and no
-/// angle brackets. Output is encoded anyway; this keeps markup and invisible characters out of the
-/// database and out of emails, with a message the person can act on.
+/// Text a person types for others to read (names, titles, phrases), by the rule the facility API applies
+/// too (<see cref="Cers.Contracts.PlainText"/>), with a message the person can act on.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class PlainTextAttribute : ValidationAttribute
@@ -15,6 +14,5 @@ public sealed class PlainTextAttribute : ValidationAttribute
     {
     }
 
-    public override bool IsValid(object? value) =>
-        value is not string text || !text.Any(c => char.IsControl(c) || c is '<' or '>' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format);
+    public override bool IsValid(object? value) => value is not string text || Cers.Contracts.PlainText.IsPlain(text);
 }

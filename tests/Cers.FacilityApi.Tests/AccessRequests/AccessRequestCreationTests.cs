@@ -149,6 +149,13 @@ public sealed class AccessRequestCreationTests(FacilityApiFixture fixture)
         { "unknown CERS ID", "{\"cersId\": 999999999, \"phone\": \"1\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "cersId" },
         { "missing CERS ID", "{\"phone\": \"1\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "cersId" },
         { "huge CERS ID", "{\"cersId\": 99999999999999, \"phone\": \"1\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "cersId" },
+        // Control and format characters would break the plain-text emails the values are quoted in.
+        { "phone that is no phone number", "{\"cersId\": CERS, \"phone\": \"call me maybe\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "phone" },
+        { "phone with a bell", "{\"cersId\": CERS, \"phone\": \"916\\u0007555-0100\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "phone" },
+        { "title with a line break", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\r\\n\\r\\nReset your password at evil.example\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with NUL", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\u0000Manager\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with a right-to-left override", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS \\u202Ereganam\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with markup", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"<b>Boss</b>\", \"requestedRole\": \"Viewer\"}", "title" },
     };
 
     [Theory]

@@ -89,6 +89,37 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_reason_typed_over_several_lines_reaches_the_requester_as_one_paragraph_and_invents_none()
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        var lead = await scenario.AddLeadUserAsync();
+        var requester = TestUser.Create("Requester");
+        var created = await scenario.RequestAccessOkAsync(requester, "Editor");
+
+        using var response = await scenario.DenyAsync(fixture.TokenFor(lead), created.Id,
+            "Not an employee.\r\n\r\nCERS Technical Support: reset your password at https://evil.example", created.Version);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+
+        (await scenario.StoredAsync(created.Id)).Reason.ShouldBe("Not an employee. CERS Technical Support: reset your password at https://evil.example");
+        var email = await fixture.Smtp.WaitForAsync(requester.Email, "was denied");
+        email.TextBody.ShouldNotBeNull().ShouldContain("Reason: Not an employee. CERS Technical Support: reset your password");
+    }
+
+    [Fact]
+    public async Task A_reason_with_a_control_character_is_a_400_and_decides_nothing()
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        var lead = await scenario.AddLeadUserAsync();
+        var created = await scenario.RequestAccessOkAsync(TestUser.Create("Requester"), "Editor");
+
+        using var response = await scenario.DenyAsync(fixture.TokenFor(lead), created.Id, "No\u0007 way", created.Version);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("reason");
+        (await scenario.StoredAsync(created.Id)).Status.ShouldBe(Cers.FacilityApi.AccessRequests.AccessRequestStatus.Pending);
+    }
+
+    [Fact]
     public async Task A_losing_decision_writes_no_email_and_the_requester_hears_only_the_winner()
     {
         var scenario = await AccessRequestScenario.CreateAsync(fixture);

@@ -117,6 +117,8 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
     [InlineData("no house number", "street")]
     [InlineData("no business", "businessName")]
     [InlineData("both businesses", "businessName")]
+    [InlineData("name with a line break", "facilityName")]
+    [InlineData("business with a right-to-left override", "businessName")]
     public async Task Bad_input_is_a_400_with_a_field_error_and_nothing_is_written(string @case, string field)
     {
         var user = TestUser.Create();
@@ -131,6 +133,8 @@ public sealed class AddFacilityTests(FacilityApiFixture fixture)
             "unknown city" => JsonSerializer.Serialize(new { facilityName = "X", street, city = "Atlantis", zip = "95814", businessName = business }),
             "no house number" => JsonSerializer.Serialize(new { facilityName = "X", street = "Main St", city = "Sacramento", zip = "95814", businessName = business }),
             "no business" => JsonSerializer.Serialize(new { facilityName = "X", street, city = "Sacramento", zip = "95814" }),
+            "name with a line break" => JsonSerializer.Serialize(new { facilityName = "Yard\r\n\r\nCall 555-0199 now", street, city = "Sacramento", zip = "95814", businessName = business }),
+            "business with a right-to-left override" => JsonSerializer.Serialize(new { facilityName = "X", street, city = "Sacramento", zip = "95814", businessName = "\u202Ecni " + business }),
             _ => JsonSerializer.Serialize(new { facilityName = "X", street, city = "Sacramento", zip = "95814", businessName = business, organizationCode = "10000001" }),
         };
         var rows = await fixture.Api.CountRowsAsync();

@@ -69,10 +69,14 @@ public sealed class FacilityApiFixture : IDisposable
         return _readToken;
     }
 
-    /// <summary>An access token for <paramref name="user"/>, as the provider issues it to the portal, signed with the provider's key.</summary>
-    public string TokenFor(TestUser user, string scope = TestUser.PortalScopes) =>
+    /// <summary>
+    /// An access token for <paramref name="user"/>, as the provider issues it to the portal, signed with the provider's key;
+    /// issued now, or at <paramref name="issuedAt"/> for an API whose clock a test moves.
+    /// </summary>
+    public string TokenFor(TestUser user, string scope = TestUser.PortalScopes, DateTimeOffset? issuedAt = null) =>
         user.Write(Issuer, new Microsoft.IdentityModel.Tokens.SigningCredentials(
-            new Microsoft.IdentityModel.Tokens.X509SecurityKey(SigningCertificate), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256), scope);
+            new Microsoft.IdentityModel.Tokens.X509SecurityKey(SigningCertificate), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256), scope,
+            issuedAt);
 
     /// <summary>POST <paramref name="body"/> as JSON text to <paramref name="path"/> with <paramref name="accessToken"/>.</summary>
     public async Task<HttpResponseMessage> PostJsonAsync(string path, string? accessToken, string body)

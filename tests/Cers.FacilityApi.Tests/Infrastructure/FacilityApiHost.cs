@@ -42,6 +42,10 @@ public sealed class FacilityApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("SampleData:Facilities", "0");
+
+        // Test users are made fresh per test, but some ask many times; the limits are tested on a host of their own.
+        builder.UseSetting("AccessRequests:MaxPerHour", "1000");
+        builder.UseSetting("AccessRequests:MaxPerDay", "1000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -77,12 +77,34 @@ public sealed class IsolatedFacilityApi : IAsyncDisposable
     /// <summary>POST /api/access-requests as <paramref name="requester"/>, expecting 201.</summary>
     public async Task<AccessRequestView> RequestAccessAsync(Facility facility, TestUser requester)
     {
-        using var caller = Host.CreateCaller();
-        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _fixture.TokenFor(requester));
-        using var response = await caller.PostAsJsonAsync("/api/access-requests",
-            new { cersId = facility.CersId, phone = "916-555-0100", title = "Manager", requestedRole = "Editor" });
+        using var response = await TryRequestAccessAsync(facility, requester);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<AccessRequestView>(AccessRequestScenario.Json)).ShouldNotBeNull();
+    }
+
+    /// <summary>POST /api/access-requests as <paramref name="requester"/>, whatever the answer.</summary>
+    public async Task<HttpResponseMessage> TryRequestAccessAsync(Facility facility, TestUser requester)
+    {
+        using var caller = Caller(requester);
+        return await caller.PostAsJsonAsync("/api/access-requests",
+            new { cersId = facility.CersId, phone = "916-555-0100", title = "Manager", requestedRole = "Editor" });
+    }
+
+    /// <summary>POST /api/access-requests/{id}/withdraw as <paramref name="requester"/>, expecting 200.</summary>
+    public async Task WithdrawAsync(long id, TestUser requester)
+    {
+        using var caller = Caller(requester);
+        using var response = await caller.PostAsync($"/api/access-requests/{id}/withdraw", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private HttpClient Caller(TestUser user)
+    {
+        var caller = Host.CreateCaller();
+        // Issued on this API's clock, which the test may have moved days ahead.
+        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            _fixture.TokenFor(user, issuedAt: Clock.GetUtcNow()));
+        return caller;
     }
 
     public Task<AccessRequest> StoredAsync(long id) =>

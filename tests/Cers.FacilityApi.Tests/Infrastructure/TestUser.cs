@@ -23,9 +23,9 @@ public sealed record TestUser(string Subject, string Name, string Email, string?
     /// <summary>Regulator staff of <paramref name="agencyCode"/>: <c>role=regulator</c>, <c>cupa=code</c>, as a CERS admin assigns them.</summary>
     public static TestUser Regulator(string agencyCode) => Create("Regulator") with { Role = "regulator", AgencyCode = agencyCode };
 
-    internal string Write(string issuer, SigningCredentials signing, string scope)
+    internal string Write(string issuer, SigningCredentials signing, string scope, DateTimeOffset? issuedAt = null)
     {
-        var now = DateTime.UtcNow;
+        var now = (issuedAt ?? DateTimeOffset.UtcNow).UtcDateTime;
         var claims = new Dictionary<string, object>
         {
             ["sub"] = Subject,

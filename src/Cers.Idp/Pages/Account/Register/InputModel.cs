@@ -35,8 +35,8 @@ public sealed class InputModel
     [Display(Name = "Confirm email address")]
     public string ConfirmEmail { get; set; } = "";
 
-    [StringLength(30, ErrorMessage = "A phone number has at most 30 characters.")]
-    [RegularExpression(@"^[0-9 ()+.\-]{7,20}( ?(x|ext\.?) ?[0-9]{1,6})?$", ErrorMessage = "Enter a phone number like (916) 555-0100, optionally with an extension (x123).")]
+    [StringLength(Cers.Contracts.PhoneNumbers.MaxLength, ErrorMessage = "A phone number has at most 30 characters.")]
+    [RegularExpression(Cers.Contracts.PhoneNumbers.Pattern, ErrorMessage = Cers.Contracts.PhoneNumbers.Example)]
     [Display(Name = "Phone (optional)")]
     public string? Phone { get; set; }
 
