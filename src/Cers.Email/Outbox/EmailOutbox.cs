@@ -13,12 +13,19 @@ public sealed class EmailOutbox(TimeProvider time)
     public async Task<bool> IsOverDailyCapAsync(DbContext db, string toAddress, string kind, int cap, CancellationToken cancellationToken)
     {
         var since = time.GetUtcNow().UtcDateTime.AddDays(-1);
+        var address = StoredAddress(toAddress);
         var recent = await db.Set<OutboxEmail>()
-            .Where(e => e.ToAddress == toAddress && e.Kind == kind && e.CreatedAt > since)
+            .Where(e => e.ToAddress == address && e.Kind == kind && e.CreatedAt > since)
             .Take(cap)
             .CountAsync(cancellationToken);
         return recent >= cap;
     }
+
+    /// <summary>
+    /// Addresses are kept in lower case: Victim@example.com and VICTIM@example.com are one mailbox (every mail
+    /// system CERS writes to treats them so), and must not get a daily cap each.
+    /// </summary>
+    private static string StoredAddress(string address) => address.ToLowerInvariant();
 
     private static string Clamp(string value, int length) => value.Length <= length ? value : value[..(length - 1)] + "\u2026";
 
@@ -29,7 +36,7 @@ public sealed class EmailOutbox(TimeProvider time)
         {
             IdempotencyKey = email.IdempotencyKey,
             Kind = email.Kind,
-            ToAddress = email.ToAddress,
+            ToAddress = StoredAddress(email.ToAddress),
             // Names and subjects carry text users typed (a business name, a person's name): cut to the
             // columns, so a long one cannot fail the change that owes the email (SQL Server refuses what
             // does not fit; SQLite would not say).

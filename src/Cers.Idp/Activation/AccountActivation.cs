@@ -20,16 +20,27 @@ public enum ActivationOutcome
 
     /// <summary>The activation window passed (the account may already be gone).</summary>
     Expired,
+
+    /// <summary>The link is good but the password is not the account's: nothing changed, the page asks again.</summary>
+    WrongPassword,
+
+    /// <summary>Too many password checks are queued; nothing changed, the page asks to try again.</summary>
+    Busy,
 }
 
 /// <summary>
 /// Activation links: issued with each activation email (a new one replaces the last), used once,
-/// good for the activation window. Resending is limited per account by
-/// <see cref="ActivationOptions.ResendInterval"/> and per address by the rate limiter.
+/// good for the activation window, and only together with the account's password. The link proves the
+/// mailbox, the password proves the person who registered: the owner of an address cannot be led into
+/// activating an account a stranger registered with it (account pre-hijacking), nor can the stranger,
+/// who has no link. Resending is limited per account by <see cref="ActivationOptions.ResendInterval"/>
+/// and per address by the rate limiter.
 /// </summary>
 public sealed partial class AccountActivation(
     IdpDbContext db,
     UserManager<CersUser> users,
+    IPasswordHasher<CersUser> hasher,
+    Cers.Idp.SignIn.PasswordHashingGate gate,
     SecretTokens tokens,
     AccountLinks links,
     AccountEmails emails,
@@ -71,12 +82,30 @@ public sealed partial class AccountActivation(
         return (outcome, user?.UserName);
     }
 
-    public async Task<ActivationOutcome> ActivateAsync(string? userId, string? token, CancellationToken cancellationToken)
+    public async Task<ActivationOutcome> ActivateAsync(string? userId, string? token, string? password, CancellationToken cancellationToken)
     {
         var (outcome, user) = await InspectAsync(userId, token, cancellationToken);
         if (outcome != ActivationOutcome.Ready || user is null)
         {
             return outcome;
+        }
+
+        if (string.IsNullOrEmpty(password) || password.Length > 128 || user.PasswordHash is null)
+        {
+            return ActivationOutcome.WrongPassword;
+        }
+
+        var verified = await gate.TryRunAsync(() => Task.FromResult((object)hasher.VerifyHashedPassword(user, user.PasswordHash, password)),
+            cancellationToken);
+        if (verified is null)
+        {
+            return ActivationOutcome.Busy;
+        }
+
+        if ((PasswordVerificationResult)verified == PasswordVerificationResult.Failed)
+        {
+            await audit.WriteAsync(AuditKinds.ActivationFailed, user.Id, user.UserName, cancellationToken, "wrong password");
+            return ActivationOutcome.WrongPassword;
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -14,7 +14,7 @@ public sealed class AccountEmails(IOptions<EmailOptions> email, AccountLinks lin
     public OutgoingEmail Activation(CersUser user, string link, DateTime expiresAt, string key) =>
         new EmailContent("Activate your CERS account")
             .Greeting(user.DisplayName)
-            .Paragraph($"A CERS account was requested for this email address with the username {user.UserName}. If you asked for it and chose that username, open the link below to finish creating it.")
+            .Paragraph($"A CERS account was requested for this email address with the username {user.UserName}. If you asked for it and chose that username, open the link below and enter the password you chose to finish creating it.")
             .Link("Activate my CERS account", link)
             .Paragraph($"The link works once and expires on {FormatDate(expiresAt)}. An account that is not activated by then is removed and must be requested again.")
             .Paragraph($"If you did not ask for a CERS account, or {user.UserName} is not the username you chose, do not open the link; you can ignore this email and nothing more will happen. If you did not receive this email within 48 hours of asking, contact CERS Technical Support at {Options.FromAddress}.")

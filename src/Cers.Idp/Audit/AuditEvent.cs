@@ -29,6 +29,7 @@ public static class AuditKinds
     public const string ActivationSent = "activation-sent";
     public const string ActivationResent = "activation-resent";
     public const string Activated = "activated";
+    public const string ActivationFailed = "activation-failed";
     public const string ReminderSent = "reminder-sent";
     public const string Expired = "expired";
     public const string SignedIn = "signed-in";

@@ -67,6 +67,8 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
         // The activation email, read from the SMTP server the provider sent it to; its link opened in the browser.
         var activation = await fixture.Smtp.WaitForAsync(email, "Activate your CERS account");
         await page.GotoAsync(LinkIn(activation, "/Account/Activate").ToString());
+        await Expect(main).ToContainTextAsync($"activates the CERS account with the username {person.UserName}");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(WalkthroughFixture.Password);
         await steps.RecordAsync(page, "activate");
         await main.GetByRole(AriaRole.Button, new() { Name = "Activate my account" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account is active", Level = 1 })).ToBeVisibleAsync();

@@ -19,7 +19,7 @@ public sealed class ActivationScheduleTests
         await AccountForms.RegisterAcceptedAsync(browser, pending);
         await AccountForms.RegisterAcceptedAsync(browser, activated);
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(activated.Email, "Activate"), "/Account/Activate");
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, link))).ShouldBe("Your account is active");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, link, activated.Password))).ShouldBe("Your account is active");
 
         await idp.AdvanceAsync(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         (await RemindAsync(idp)).ShouldBe(0);
@@ -69,7 +69,7 @@ public sealed class ActivationScheduleTests
         using var browser = idp.CreateBrowser();
         var applicant = Applicant.New();
         await AccountForms.RegisterAcceptedAsync(browser, applicant);
-        await AccountForms.ActivateAsync(browser, AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate"));
+        await AccountForms.ActivateAsync(browser, AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate"), applicant.Password);
 
         foreach (var day in new[] { 7, 27, 30, 31, 365 })
         {
@@ -91,7 +91,7 @@ public sealed class ActivationScheduleTests
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate");
 
         await idp.AdvanceAsync(TimeSpan.FromDays(30));
-        var response = await AccountForms.ActivateAsync(browser, link);
+        var response = await AccountForms.ActivateAsync(browser, link, applicant.Password);
 
         (await AccountForms.TitleOfAsync(response)).ShouldBe("This activation link has expired");
         (await idp.QueryAsync(db => db.Users.SingleAsync(u => u.UserName == applicant.UserName))).Status.ShouldBe(AccountStatus.PendingActivation);

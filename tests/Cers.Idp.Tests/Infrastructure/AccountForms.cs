@@ -45,10 +45,11 @@ public static partial class AccountForms
     }
 
     /// <summary>
-    /// Follows an activation link as a person does: the link opens a confirmation page, whose button
-    /// activates. Answers the page after the button, or the page the link opened when it offered no button.
+    /// Follows an activation link as a person does: the link opens a confirmation page, where the password
+    /// chosen at registration and the button activate. Answers the page after the button, or the page the
+    /// link opened when it offered no button.
     /// </summary>
-    public static async Task<HttpResponseMessage> ActivateAsync(HttpClient browser, Uri link)
+    public static async Task<HttpResponseMessage> ActivateAsync(HttpClient browser, Uri link, string password)
     {
         var page = await browser.GetAsync(link);
         if (await TitleOfAsync(page) != "Activate your account")
@@ -57,6 +58,7 @@ public static partial class AccountForms
         }
 
         var form = await BrowserSignIn.ReadFormAsync(page, link);
+        form.Fields["Password"] = password;
         return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
     }
 

@@ -11,8 +11,9 @@ namespace Cers.Idp.Tests.Registration;
 /// <summary>
 /// Account pre-hijacking, as a security review tried it: a stranger registers a pending account with
 /// someone else's email and a password of their own, and waits for the owner to activate it. An unverified
-/// account never holds an address: the owner's own registration replaces the pending one, so the link the
-/// owner follows activates the account whose password the owner chose.
+/// account never holds an address: the owner's own registration replaces the pending one. And a link
+/// activates only with the password of its account, so the owner cannot be led into activating a
+/// stranger's account, nor the stranger activate one without the owner's mailbox.
 /// </summary>
 [Collection(IdpCollection.Name)]
 public sealed class AccountPreHijackingTests(IdpFactory idp)
@@ -41,10 +42,10 @@ public sealed class AccountPreHijackingTests(IdpFactory idp)
         // The page names the account the link activates before anything happens.
         var confirm = await (await browser.GetAsync(ownersLink)).Content.ReadAsStringAsync();
         confirm.ShouldContain($"with the username <strong>{owner.UserName}</strong>");
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, ownersLink))).ShouldBe("Your account is active");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, ownersLink, owner.Password))).ShouldBe("Your account is active");
 
         // The stranger's account is gone with its link; the owner's password signs in, the stranger's does not.
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, squattersLink))).ShouldBe("This activation link has expired");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, squattersLink, squatter.Password))).ShouldBe("This activation link has expired");
         await using (var scope = idp.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
@@ -99,5 +100,56 @@ public sealed class AccountPreHijackingTests(IdpFactory idp)
         var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
         (await db.Users.SingleAsync(u => u.UserName == pending.UserName)).Status.ShouldBe(AccountStatus.PendingActivation);
         (await db.Users.SingleAsync(u => u.Id == other.Id)).Email.ShouldBe(other.Email);
+    }
+
+    [Fact]
+    public async Task A_stranger_who_registers_over_the_owners_pending_account_gains_nothing_and_the_owner_cannot_activate_theirs()
+    {
+        var owner = Applicant.New();
+        using var browser = idp.CreateBrowser();
+        await AccountForms.RegisterAcceptedAsync(browser, owner);
+        var squatter = Applicant.New() with { Email = owner.Email };
+        using (var stranger = idp.CreateBrowser())
+        {
+            await AccountForms.RegisterAcceptedAsync(stranger, squatter);
+        }
+
+        await idp.Smtp.WaitForCountAsync(owner.Email, "Activate your CERS account", 2);
+        var squattersLink = AccountForms.LinkIn(idp.Smtp.Find(owner.Email, "Activate your CERS account")
+            .Single(m => m.TextBody!.Contains($"with the username {squatter.UserName}", StringComparison.Ordinal)), "/Account/Activate");
+
+        // The owner, following the only working link, is asked for the password of an account they did not create.
+        var refused = await AccountForms.ActivateAsync(browser, squattersLink, owner.Password);
+        (await AccountForms.TitleOfAsync(refused)).ShouldBe("Activate your account");
+        (await AccountForms.FieldErrorsAsync(refused))["Password"].ShouldBe(Pages.Account.Activate.IndexModel.WrongPasswordMessage);
+        await using (var scope = idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+            (await db.Users.SingleAsync(u => u.UserName == squatter.UserName)).Status.ShouldBe(AccountStatus.PendingActivation);
+        }
+
+        // Registering again takes the address back, and the owner's own link and password activate the owner's account.
+        await AccountForms.RegisterAcceptedAsync(browser, owner with { UserName = owner.UserName + "b" });
+        await idp.Smtp.WaitForCountAsync(owner.Email, "Activate your CERS account", 3);
+        var ownersLink = AccountForms.LinkIn(idp.Smtp.Find(owner.Email, "Activate your CERS account")
+            .Single(m => m.TextBody!.Contains($"with the username {owner.UserName}b", StringComparison.Ordinal)), "/Account/Activate");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, ownersLink, owner.Password))).ShouldBe("Your account is active");
+    }
+
+    [Fact]
+    public async Task Registrations_with_the_address_in_other_capitals_share_its_daily_cap_of_activation_emails()
+    {
+        var email = $"Capitals.{Guid.NewGuid():N}@Example.com";
+        for (var i = 0; i < 7; i++)
+        {
+            var spelled = i % 2 == 0 ? email.ToUpperInvariant() : email.ToLowerInvariant();
+            using var browser = idp.CreateBrowser();
+            (await AccountForms.RegisterAsync(browser, Applicant.New() with { Email = spelled })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
+        await idp.Smtp.WaitForCountAsync(email.ToLowerInvariant(), "Activate your CERS account", 5);
+        await Task.Delay(1500);
+        idp.Smtp.Messages.Count(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, email, StringComparison.OrdinalIgnoreCase))
+            && m.Subject == "Activate your CERS account").ShouldBe(5);
     }
 }

@@ -36,7 +36,7 @@ public sealed class CreateAccountTests(IdpFactory idp)
         var confirm = await browser.GetAsync(link);
         (await AccountForms.TitleOfAsync(confirm)).ShouldBe("Activate your account");
         (await StatusOfAsync(applicant.UserName)).ShouldBe(AccountStatus.PendingActivation);
-        var activated = await AccountForms.ActivateAsync(browser, link);
+        var activated = await AccountForms.ActivateAsync(browser, link, applicant.Password);
         activated.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await AccountForms.TitleOfAsync(activated)).ShouldBe("Your account is active");
 
@@ -69,8 +69,8 @@ public sealed class CreateAccountTests(IdpFactory idp)
         await AccountForms.RegisterAcceptedAsync(browser, applicant);
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate");
 
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, link))).ShouldBe("Your account is active");
-        var again = await AccountForms.ActivateAsync(browser, link);
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, link, applicant.Password))).ShouldBe("Your account is active");
+        var again = await AccountForms.ActivateAsync(browser, link, applicant.Password);
 
         again.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await AccountForms.TitleOfAsync(again)).ShouldBe("Your account is already active");
@@ -90,7 +90,7 @@ public sealed class CreateAccountTests(IdpFactory idp)
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(link.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
         query[part] = value;
 
-        var response = await AccountForms.ActivateAsync(browser, new Uri(idp.BaseAddress, Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/Account/Activate", query)));
+        var response = await AccountForms.ActivateAsync(browser, new Uri(idp.BaseAddress, Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/Account/Activate", query)), applicant.Password);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await AccountForms.TitleOfAsync(response)).ShouldBeOneOf("This activation link does not work", "This activation link has expired");
@@ -111,8 +111,8 @@ public sealed class CreateAccountTests(IdpFactory idp)
         await idp.Smtp.WaitForCountAsync(applicant.Email, "Activate", 2);
         var second = idp.Smtp.Find(applicant.Email, "Activate").Select(m => AccountForms.LinkIn(m, "/Account/Activate")).Single(l => l != first);
 
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, first))).ShouldBe("This activation link does not work");
-        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, second))).ShouldBe("Your account is active");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, first, applicant.Password))).ShouldBe("This activation link does not work");
+        (await AccountForms.TitleOfAsync(await AccountForms.ActivateAsync(browser, second, applicant.Password))).ShouldBe("Your account is active");
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class ResetLinkLifetimeTests
         using var browser = idp.CreateBrowser();
         var applicant = Applicant.New();
         await AccountForms.RegisterAcceptedAsync(browser, applicant);
-        await AccountForms.ActivateAsync(browser, AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate"));
+        await AccountForms.ActivateAsync(browser, AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate"), "/Account/Activate"), applicant.Password);
 
         await AccountForms.SubmitAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["UserName"] = applicant.UserName });
         var link = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Reset your CERS password"), "/Account/ResetPassword");
