@@ -8,8 +8,11 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class RequestBodyExtensions
 {
-    /// <summary>UTF-8, and ASCII, which is part of it: what every CERS form, page and API reads.</summary>
-    private static readonly string[] SupportedCharsets = ["utf-8", "utf8", "us-ascii"];
+    /// <summary>
+    /// UTF-8, and ASCII, which is part of it: what every CERS form, page and API reads. Exactly these tokens:
+    /// the readers look the raw value up again, and a quoted one ("utf-8") or an alias they do not know fails there.
+    /// </summary>
+    private static readonly string[] SupportedCharsets = ["utf-8", "us-ascii"];
 
     /// <summary>
     /// Refuses with 415 Unsupported Media Type a body the service cannot read as declared: a Content-Type
@@ -60,7 +63,7 @@ public static class RequestBodyExtensions
 
         // A charset parameter, even an empty one, must name UTF-8: the readers would otherwise look the name up and fail.
         var charset = media.Parameters.FirstOrDefault(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase));
-        if (charset is not null && !SupportedCharsets.Contains(charset.Value.ToString().Trim('"'), StringComparer.OrdinalIgnoreCase))
+        if (charset is not null && !SupportedCharsets.Contains(charset.Value.ToString(), StringComparer.OrdinalIgnoreCase))
         {
             return "Only UTF-8 bodies are read; send the body as UTF-8 (charset=utf-8) or name no charset.";
         }

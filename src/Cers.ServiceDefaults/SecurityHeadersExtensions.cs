@@ -14,12 +14,21 @@ public static class SecurityHeadersExtensions
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, Func<HttpContext, string> contentSecurityPolicy) =>
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = contentSecurityPolicy(context);
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            // Chosen for the path as the request arrives (a dashboard moves its prefix into PathBase later on), and
+            // written as the response starts, so an answer whose headers were cleared on the way (the exception
+            // handler clears them before writing a 500) still carries them.
+            var policy = contentSecurityPolicy(context);
+            context.Response.OnStarting(static state =>
+            {
+                var (response, policy) = ((HttpResponse, string))state;
+                var headers = response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = policy;
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                return Task.CompletedTask;
+            }, (context.Response, policy));
             return next(context);
         });
 }

@@ -19,25 +19,32 @@ public sealed class RequestBodyAndHeaderTests(FacilityApiFixture fixture)
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/json; charset=")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json; charset=utf8")]
     [InlineData("not a media type")]
     public async Task A_body_in_an_unsupported_charset_or_media_type_gets_415_problem_details_and_changes_nothing(string contentType)
     {
         var scenario = await AccessRequestScenario.CreateAsync(fixture);
         var requester = TestUser.Create();
-        using var caller = fixture.Api.CreateCaller();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/access-requests")
-        {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(
-                $$"""{"cersId":{{scenario.Facility.CersId}},"phone":"916-555-0100","title":"Manager","requestedRole":"Editor"}""")),
-        };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.TokenFor(requester));
 
-        using var response = await caller.SendAsync(request);
+        using var response = await PostAsync(scenario, requester, contentType);
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await scenario.RequestCountOfAsync(requester)).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=us-ascii")]
+    public async Task A_JSON_body_in_UTF_8_or_ASCII_is_read(string contentType)
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        using var response = await PostAsync(scenario, TestUser.Create(), contentType);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -75,5 +82,18 @@ public sealed class RequestBodyAndHeaderTests(FacilityApiFixture fixture)
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
         csp.ShouldContain("script-src 'self' 'unsafe-inline'");
         csp.ShouldContain("connect-src 'self'");
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(AccessRequestScenario scenario, TestUser requester, string contentType)
+    {
+        using var caller = fixture.Api.CreateCaller();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/access-requests")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(
+                $$"""{"cersId":{{scenario.Facility.CersId}},"phone":"916-555-0100","title":"Manager","requestedRole":"Editor"}""")),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.TokenFor(requester));
+        return await caller.SendAsync(request);
     }
 }
