@@ -117,12 +117,10 @@ public static class AccessRequestEndpoints
             return Invalid(errors.ToDictionary());
         }
 
-        if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, time.GetUtcNow().UtcDateTime, cancellationToken) is { } retryAfter)
+        if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, time.GetUtcNow().UtcDateTime, includingNewRequest: false,
+                cancellationToken) is { } retryAfter)
         {
-            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(title: "You have asked for access many times recently; try again later.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = TooManyRequests });
+            return Throttled(http, retryAfter);
         }
 
         if (await db.Memberships.AnyAsync(m => m.UserSubject == caller.Subject && m.BusinessId == facility.BusinessId
@@ -181,10 +179,20 @@ public static class AccessRequestEndpoints
                 var request = NewRequest();
                 db.AccessRequests.Add(request);
                 await db.SaveChangesAsync(ct);
+                if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, now, includingNewRequest: true, ct) is { } late)
+                {
+                    throw new RequestThrottledException(late);
+                }
+
                 await emails.AddCreatedAsync(request.Id, ct);
                 await db.SaveChangesAsync(ct);
                 return request.Id;
             }, cancellationToken);
+        }
+        catch (RequestThrottledException throttled)
+        {
+            // Requests sent at once passed the first check together; this one came after the limit and was rolled back.
+            return Throttled(http, throttled.RetryAfter);
         }
         catch (DbUpdateException)
         {
@@ -371,6 +379,15 @@ public static class AccessRequestEndpoints
     private static Task<bool> HasPendingRequestAsync(FacilityDbContext db, string subject, int businessId, CancellationToken cancellationToken) =>
         db.AccessRequests.AnyAsync(r => r.RequesterSubject == subject && r.BusinessId == businessId
             && r.Status == AccessRequestStatus.Pending, cancellationToken);
+
+    private static ProblemHttpResult Throttled(HttpRequest http, TimeSpan retryAfter)
+    {
+        http.HttpContext.Response.Headers.RetryAfter =
+            ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(title: "You have asked for access many times recently; try again later.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = TooManyRequests });
+    }
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid.");

@@ -155,8 +155,28 @@ public sealed class AccessRequestCreationTests(FacilityApiFixture fixture)
         { "title with a line break", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\r\\n\\r\\nReset your password at evil.example\", \"requestedRole\": \"Viewer\"}", "title" },
         { "title with NUL", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\u0000Manager\", \"requestedRole\": \"Viewer\"}", "title" },
         { "title with a right-to-left override", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS \\u202Ereganam\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with an invisible tag character", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\uDB40\\uDC41 Manager\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with a lone surrogate", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\uD800 Manager\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "title with a line separator", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"EHS\\u2028Manager\", \"requestedRole\": \"Viewer\"}", "title" },
+        { "phone of brackets only", "{\"cersId\": CERS, \"phone\": \"(((((((\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "phone" },
+        { "phone with too few digits", "{\"cersId\": CERS, \"phone\": \"-------x1234567\", \"title\": \"t\", \"requestedRole\": \"Viewer\"}", "phone" },
         { "title with markup", "{\"cersId\": CERS, \"phone\": \"916-555-0100\", \"title\": \"<b>Boss</b>\", \"requestedRole\": \"Viewer\"}", "title" },
     };
+
+    [Theory]
+    [InlineData("(916) 555-0100")]
+    [InlineData("+1 916.555.0100 x123")]
+    [InlineData("916-555-0100 X12")]
+    [InlineData("916 555 0100 Ext. 4")]
+    public async Task Phone_numbers_in_the_usual_forms_are_taken(string phone)
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+
+        using var response = await fixture.PostJsonAsync("/api/access-requests", fixture.TokenFor(TestUser.Create()),
+            JsonSerializer.Serialize(new { cersId = scenario.Facility.CersId, phone, title = "EHS Manager", requestedRole = "Viewer" }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]

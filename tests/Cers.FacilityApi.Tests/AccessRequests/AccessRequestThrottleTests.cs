@@ -37,6 +37,32 @@ public sealed class AccessRequestThrottleTests(FacilityApiFixture fixture)
             .ShouldBe(4);
     }
 
+    [Fact]
+    public async Task Requests_sent_all_at_once_get_no_more_past_the_limit_than_requests_sent_one_by_one()
+    {
+        await using var api = IsolatedFacilityApi.Start(fixture, ("AccessRequests:MaxPerHour", "2"), ("AccessRequests:MaxPerDay", "10"));
+        var facilities = new List<Cers.FacilityApi.Facilities.Facility>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (business, facility) = await api.NewFacilityAsync();
+            await api.AddLeadUserAsync(business);
+            facilities.Add(facility);
+        }
+
+        var requester = TestUser.Create();
+
+        var answers = await Task.WhenAll(facilities.Select(async facility =>
+        {
+            using var response = await api.TryRequestAccessAsync(facility, requester);
+            return response.StatusCode;
+        }));
+
+        answers.Count(a => a == HttpStatusCode.Created).ShouldBe(2, string.Join(", ", answers));
+        answers.Count(a => a == HttpStatusCode.TooManyRequests).ShouldBe(4, string.Join(", ", answers));
+        (await api.QueryAsync(db => db.AccessRequests.CountAsync(r => r.RequesterSubject == requester.Subject))).ShouldBe(2);
+        (await api.QueryAsync(db => db.EmailOutbox.CountAsync(e => e.Kind == AccessRequestEmails.Kinds.Created))).ShouldBe(2);
+    }
+
     private static async Task ShouldBeRefusedAsync(IsolatedFacilityApi api, Cers.FacilityApi.Facilities.Facility facility, TestUser requester, TimeSpan atMost)
     {
         var before = await api.QueryAsync(db => db.AccessRequests.CountAsync(r => r.RequesterSubject == requester.Subject));
