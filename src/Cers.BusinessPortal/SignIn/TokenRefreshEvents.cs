@@ -23,9 +23,19 @@ public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<Portal
     public const string IdentityToken = "id_token";
     public const string ExpiresAt = "expires_at";
 
+    /// <summary>
+    /// The session begins when the person entered their password at the provider (the ID token's <c>auth_time</c>),
+    /// not when the portal heard of it: a portal sign-in riding on an 11-hour-old provider session must not last
+    /// another 12 hours. Kept through every renewal.
+    /// </summary>
     public override Task SigningIn(CookieSigningInContext context)
     {
-        context.Properties.Items.TryAdd(SessionStartedAt, time.GetUtcNow().ToString("o", CultureInfo.InvariantCulture));
+        var now = time.GetUtcNow();
+        var startedAt = long.TryParse(context.Principal?.FindFirst("auth_time")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            && DateTimeOffset.FromUnixTimeSeconds(seconds) is var authenticatedAt && authenticatedAt <= now
+                ? authenticatedAt
+                : now;
+        context.Properties.Items.TryAdd(SessionStartedAt, startedAt.ToString("o", CultureInfo.InvariantCulture));
         return Task.CompletedTask;
     }
 

@@ -115,7 +115,9 @@ public static class ConnectEndpoints
         HttpContext http,
         UserManager<CersUser> users,
         SignInManager<CersUser> signIn,
-        IOpenIddictApplicationManager applications)
+        IOpenIddictApplicationManager applications,
+        Microsoft.Extensions.Options.IOptions<SessionLifetimeOptions> sessions,
+        TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -144,6 +146,14 @@ public static class ConnectEndpoints
                 || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
             {
                 return Forbid(Errors.InvalidGrant, "The token is no longer valid.");
+            }
+
+            // A refresh token lives 14 days and rotates, but no session outlives its absolute lifetime counted from the
+            // sign-in (OWASP ASVS 3.3.2): past it the relying party must send the user to sign in again.
+            if (request.IsRefreshTokenGrantType()
+                && SessionPrincipalFactory.HasOutlived(principal, sessions.Value.AbsoluteLifetime, time.GetUtcNow()))
+            {
+                return Forbid(Errors.InvalidGrant, "The sign-in this token comes from has reached its absolute lifetime; sign in again.");
             }
 
             var identity = await CreateUserIdentityAsync(user, users, principal.GetScopes());

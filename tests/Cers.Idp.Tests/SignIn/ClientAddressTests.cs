@@ -3,6 +3,7 @@ using Cers.Idp.Audit;
 using Cers.Idp.SignIn;
 using Cers.Idp.Tests.Infrastructure;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -125,15 +126,18 @@ public sealed class ClientAddressTests
         // Nothing was looked up and written for either kind: each request queued one job, and that is all.
         (await CountWritesAsync(idp)).ShouldBe(before);
         var queued = idp.Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 100)
-            .Select(j => j.Value.Job).Where(j => j.Type == typeof(RecoveryRequestJob)).ToList();
-        queued.Select(j => ((RecoveryRequestKind)j.Args[0]!, (string)j.Args[1]!)).ShouldBe(
+            .Select(j => j.Value.Job).Where(j => j.Type == typeof(RecoveryRequestJob)).Select(j => (string)j.Args[0]!).ToList();
+        queued.ShouldAllBe(sealedRequest => !sealedRequest.Contains(known.Email, StringComparison.OrdinalIgnoreCase)
+            && !sealedRequest.Contains(known.UserName, StringComparison.OrdinalIgnoreCase));
+        var opened = queued.Select(q => RecoveryRequests.Open(idp.Services.GetRequiredService<IDataProtectionProvider>(), q)).ToList();
+        opened.Select(r => (r.Kind, r.Value)).ShouldBe(
         [
             (RecoveryRequestKind.UserName, known.Email),
             (RecoveryRequestKind.UserName, unknownEmail),
             (RecoveryRequestKind.PasswordReset, known.UserName),
             (RecoveryRequestKind.PasswordReset, unknownName),
         ], ignoreOrder: true);
-        queued.ShouldAllBe(j => (string?)j.Args[2] == "127.0.0.1");
+        opened.ShouldAllBe(r => r.ClientAddress == "127.0.0.1");
     }
 
     private static async Task<(string UserName, string Email)> CreateAccountAsync(IsolatedIdp idp)

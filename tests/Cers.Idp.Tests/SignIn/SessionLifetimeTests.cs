@@ -1,5 +1,6 @@
 using System.Net;
 using Cers.Idp.Tests.Infrastructure;
+using Duende.IdentityModel.Client;
 
 namespace Cers.Idp.Tests.SignIn;
 
@@ -34,6 +35,31 @@ public sealed class SessionLifetimeTests
     }
 
     [Fact]
+    public async Task A_refresh_token_stops_working_when_its_sign_in_reaches_the_absolute_lifetime()
+    {
+        await using var idp = IsolatedIdp.Start(true);
+        var userName = "refresh" + Guid.NewGuid().ToString("N")[..8];
+        await idp.Host.CreateActiveAccountAsync(userName, "Rae", "Refresh", Password);
+        using var browser = idp.CreateBrowser();
+        var (verifier, challenge) = BrowserSignIn.NewPkce();
+        var toLogin = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.Host.BaseAddress, challenge, "r", "n"));
+        var code = await BrowserSignIn.FollowToCallbackAsync(browser,
+            await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.Host.BaseAddress, toLogin.Headers.Location!.ToString()), userName, Password));
+        using var http = idp.Host.CreateBackChannel();
+        var tokens = await BrowserSignIn.RedeemAsync(http, code with { CodeVerifier = verifier });
+
+        idp.Clock.Advance(TimeSpan.FromHours(11));
+        var refreshed = await RefreshAsync(http, tokens.RefreshToken!);
+        refreshed.IsError.ShouldBeFalse(refreshed.Error);
+
+        idp.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        var refused = await RefreshAsync(http, refreshed.RefreshToken!);
+
+        refused.IsError.ShouldBeTrue();
+        refused.Error.ShouldBe("invalid_grant");
+    }
+
+    [Fact]
     public void An_idle_timeout_longer_than_the_absolute_lifetime_stops_the_provider_at_start()
     {
         using var data = new TempDirectory();
@@ -54,4 +80,13 @@ public sealed class SessionLifetimeTests
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return response.Headers.Location!.ToString().StartsWith(IdpFactory.PortalRedirectUri, StringComparison.Ordinal);
     }
+
+    private static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>
+        http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            RefreshToken = refreshToken,
+        });
 }
