@@ -76,6 +76,16 @@ public static class BrowserSignIn
         return tokens;
     }
 
+    /// <summary>Renews tokens at the token endpoint as the portal does: its secret and the refresh token.</summary>
+    public static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>
+        http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = "connect/token",
+            ClientId = IdpFactory.PortalClientId,
+            ClientSecret = IdpFactory.PortalSecret,
+            RefreshToken = refreshToken,
+        });
+
     /// <summary>
     /// The two-step sign-in as a person does it: loads the sign-in page, posts the username, reads the
     /// protection-phrase step and posts the password, each with its anti-forgery token.

@@ -160,16 +160,16 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         var tokens = await SignInAndRedeemAsync();
         using var http = idp.CreateBackChannel();
 
-        var first = await RefreshAsync(http, tokens.RefreshToken!);
+        var first = await BrowserSignIn.RefreshAsync(http, tokens.RefreshToken!);
         first.IsError.ShouldBeFalse(first.Error);
         first.RefreshToken.ShouldNotBe(tokens.RefreshToken);
 
-        var replay = await RefreshAsync(http, tokens.RefreshToken!);
+        var replay = await BrowserSignIn.RefreshAsync(http, tokens.RefreshToken!);
         replay.IsError.ShouldBeTrue();
         replay.Error.ShouldBe("invalid_grant");
 
         // Reuse means the token may be stolen: the newer token of the same chain dies too (RFC 9700 4.14.2).
-        var afterReplay = await RefreshAsync(http, first.RefreshToken!);
+        var afterReplay = await BrowserSignIn.RefreshAsync(http, first.RefreshToken!);
         afterReplay.IsError.ShouldBeTrue();
         afterReplay.Error.ShouldBe("invalid_grant");
     }
@@ -210,7 +210,7 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         revoked.IsError.ShouldBeFalse(revoked.Error);
 
         (await IntrospectAsync(http, tokens.RefreshToken!)).IsActive.ShouldBeFalse();
-        (await RefreshAsync(http, tokens.RefreshToken!)).Error.ShouldBe("invalid_grant");
+        (await BrowserSignIn.RefreshAsync(http, tokens.RefreshToken!)).Error.ShouldBe("invalid_grant");
     }
 
     [Fact]
@@ -303,15 +303,6 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         using var http = idp.CreateBackChannel();
         return await BrowserSignIn.RedeemAsync(http, response);
     }
-
-    private static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>
-        http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            RefreshToken = refreshToken,
-        });
 
     private static Task<TokenIntrospectionResponse> IntrospectAsync(HttpClient http, string token) =>
         http.IntrospectTokenAsync(new TokenIntrospectionRequest

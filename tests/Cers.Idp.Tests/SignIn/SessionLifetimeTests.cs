@@ -1,6 +1,5 @@
 using System.Net;
 using Cers.Idp.Tests.Infrastructure;
-using Duende.IdentityModel.Client;
 
 namespace Cers.Idp.Tests.SignIn;
 
@@ -49,11 +48,11 @@ public sealed class SessionLifetimeTests
         var tokens = await BrowserSignIn.RedeemAsync(http, code with { CodeVerifier = verifier });
 
         idp.Clock.Advance(TimeSpan.FromHours(11));
-        var refreshed = await RefreshAsync(http, tokens.RefreshToken!);
+        var refreshed = await BrowserSignIn.RefreshAsync(http, tokens.RefreshToken!);
         refreshed.IsError.ShouldBeFalse(refreshed.Error);
 
         idp.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
-        var refused = await RefreshAsync(http, refreshed.RefreshToken!);
+        var refused = await BrowserSignIn.RefreshAsync(http, refreshed.RefreshToken!);
 
         refused.IsError.ShouldBeTrue();
         refused.Error.ShouldBe("invalid_grant");
@@ -80,13 +79,4 @@ public sealed class SessionLifetimeTests
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return response.Headers.Location!.ToString().StartsWith(IdpFactory.PortalRedirectUri, StringComparison.Ordinal);
     }
-
-    private static Task<TokenResponse> RefreshAsync(HttpClient http, string refreshToken) =>
-        http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.PortalClientId,
-            ClientSecret = IdpFactory.PortalSecret,
-            RefreshToken = refreshToken,
-        });
 }
