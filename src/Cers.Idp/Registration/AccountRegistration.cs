@@ -134,9 +134,10 @@ public sealed partial class AccountRegistration(
 
     /// <summary>
     /// Deletes <paramref name="pending"/> and registers <paramref name="candidate"/> in its place, with its own
-    /// activation email, in one transaction. False when it could not (the pending account was activated or
-    /// replaced a moment ago, or the address had its day's activation emails): the caller then treats the
-    /// registration as a clash, which tells the address's owner by email as before.
+    /// activation email, in one transaction. When the address already had its day's activation emails, nothing
+    /// changes (audited), so nobody can flood a mailbox by registering over and over. False when it could not
+    /// (the pending account was activated or replaced a moment ago): the caller then treats the registration
+    /// as a clash, which tells the address's owner by email.
     /// </summary>
     private async Task<bool> ReplacePendingAsync(CersUser pending, CersUser candidate, CancellationToken cancellationToken)
     {
