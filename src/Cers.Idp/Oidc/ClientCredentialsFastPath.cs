@@ -134,27 +134,15 @@ public sealed class ClientCredentialsFastPath(
         var server = serverOptions.CurrentValue;
         var lifetime = server.AccessTokenLifetime ?? oidcOptions.CurrentValue.AccessTokenLifetime;
         var now = time.GetUtcNow().UtcDateTime;
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        var client = await MachineClientClaims.ReadAsync(applications, application, clientId, scopes, http.RequestAborted);
+        var claims = new Dictionary<string, object>(client.Pairs(), StringComparer.Ordinal)
         {
-            [Claims.Subject] = clientId,
             [Claims.ClientId] = clientId,
             [Claims.JwtId] = Guid.NewGuid().ToString(),
-            [Claims.Scope] = string.Join(' ', scopes.Distinct(StringComparer.Ordinal)),
+            [Claims.Scope] = string.Join(' ', client.Scopes),
             // OpenIddict's presenter claim: lets the client introspect its own token.
             [Claims.Private.Presenter] = clientId,
         };
-
-        if (await applications.GetDisplayNameAsync(application, http.RequestAborted) is { Length: > 0 } name)
-        {
-            claims[Claims.Name] = name;
-        }
-
-        var properties = await applications.GetPropertiesAsync(application, http.RequestAborted);
-        if (properties.TryGetValue(ClientSeeder.AgencyCodeProperty, out var agency) && agency.GetString() is { Length: > 0 } code)
-        {
-            claims[Claims.Role] = CersScopes.RegulatorRole;
-            claims[CersScopes.AgencyCodeClaim] = code;
-        }
 
         var jwt = TokenHandler.CreateToken(new SecurityTokenDescriptor
         {

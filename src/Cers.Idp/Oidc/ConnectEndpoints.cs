@@ -306,31 +306,8 @@ public static class ConnectEndpoints
         // The client has already been authenticated by OpenIddict; this lookup is served from its cache.
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
             ?? throw new InvalidOperationException("The authenticated client no longer exists.");
-
-        var identity = new ClaimsIdentity(
-            authenticationType: TokenValidationParametersDefaults.AuthenticationType,
-            nameType: Claims.Name,
-            roleType: Claims.Role);
-
-        identity.SetClaim(Claims.Subject, request.ClientId)
-            .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken));
-
-        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
-        if (properties.TryGetValue(ClientSeeder.AgencyCodeProperty, out var agency) && agency.GetString() is { Length: > 0 } code)
-        {
-            identity.SetClaim(Claims.Role, CersScopes.RegulatorRole)
-                .SetClaim(CersScopes.AgencyCodeClaim, code);
-        }
-
-        var scopes = request.GetScopes();
-        identity.SetScopes(scopes);
-        if (scopes.Any(CersScopes.FacilityScopes.Contains))
-        {
-            identity.SetResources(CersScopes.FacilityApiAudience);
-        }
-
-        identity.SetDestinations(static _ => [Destinations.AccessToken]);
-        return new ClaimsPrincipal(identity);
+        var client = await MachineClientClaims.ReadAsync(applications, application, request.ClientId!, request.GetScopes(), cancellationToken);
+        return new ClaimsPrincipal(client.ToIdentity());
     }
 
     private static IResult Forbid(string error, string description) =>
