@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
-using Cers.FacilityApi.SampleData;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cers.FacilityApi.Agencies;

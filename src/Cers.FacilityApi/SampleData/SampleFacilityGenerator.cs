@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cers.FacilityApi.Agencies;
 
 namespace Cers.FacilityApi.SampleData;
 
@@ -100,7 +101,7 @@ public sealed class SampleFacilityGenerator(int seed)
     private static readonly int SuffixWeightTotal = SuffixWeights.Sum();
 
     /// <summary>Each county's cities weighted 1, 1/2, 1/3...: the total to draw under.</summary>
-    private static readonly Dictionary<SampleCounty, double> CityWeightTotals =
+    private static readonly Dictionary<PlaceCounty, double> CityWeightTotals =
         CaliforniaPlaces.Counties.ToDictionary(c => c, c => Enumerable.Range(1, c.Cities.Count).Sum(i => 1.0 / i));
 
     /// <summary>How many businesses <see cref="Generate"/> makes for <paramref name="facilities"/> facilities with this seed.</summary>
@@ -185,7 +186,7 @@ public sealed class SampleFacilityGenerator(int seed)
         return new SampleBusiness(name, facilities);
     }
 
-    private static SampleFacility Facility(Random random, string name, SampleCounty county, SampleCity city)
+    private static SampleFacility Facility(Random random, string name, PlaceCounty county, PlaceCity city)
     {
         var zip = (city.FirstZip + random.Next(city.LastZip - city.FirstZip + 1)).ToString("D5", CultureInfo.InvariantCulture);
         var street = Street(random);
@@ -286,10 +287,10 @@ public sealed class SampleFacilityGenerator(int seed)
         _ => $"{city} {Pick(random, Trades)}{Pick(random, LegalForms)}",
     };
 
-    private static SampleCounty PickCounty(Random random) => CaliforniaPlaces.Counties[PickWeighted(random, CountyWeights, CountyWeightTotal)];
+    private static PlaceCounty PickCounty(Random random) => CaliforniaPlaces.Counties[PickWeighted(random, CountyWeights, CountyWeightTotal)];
 
     /// <summary>The i-th listed city is chosen with weight 1/(i+1): the big city first, the small towns less often.</summary>
-    private static SampleCity PickCity(Random random, SampleCounty county)
+    private static PlaceCity PickCity(Random random, PlaceCounty county)
     {
         var draw = random.NextDouble() * CityWeightTotals[county];
         for (var i = 0; i < county.Cities.Count; i++)

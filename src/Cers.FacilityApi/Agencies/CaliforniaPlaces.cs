@@ -1,21 +1,22 @@
-namespace Cers.FacilityApi.SampleData;
+namespace Cers.FacilityApi.Agencies;
 
 /// <param name="Name">The city's real name.</param>
 /// <param name="FirstZip">The lowest of the city's ZIP codes used for sample addresses.</param>
 /// <param name="LastZip">The highest; sample ZIPs are drawn between the two.</param>
-public sealed record SampleCity(string Name, int FirstZip, int LastZip);
+public sealed record PlaceCity(string Name, int FirstZip, int LastZip);
 
 /// <param name="Code">The county's short code, the start of its sample agency's code.</param>
 /// <param name="Population">Thousands of residents (2020 census, rounded): how many sample facilities it gets.</param>
-public sealed record SampleCounty(string Name, string Code, int Population, IReadOnlyList<SampleCity> Cities);
+public sealed record PlaceCounty(string Name, string Code, int Population, IReadOnlyList<PlaceCity> Cities);
 
 /// <summary>
-/// Real counties and a few real cities in each, with plausible ZIP ranges: enough for sample
-/// addresses that look like California's without shipping an address file.
+/// Real counties and a few real cities in each, with plausible ZIP ranges. Reference data: the city-to-county
+/// lookup of new facilities reads it (<see cref="CityCounties"/>), and the sample data draws its addresses
+/// from it. A real California places list belongs here for production.
 /// </summary>
 public static class CaliforniaPlaces
 {
-    public static readonly IReadOnlyList<SampleCounty> Counties =
+    public static readonly IReadOnlyList<PlaceCounty> Counties =
     [
         County("Alameda", "ALA", 1682, "Oakland 94601-94621", "Fremont 94536-94539", "Hayward 94541-94545", "Berkeley 94702-94710",
             "San Leandro 94577-94579", "Livermore 94550-94551", "Pleasanton 94566-94566", "Alameda 94501-94502", "Union City 94587-94587",
@@ -130,12 +131,12 @@ public static class CaliforniaPlaces
     ];
 
     /// <summary>"Oakland 94601-94621": the name, then the ZIP range.</summary>
-    private static SampleCounty County(string name, string code, int population, params string[] cities) =>
+    private static PlaceCounty County(string name, string code, int population, params string[] cities) =>
         new(name, code, population, cities.Select(city =>
         {
             var space = city.LastIndexOf(' ');
             var zips = city[(space + 1)..].Split('-');
-            return new SampleCity(city[..space], int.Parse(zips[0], System.Globalization.CultureInfo.InvariantCulture),
+            return new PlaceCity(city[..space], int.Parse(zips[0], System.Globalization.CultureInfo.InvariantCulture),
                 int.Parse(zips[1], System.Globalization.CultureInfo.InvariantCulture));
         }).ToList());
 }
