@@ -5,7 +5,7 @@ namespace Cers.BusinessPortal.FacilityApi;
 
 public sealed record Caller(string Subject, string? Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string? AgencyCode)
 {
-    public bool IsRegulator => AgencyCode is not null && Roles.Contains("regulator");
+    public bool IsRegulator => AgencyCode is not null && Roles.Contains(CersRoles.Regulator);
 }
 
 public sealed record FacilitySearchResult(int Page, int PageSize, int TotalBusinesses, int TotalFacilities, IReadOnlyList<BusinessMatch> Businesses);

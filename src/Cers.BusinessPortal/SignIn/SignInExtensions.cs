@@ -11,7 +11,8 @@ public static class SignInExtensions
 
     /// <summary>The portal's own request scopes: identity, refresh, and the facility API's three.</summary>
     public static readonly string[] Scopes =
-        ["openid", "profile", "email", "offline_access", "facility.read", "facility.access", "facility.regulator"];
+        [CersScopes.OpenId, CersScopes.Profile, CersScopes.Email, CersScopes.OfflineAccess, CersScopes.FacilityRead, CersScopes.FacilityAccess,
+            CersScopes.FacilityRegulator];
 
     /// <summary>
     /// Every page needs a signed-in user: a session cookie of the portal's own, and the OpenID Connect
@@ -89,7 +90,7 @@ public static class SignInExtensions
                 oidc.MapInboundClaims = false;
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 oidc.TokenValidationParameters.NameClaimType = "name";
-                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.TokenValidationParameters.RoleClaimType = CersClaims.Role;
 
                 oidc.Events.OnRemoteFailure = context =>
                 {

@@ -10,9 +10,6 @@ namespace Cers.FacilityApi.AccessRequests;
 /// </summary>
 public sealed record AccessRequestCaller(string Subject, string Name, string Email, string? AgencyCode)
 {
-    public const string RegulatorRole = "regulator";
-    public const string AgencyCodeClaim = "cupa";
-
     /// <summary>RFC 5321's limit on a path, and the width of the columns that keep addresses.</summary>
     public const int MaxEmailLength = 254;
 
@@ -30,8 +27,8 @@ public sealed record AccessRequestCaller(string Subject, string Name, string Ema
         // an address too long to store is no address to write to.
         name = name.Length > Data.FacilityDbContext.NameMaxLength ? name[..Data.FacilityDbContext.NameMaxLength] : name;
         email = email.Length > MaxEmailLength ? "" : email;
-        var isRegulator = user.FindAll("role").Any(c => c.Value == RegulatorRole);
-        var agency = isRegulator && user.FindFirstValue(AgencyCodeClaim) is { Length: > 0 } code ? code : null;
+        var isRegulator = user.FindAll(CersClaims.Role).Any(c => c.Value == CersRoles.Regulator);
+        var agency = isRegulator && user.FindFirstValue(CersClaims.AgencyCode) is { Length: > 0 } code ? code : null;
         return new AccessRequestCaller(subject, name, email, agency);
     }
 }

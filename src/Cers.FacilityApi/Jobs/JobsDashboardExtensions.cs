@@ -19,7 +19,6 @@ public static class JobsDashboardExtensions
     public const string Policy = "jobs.dashboard";
     private const string CookieScheme = "jobs-cookie";
     private const string SignInScheme = "jobs-oidc";
-    private const string CersAdminRole = "cers-admin";
 
     public static IHostApplicationBuilder AddJobsDashboard(this IHostApplicationBuilder builder)
     {
@@ -96,14 +95,14 @@ public static class JobsDashboardExtensions
                 oidc.UsePkce = true;
                 oidc.CallbackPath = Path + "/signin-oidc";
                 oidc.Scope.Clear();
-                oidc.Scope.Add("openid");
-                oidc.Scope.Add("profile");
-                oidc.Scope.Add("roles");
+                oidc.Scope.Add(CersScopes.OpenId);
+                oidc.Scope.Add(CersScopes.Profile);
+                oidc.Scope.Add(CersScopes.Roles);
                 oidc.MapInboundClaims = false;
                 oidc.SaveTokens = false;
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 oidc.TokenValidationParameters.NameClaimType = "name";
-                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.TokenValidationParameters.RoleClaimType = CersClaims.Role;
                 oidc.CorrelationCookie.Path = Path;
                 oidc.NonceCookie.Path = Path;
             });
@@ -111,7 +110,7 @@ public static class JobsDashboardExtensions
             .AddPolicy(Policy, policy => policy
                 .AddAuthenticationSchemes(CookieScheme)
                 .RequireAuthenticatedUser()
-                .RequireRole(CersAdminRole));
+                .RequireRole(CersRoles.CersAdmin));
         return builder;
     }
 

@@ -13,5 +13,5 @@ public sealed class TokenAuthenticationOptions
 
     /// <summary>The audience every accepted access token must carry (RFC 9068 section 4).</summary>
     [Required]
-    public string Audience { get; set; } = "cers-facility-api";
+    public string Audience { get; set; } = CersScopes.FacilityApiAudience;
 }

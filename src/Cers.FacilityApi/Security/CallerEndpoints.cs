@@ -24,5 +24,5 @@ public static class CallerEndpoints
             user.FindFirstValue("name"),
             user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
             user.FindAll("role").Select(c => c.Value).ToList(),
-            user.FindFirstValue("cupa")));
+            user.FindFirstValue(CersClaims.AgencyCode)));
 }

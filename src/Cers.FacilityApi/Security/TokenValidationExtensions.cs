@@ -5,15 +5,15 @@ namespace Cers.FacilityApi.Security;
 
 public static class TokenValidationExtensions
 {
-    public const string FacilityReadPolicy = "facility.read";
+    public const string FacilityReadPolicy = CersScopes.FacilityRead;
 
     /// <summary>Requesting access to a business: users signed in through the portal.</summary>
-    public const string FacilityAccessPolicy = "facility.access";
+    public const string FacilityAccessPolicy = CersScopes.FacilityAccess;
 
     /// <summary>Deciding access requests: Lead Users (<c>facility.access</c>) or regulators (<c>facility.regulator</c>).</summary>
     public const string AccessDecisionPolicy = "access.decide";
 
-    public const string FacilityRegulatorScope = "facility.regulator";
+    public const string FacilityRegulatorScope = CersScopes.FacilityRegulator;
 
     /// <summary>
     /// Accepts only access tokens from the configured provider: signature checked against its JWKS

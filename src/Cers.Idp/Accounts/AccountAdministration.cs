@@ -83,7 +83,7 @@ public sealed partial class AccountAdministration(
     {
         var claims = await users.GetClaimsAsync(user);
         return ([.. claims.Where(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role).Select(c => c.Value)],
-            claims.FirstOrDefault(c => c.Type == CersScopes.AgencyCodeClaim)?.Value);
+            claims.FirstOrDefault(c => c.Type == CersClaims.AgencyCode)?.Value);
     }
 
     /// <summary>
@@ -104,8 +104,8 @@ public sealed partial class AccountAdministration(
 
             await RemoveRegulatorClaimsAsync(user);
             await users.AddClaimsAsync(user, [
-                new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, CersScopes.RegulatorRole),
-                new Claim(CersScopes.AgencyCodeClaim, agencyCode),
+                new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, CersRoles.Regulator),
+                new Claim(CersClaims.AgencyCode, agencyCode),
             ]);
             audit.Add(AuditKinds.RoleChanged, user.Id, user.UserName, $"regulator of {agencyCode}, by {adminUserName}");
             await db.SaveChangesAsync(ct);
@@ -136,8 +136,8 @@ public sealed partial class AccountAdministration(
     private async Task<bool> RemoveRegulatorClaimsAsync(CersUser user)
     {
         var old = (await users.GetClaimsAsync(user))
-            .Where(c => (c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersScopes.RegulatorRole)
-                || c.Type == CersScopes.AgencyCodeClaim)
+            .Where(c => (c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.Regulator)
+                || c.Type == CersClaims.AgencyCode)
             .ToList();
         if (old.Count == 0)
         {

@@ -11,7 +11,7 @@ namespace Cers.Idp.Accounts;
 /// </summary>
 public sealed class CersAdminRequirement : IAuthorizationRequirement
 {
-    public const string PolicyName = "cers-admin";
+    public const string PolicyName = CersRoles.CersAdmin;
 }
 
 public sealed class CersAdminHandler(UserManager<CersUser> users) : AuthorizationHandler<CersAdminRequirement>
@@ -24,7 +24,7 @@ public sealed class CersAdminHandler(UserManager<CersUser> users) : Authorizatio
         }
 
         var claims = await users.GetClaimsAsync(user);
-        if (claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersScopes.CersAdminRole))
+        if (claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin))
         {
             context.Succeed(requirement);
         }

@@ -64,7 +64,7 @@ public sealed partial class DevelopmentUserSeeder(
             var claims = seed.Roles.Select(role => new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, role)).ToList();
             if (!string.IsNullOrWhiteSpace(seed.AgencyCode))
             {
-                claims.Add(new Claim(CersScopes.AgencyCodeClaim, seed.AgencyCode));
+                claims.Add(new Claim(CersClaims.AgencyCode, seed.AgencyCode));
             }
 
             if (claims.Count > 0)

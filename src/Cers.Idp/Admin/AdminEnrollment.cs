@@ -150,11 +150,11 @@ public sealed partial class AdminEnrollment(
     }
 
     private async Task<bool> IsAdminAsync(CersUser user) =>
-        (await users.GetClaimsAsync(user)).Any(c => c.Type == OpenIddictConstants.Claims.Role && c.Value == CersScopes.CersAdminRole);
+        (await users.GetClaimsAsync(user)).Any(c => c.Type == OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin);
 
     private async Task GrantAdminRoleAsync(CersUser user)
     {
-        var granted = await users.AddClaimAsync(user, new Claim(OpenIddictConstants.Claims.Role, CersScopes.CersAdminRole));
+        var granted = await users.AddClaimAsync(user, new Claim(OpenIddictConstants.Claims.Role, CersRoles.CersAdmin));
         if (!granted.Succeeded)
         {
             throw new InvalidOperationException($"Could not give {user.UserName} the admin role: {string.Join(" ", granted.Errors.Select(e => e.Description))}");

@@ -267,7 +267,7 @@ public static class ConnectEndpoints
 
         foreach (var claim in await users.GetClaimsAsync(user))
         {
-            if (claim.Type is Claims.Role or CersScopes.AgencyCodeClaim)
+            if (claim.Type is Claims.Role or CersClaims.AgencyCode)
             {
                 identity.AddClaim(claim.Type, claim.Value);
             }
@@ -295,8 +295,8 @@ public static class ConnectEndpoints
         Claims.Name or Claims.PreferredUsername when identity.HasScope(Scopes.Profile)
             => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.Role or CersScopes.AgencyCodeClaim when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.Role or CersScopes.AgencyCodeClaim => [Destinations.AccessToken],
+        Claims.Role or CersClaims.AgencyCode when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Role or CersClaims.AgencyCode => [Destinations.AccessToken],
         _ => [],
     };
 

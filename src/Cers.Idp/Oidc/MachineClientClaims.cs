@@ -35,8 +35,8 @@ public sealed record MachineClientClaims(string ClientId, string? Name, string? 
 
         if (AgencyCode is not null)
         {
-            yield return new(Claims.Role, CersScopes.RegulatorRole);
-            yield return new(CersScopes.AgencyCodeClaim, AgencyCode);
+            yield return new(Claims.Role, CersRoles.Regulator);
+            yield return new(CersClaims.AgencyCode, AgencyCode);
         }
     }
 

@@ -58,7 +58,7 @@ public static class OidcExtensions
 
                 server.RegisterScopes([.. CersScopes.All]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email,
-                    Claims.EmailVerified, Claims.Role, CersScopes.AgencyCodeClaim);
+                    Claims.EmailVerified, Claims.Role, CersClaims.AgencyCode);
 
                 server.SetAccessTokenLifetime(oidc.AccessTokenLifetime)
                     .SetAuthorizationCodeLifetime(oidc.AuthorizationCodeLifetime)

@@ -287,7 +287,7 @@ public sealed partial class CreateAdminCommandTests(IdpFactory idp)
         await using var scope = idp.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
         var claims = await users.GetClaimsAsync((await users.FindByIdAsync(user.Id))!);
-        return claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersScopes.CersAdminRole);
+        return claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin);
     }
 
     private async Task<string[]> AuditAsync(string subjectId, string kind)

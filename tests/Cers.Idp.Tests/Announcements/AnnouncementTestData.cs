@@ -57,7 +57,7 @@ public static class AnnouncementTestData
         await using var scope = idp.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
         var granted = await users.AddClaimAsync((await users.FindByIdAsync(user.Id))!,
-            new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, CersScopes.CersAdminRole));
+            new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Role, CersRoles.CersAdmin));
         granted.Succeeded.ShouldBeTrue();
         return user;
     }
