@@ -61,6 +61,11 @@ public sealed partial class AccountActivation(
         var token = tokens.NewToken();
         user.ActivationTokenHash = SecretTokens.Hash(token);
         user.ActivationSentAt = time.GetUtcNow().UtcDateTime;
+
+        // A new stamp makes the save conditional on the account being as it was read (Identity's concurrency
+        // token): of two resends racing (queued jobs run side by side), one writes its email and the other stops,
+        // so neither the resend interval nor the daily cap can be passed by both.
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
         return links.Activation(user.Id, token);
     }
 

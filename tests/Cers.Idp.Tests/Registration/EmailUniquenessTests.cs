@@ -52,4 +52,41 @@ public sealed class EmailUniquenessTests(IdpFactory idp)
         await Task.Delay(1500);
         idp.Smtp.Find(applicant.Email, "Activate your CERS account").Count.ShouldBe(5);
     }
+
+    [Fact]
+    public async Task Resends_carried_out_at_once_never_pass_five_a_day_for_one_address()
+    {
+        // Resend requests are queued and the job server runs several at a time: their cap checks race.
+        var applicant = Applicant.New();
+        using var browser = idp.CreateBrowser();
+        await AccountForms.RegisterAcceptedAsync(browser, applicant);
+
+        // On threads of their own: SQLite's driver completes its "async" calls synchronously, so without them the
+        // resends would run one after another.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
+        try
+        {
+            using var start = new Barrier(12);
+            await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
+            {
+                await using var scope = idp.Services.CreateAsyncScope();
+                var activation = scope.ServiceProvider.GetRequiredService<Cers.Idp.Activation.AccountActivation>();
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                await activation.ResendAsync(applicant.Email, CancellationToken.None);
+            })));
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, io);
+        }
+
+        await using var check = idp.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<IdpDbContext>();
+        var address = applicant.Email.ToLowerInvariant();
+        // Never past the cap; of resends racing for one account, one writes and the others stop.
+        var sent = await db.EmailOutbox.CountAsync(e => e.ToAddress == address && e.Kind == "activation");
+        sent.ShouldBeGreaterThan(1);
+        sent.ShouldBeLessThanOrEqualTo(5);
+    }
 }
