@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Cers.Email.Jobs;
+using Cers.Email;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
@@ -9,6 +9,7 @@ using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
+using Cers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.FacilityApi;
@@ -25,7 +26,8 @@ public static class FacilityApiHostingExtensions
         builder.AddTokenValidation();
         builder.AddJobsDashboard();
         builder.AddFacilityDatabase(out var jobStore);
-        builder.AddJobsAndEmail<FacilityDbContext>(jobStore, "cers-facility-api");
+        builder.AddJobs(jobStore, "cers-facility-api");
+        builder.AddEmailOutbox<FacilityDbContext>();
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();

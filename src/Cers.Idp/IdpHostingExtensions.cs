@@ -1,4 +1,3 @@
-using Cers.Email.Jobs;
 using Cers.Idp.Accounts;
 using Cers.Idp.Activation;
 using Cers.Idp.Admin;
@@ -9,6 +8,7 @@ using Cers.Idp.Keys;
 using Cers.Idp.Oidc;
 using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
+using Cers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.Idp;

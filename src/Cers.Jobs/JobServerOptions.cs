@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Cers.Email.Jobs;
+namespace Cers.Jobs;
 
 /// <summary>The <c>Jobs</c> section: the Hangfire server inside each service.</summary>
 public sealed class JobServerOptions

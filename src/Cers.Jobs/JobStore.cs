@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Cers.Email.Jobs;
+namespace Cers.Jobs;
 
 /// <summary>Where a service keeps its Hangfire state: beside its own data, on the same engine.</summary>
 public abstract record JobStore

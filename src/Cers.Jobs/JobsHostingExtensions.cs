@@ -1,5 +1,3 @@
-using Cers.Email.Outbox;
-using Cers.Email.Smtp;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.SqlServer;
@@ -7,43 +5,27 @@ using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Cers.Email.Jobs;
+namespace Cers.Jobs;
 
 public static class JobsHostingExtensions
 {
     /// <summary>
-    /// Hangfire (storage in <paramref name="store"/>, a server in this process unless
-    /// <c>Jobs:RunServer</c> is false) and the email outbox of <typeparamref name="TContext"/>:
-    /// MailKit sender, delivery job, commit interceptor and a recurring delivery run as safety net.
-    /// The caller adds <see cref="OutboxCommitInterceptor{TContext}"/> to its DbContext options.
+    /// Hangfire: storage in <paramref name="store"/>, a server in this process unless <c>Jobs:RunServer</c> is
+    /// false (<see cref="RunsServer"/>), and the recurring jobs declared with <see cref="AddRecurringJob"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddJobsAndEmail<TContext>(this IHostApplicationBuilder builder, JobStore store, string serverName)
-        where TContext : DbContext
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, JobStore store, string serverName)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<JobServerOptions>()
             .BindConfiguration(JobServerOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddOptions<EmailOptions>()
-            .BindConfiguration(EmailOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) == string.IsNullOrEmpty(o.Smtp.Password),
-                "Email:Smtp:UserName and Email:Smtp:Password must be set together.")
-            .Validate(o => o.Smtp.Security is MailKit.Security.SecureSocketOptions.StartTls or MailKit.Security.SecureSocketOptions.SslOnConnect
-                    or MailKit.Security.SecureSocketOptions.None,
-                "Email:Smtp:Security must be StartTls, SslOnConnect, or None (a local development server only).")
-            .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) || o.Smtp.Security != MailKit.Security.SecureSocketOptions.None,
-                "Email:Smtp:UserName is set but Email:Smtp:Security is None: the password would cross the network unencrypted.")
-            .ValidateOnStart();
-
         // Each service registers its own storage instance rather than relying on Hangfire's static
         // JobStorage.Current, which several hosts in one process (the tests) would overwrite.
         builder.Services.AddSingleton<JobStorage>(services =>
@@ -78,8 +60,7 @@ public static class JobsHostingExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
 
-        var runServer = builder.Configuration.GetValue(JobServerOptions.SectionName + ":" + nameof(JobServerOptions.RunServer), true);
-        if (runServer)
+        if (builder.RunsServer())
         {
             builder.Services.AddHangfireServer((services, server) =>
             {
@@ -92,18 +73,14 @@ public static class JobsHostingExtensions
                 server.Activator = services.GetRequiredService<JobActivator>();
             });
             builder.Services.AddHostedService<RecurringJobRegistration>();
-            builder.Services.AddHostedService<OutboxStartupDelivery<TContext>>();
         }
 
-        builder.Services.AddSingleton<EmailOutbox>();
-        builder.Services.AddSingleton<SmtpEmailSender>();
-        builder.Services.AddSingleton<OutboxSignal<TContext>>();
-        builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
-        builder.Services.AddScoped<OutboxDeliveryJob<TContext>>();
-        builder.Services.AddRecurringJob<OutboxDeliveryJob<TContext>>("email-outbox-delivery", "* * * * *",
-            job => job.DeliverDueAsync(CancellationToken.None));
         return builder;
     }
+
+    /// <summary>Whether this instance runs a Hangfire server (<c>Jobs:RunServer</c>, true unless set false).</summary>
+    public static bool RunsServer(this IHostApplicationBuilder builder) =>
+        builder.Configuration.GetValue(JobServerOptions.SectionName + ":" + nameof(JobServerOptions.RunServer), true);
 
     /// <summary>Declares a recurring job; the cron expression is UTC.</summary>
     public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, string cron,
@@ -135,19 +112,6 @@ public static class JobsHostingExtensions
             var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
             return (await authorization.AuthorizeAsync(http.User, policy)).Succeeded;
         }
-    }
-
-    /// <summary>At start, emails left owed by a previous run (a restart between commit and delivery) go out at once, not at the next recurring run.</summary>
-    private sealed class OutboxStartupDelivery<TContext>(OutboxSignal<TContext> signal) : IHostedService
-        where TContext : DbContext
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            signal.Nudge();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class RecurringJobRegistration(IEnumerable<RecurringJobDefinition> definitions, IRecurringJobManager manager) : IHostedService

@@ -2,7 +2,7 @@ using Hangfire.AspNetCore;
 using Hangfire.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace Cers.Email.Jobs;
+namespace Cers.Jobs;
 
 /// <summary>
 /// Hangfire's log provider is process-wide (static), set by the last host that configured it. In

@@ -1,4 +1,4 @@
-using Cers.Email.Jobs;
+using Cers.Jobs;
 
 namespace Cers.FacilityApi.AccessRequests;
 

@@ -1,5 +1,5 @@
-using Cers.Email.Jobs;
 using Cers.Email.Outbox;
+using Cers.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

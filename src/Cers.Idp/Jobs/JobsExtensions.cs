@@ -1,6 +1,7 @@
-using Cers.Email.Jobs;
+using Cers.Email;
 using Cers.Idp.Activation;
 using Cers.Idp.Data;
+using Cers.Jobs;
 
 namespace Cers.Idp.Jobs;
 
@@ -11,7 +12,8 @@ public static class JobsExtensions
     /// <summary>Hangfire beside the provider's database, the email outbox, and the account jobs.</summary>
     public static IHostApplicationBuilder AddIdpJobs(this IHostApplicationBuilder builder, JobStore store)
     {
-        builder.AddJobsAndEmail<IdpDbContext>(store, "cers-idp");
+        builder.AddJobs(store, "cers-idp");
+        builder.AddEmailOutbox<IdpDbContext>();
         builder.Services.AddScoped<ActivationReminderJob>();
         builder.Services.AddScoped<PendingAccountExpiryJob>();
         builder.Services.AddRecurringJob<ActivationReminderJob>("activation-reminders", "*/15 * * * *",

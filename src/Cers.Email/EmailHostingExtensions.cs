@@ -1,0 +1,62 @@
+using Cers.Email.Outbox;
+using Cers.Email.Smtp;
+using Cers.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Cers.Email;
+
+public static class EmailHostingExtensions
+{
+    /// <summary>
+    /// The email outbox of <typeparamref name="TContext"/>: settings (validated), MailKit sender, delivery job
+    /// on the service's Hangfire host (<see cref="JobsHostingExtensions.AddJobs"/> first), commit interceptor, a
+    /// recurring delivery run as safety net, and delivery at start of what a previous run left owed. The caller
+    /// adds <see cref="OutboxCommitInterceptor{TContext}"/> to its DbContext options.
+    /// </summary>
+    public static IHostApplicationBuilder AddEmailOutbox<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<EmailOptions>()
+            .BindConfiguration(EmailOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) == string.IsNullOrEmpty(o.Smtp.Password),
+                "Email:Smtp:UserName and Email:Smtp:Password must be set together.")
+            .Validate(o => o.Smtp.Security is MailKit.Security.SecureSocketOptions.StartTls or MailKit.Security.SecureSocketOptions.SslOnConnect
+                    or MailKit.Security.SecureSocketOptions.None,
+                "Email:Smtp:Security must be StartTls, SslOnConnect, or None (a local development server only).")
+            .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) || o.Smtp.Security != MailKit.Security.SecureSocketOptions.None,
+                "Email:Smtp:UserName is set but Email:Smtp:Security is None: the password would cross the network unencrypted.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<EmailOutbox>();
+        builder.Services.AddSingleton<SmtpEmailSender>();
+        builder.Services.AddSingleton<OutboxSignal<TContext>>();
+        builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
+        builder.Services.AddScoped<OutboxDeliveryJob<TContext>>();
+        builder.Services.AddRecurringJob<OutboxDeliveryJob<TContext>>("email-outbox-delivery", "* * * * *",
+            job => job.DeliverDueAsync(CancellationToken.None));
+        if (builder.RunsServer())
+        {
+            builder.Services.AddHostedService<OutboxStartupDelivery<TContext>>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>At start, emails left owed by a previous run (a restart between commit and delivery) go out at once, not at the next recurring run.</summary>
+    private sealed class OutboxStartupDelivery<TContext>(OutboxSignal<TContext> signal) : IHostedService
+        where TContext : DbContext
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            signal.Nudge();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
