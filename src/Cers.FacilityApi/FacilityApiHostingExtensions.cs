@@ -36,9 +36,10 @@ public static class FacilityApiHostingExtensions
         return builder;
     }
 
-    public static WebApplication UseFacilityApi(this WebApplication app)
+    /// <summary>Prepares the database and the sample data (awaited, before the first request), then builds the pipeline.</summary>
+    public static async Task<WebApplication> UseFacilityApiAsync(this WebApplication app)
     {
-        InitializeAsync(app).GetAwaiter().GetResult();
+        await InitializeAsync(app);
 
         app.UseKnownForwardedHeaders();
         app.UseApiSecurityHeaders();
@@ -64,7 +65,7 @@ public static class FacilityApiHostingExtensions
     private static async Task InitializeAsync(WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.MigrateFacilityDatabaseAsync(stopping);
+        await app.Services.MigrateAsync<Cers.FacilityApi.Data.FacilityDbContext>(stopping);
         await app.Services.SeedDevelopmentSampleDataAsync(app.Environment, stopping);
     }
 }

@@ -14,7 +14,7 @@ if (await app.RunCommandAsync(args) is { } exitCode)
     return exitCode;
 }
 
-app.UseFacilityApi();
+await app.UseFacilityApiAsync();
 
 await app.RunAsync();
 return 0;

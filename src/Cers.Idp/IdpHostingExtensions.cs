@@ -43,9 +43,10 @@ public static class IdpHostingExtensions
         return builder;
     }
 
-    public static WebApplication UseIdp(this WebApplication app)
+    /// <summary>Prepares the database and the seeded data (awaited, before the first request), then builds the pipeline.</summary>
+    public static async Task<WebApplication> UseIdpAsync(this WebApplication app)
     {
-        InitializeAsync(app).GetAwaiter().GetResult();
+        await InitializeAsync(app);
 
         app.UseKnownForwardedHeaders();
         if (!app.Environment.IsDevelopment())
@@ -90,7 +91,7 @@ public static class IdpHostingExtensions
     private static async Task InitializeAsync(WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.MigrateIdpDatabaseAsync(stopping);
+        await app.Services.MigrateAsync<Cers.Idp.Data.IdpDbContext>(stopping);
 
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ClientSeeder>().SeedAsync(stopping);

@@ -14,7 +14,7 @@ if (await app.RunCommandAsync(args) is { } exitCode)
     return exitCode;
 }
 
-app.UseIdp();
+await app.UseIdpAsync();
 
 await app.RunAsync();
 return 0;

@@ -159,10 +159,6 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         var now = time.GetUtcNow().UtcDateTime;
         return await db.InTransactionAsync(async ct =>
         {
-            // A retried transaction (SQL Server's execution strategy) starts from nothing tracked, so a
-            // membership is read again rather than changed twice.
-            db.ChangeTracker.Clear();
-
             // Whether it overrides the Lead Users is read from the row as it is decided, not as it was read:
             // the escalation job may have routed it to the regulator in between.
             var updated = await db.AccessRequests

@@ -171,11 +171,10 @@ public static class AccessRequestEndpoints
         try
         {
             // The request first (its id names the emails), then the approvers' emails, in one transaction.
-            // Each attempt (SQL Server's execution strategy may retry) starts from nothing tracked and adds
-            // the request anew, so a retry neither skips the insert nor writes an email twice.
+            // Each attempt starts from nothing tracked (the transaction contract) and adds the request anew, so
+            // a retry neither skips the insert nor writes an email twice.
             requestId = await db.InTransactionAsync(async ct =>
             {
-                db.ChangeTracker.Clear();
                 var request = NewRequest();
                 db.AccessRequests.Add(request);
                 await db.SaveChangesAsync(ct);

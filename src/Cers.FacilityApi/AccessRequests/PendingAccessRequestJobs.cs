@@ -163,8 +163,6 @@ public sealed partial class PendingAccessRequestJobs(
             afterId = batch[^1].Id;
             handled += await db.InTransactionAsync(async ct =>
             {
-                // A retried transaction (SQL Server's execution strategy) starts from nothing tracked.
-                db.ChangeTracker.Clear();
                 var count = 0;
                 foreach (var request in batch)
                 {

@@ -1,23 +1,13 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace Cers.FacilityApi.Data;
 
-// `dotnet ef migrations add` builds each provider's context through these, so migrations for
-// both engines are generated from the same model without a database being reachable.
-
-public sealed class SqliteFacilityDbContextFactory : IDesignTimeDbContextFactory<SqliteFacilityDbContext>
+public sealed class SqliteFacilityDbContextFactory : SqliteDesignTimeFactory<SqliteFacilityDbContext>
 {
-    public SqliteFacilityDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteFacilityDbContext>()
-            .UseSqlite("Data Source=design-time.db")
-            .Options);
+    protected override SqliteFacilityDbContext Create(DbContextOptions<SqliteFacilityDbContext> options) => new(options);
 }
 
-public sealed class SqlServerFacilityDbContextFactory : IDesignTimeDbContextFactory<SqlServerFacilityDbContext>
+public sealed class SqlServerFacilityDbContextFactory() : SqlServerDesignTimeFactory<SqlServerFacilityDbContext>("CersFacility")
 {
-    public SqlServerFacilityDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlServerFacilityDbContext>()
-            .UseSqlServer("Server=(design-time);Database=CersFacility;Trusted_Connection=True")
-            .Options);
+    protected override SqlServerFacilityDbContext Create(DbContextOptions<SqlServerFacilityDbContext> options) => new(options);
 }

@@ -68,7 +68,7 @@ public static class SeedCommandLine
             return Refused;
         }
 
-        await services.MigrateFacilityDatabaseAsync(cancellationToken);
+        await services.MigrateAsync<Cers.FacilityApi.Data.FacilityDbContext>(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var seeder = scope.ServiceProvider.GetRequiredService<SampleDataSeeder>();
         var agencies = await seeder.SeedAgenciesAsync(cancellationToken);

@@ -63,7 +63,7 @@ public static class AdminCommandLine
             return Refused;
         }
 
-        await services.MigrateIdpDatabaseAsync(cancellationToken);
+        await services.MigrateAsync<Cers.Idp.Data.IdpDbContext>(cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<AdminEnrollment>().EnrollAsync(parsed.Arguments, cancellationToken);

@@ -1,25 +1,19 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace Cers.Idp.Data;
 
-// `dotnet ef migrations add` builds each provider's context through these, so migrations for
-// both engines are generated from the same model without a database being reachable.
-
-public sealed class SqliteIdpDbContextFactory : IDesignTimeDbContextFactory<SqliteIdpDbContext>
+public sealed class SqliteIdpDbContextFactory : SqliteDesignTimeFactory<SqliteIdpDbContext>
 {
-    public SqliteIdpDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteIdpDbContext>()
-            .UseSqlite("Data Source=design-time.db")
-            .UseOpenIddict()
-            .Options);
+    protected override DbContextOptionsBuilder<SqliteIdpDbContext> Configure(DbContextOptionsBuilder<SqliteIdpDbContext> options) =>
+        options.UseOpenIddict();
+
+    protected override SqliteIdpDbContext Create(DbContextOptions<SqliteIdpDbContext> options) => new(options);
 }
 
-public sealed class SqlServerIdpDbContextFactory : IDesignTimeDbContextFactory<SqlServerIdpDbContext>
+public sealed class SqlServerIdpDbContextFactory() : SqlServerDesignTimeFactory<SqlServerIdpDbContext>("CersIdp")
 {
-    public SqlServerIdpDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlServerIdpDbContext>()
-            .UseSqlServer("Server=(design-time);Database=CersIdp;Trusted_Connection=True")
-            .UseOpenIddict()
-            .Options);
+    protected override DbContextOptionsBuilder<SqlServerIdpDbContext> Configure(DbContextOptionsBuilder<SqlServerIdpDbContext> options) =>
+        options.UseOpenIddict();
+
+    protected override SqlServerIdpDbContext Create(DbContextOptions<SqlServerIdpDbContext> options) => new(options);
 }

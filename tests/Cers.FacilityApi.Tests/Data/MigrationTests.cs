@@ -51,7 +51,7 @@ public sealed class MigrationTests(FacilityApiFixture fixture)
     [Fact]
     public async Task The_API_migrates_a_SQLite_file_in_its_data_directory_at_start_with_the_counters_set()
     {
-        File.Exists(Path.Combine(fixture.Api.DataDirectory, DatabaseOptions.SqliteFileName)).ShouldBeTrue();
+        File.Exists(Path.Combine(fixture.Api.DataDirectory, DatabaseExtensions.Names.SqliteFileName)).ShouldBeTrue();
 
         await using var scope = fixture.Api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();

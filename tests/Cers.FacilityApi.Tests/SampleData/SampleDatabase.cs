@@ -11,7 +11,7 @@ public sealed class SampleDatabase : IAsyncDisposable
     private readonly TempDirectory _directory = new("cers-facility-seed-");
 
     private SampleDatabase() => Db = new SqliteFacilityDbContext(new DbContextOptionsBuilder<SqliteFacilityDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(_directory.Path, DatabaseOptions.SqliteFileName)}")
+        .UseSqlite($"Data Source={Path.Combine(_directory.Path, DatabaseExtensions.Names.SqliteFileName)}")
         .Options);
 
     public FacilityDbContext Db { get; }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Cers.FacilityApi.Data;
+namespace Cers.Data;
 
 public enum DatabaseProvider
 {
@@ -8,16 +8,10 @@ public enum DatabaseProvider
     SqlServer,
 }
 
-/// <summary>The <c>Database</c> section: which engine holds the facility API's data.</summary>
+/// <summary>The <c>Database</c> section of a service: which engine holds its data.</summary>
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
-
-    /// <summary>The name under <c>ConnectionStrings</c>.</summary>
-    public const string ConnectionStringName = "FacilityDb";
-
-    /// <summary>The SQLite file's name in <see cref="DataDirectory"/> when no connection string is configured.</summary>
-    public const string SqliteFileName = "cers-facility.db";
 
     [EnumDataType(typeof(DatabaseProvider))]
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
@@ -29,3 +23,9 @@ public sealed class DatabaseOptions
     [Required]
     public string DataDirectory { get; set; } = "App_Data";
 }
+
+/// <summary>
+/// How one service names its database: the entry under <c>ConnectionStrings</c>, and the SQLite file in
+/// <see cref="DatabaseOptions.DataDirectory"/> when none is configured.
+/// </summary>
+public sealed record ServiceDatabase(string ConnectionStringName, string SqliteFileName);
