@@ -1,3 +1,4 @@
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Memberships;
@@ -51,7 +52,7 @@ public enum DeciderStanding
 public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEmails emails, TimeProvider time)
 {
     /// <summary>The request, and how <paramref name="caller"/> stands to it; no request when they have no standing.</summary>
-    public async Task<(AccessRequest? Request, DeciderStanding Standing)> FindAsync(long id, AccessRequestCaller caller,
+    public async Task<(AccessRequest? Request, DeciderStanding Standing)> FindAsync(long id, ApiCaller caller,
         CancellationToken cancellationToken)
     {
         var request = await db.AccessRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
@@ -79,15 +80,15 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         return (null, DeciderStanding.None);
     }
 
-    public Task<DecisionOutcome> ApproveAsync(long id, AccessRequestCaller caller, MembershipRole grantedRole, int version,
+    public Task<DecisionOutcome> ApproveAsync(long id, ApiCaller caller, MembershipRole grantedRole, int version,
         CancellationToken cancellationToken) =>
         DecideAsync(id, caller, version, AccessRequestStatus.Approved, grantedRole, reason: null, cancellationToken);
 
-    public Task<DecisionOutcome> DenyAsync(long id, AccessRequestCaller caller, string reason, int version, CancellationToken cancellationToken) =>
+    public Task<DecisionOutcome> DenyAsync(long id, ApiCaller caller, string reason, int version, CancellationToken cancellationToken) =>
         DecideAsync(id, caller, version, AccessRequestStatus.Denied, grantedRole: null, reason, cancellationToken);
 
     /// <summary>Only the requester, only while pending.</summary>
-    public async Task<DecisionOutcome> WithdrawAsync(long id, AccessRequestCaller caller, CancellationToken cancellationToken)
+    public async Task<DecisionOutcome> WithdrawAsync(long id, ApiCaller caller, CancellationToken cancellationToken)
     {
         var request = await db.AccessRequests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Id == id && r.RequesterSubject == caller.Subject, cancellationToken);
@@ -129,7 +130,7 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         }, cancellationToken);
     }
 
-    private async Task<DecisionOutcome> DecideAsync(long id, AccessRequestCaller caller, int version, AccessRequestStatus status,
+    private async Task<DecisionOutcome> DecideAsync(long id, ApiCaller caller, int version, AccessRequestStatus status,
         MembershipRole? grantedRole, string? reason, CancellationToken cancellationToken)
     {
         var (request, standing) = await FindAsync(id, caller, cancellationToken);

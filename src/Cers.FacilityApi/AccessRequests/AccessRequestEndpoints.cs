@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.Security;
@@ -80,25 +80,20 @@ public static class AccessRequestEndpoints
         return app;
     }
 
-    public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> CreateAccessRequest(
-        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestRouter router, AccessRequestEmails emails,
+    public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult>> CreateAccessRequest(
+        HttpRequest http, ApiCaller caller, FacilityDbContext db, AccessRequestRouter router, AccessRequestEmails emails,
         Microsoft.Extensions.Options.IOptions<AccessRequestOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<CreateAccessRequestInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<CreateAccessRequestInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        var phone = AccessRequestInput.Phone(input.Phone, "phone", required: true, errors);
-        var title = AccessRequestInput.Text(input.Title, "title", AccessRequestInput.MaxTitleLength, required: true, errors);
-        var role = AccessRequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
+        var errors = new RequestInput.Errors();
+        var phone = RequestInput.Phone(input.Phone, "phone", required: true, errors);
+        var title = RequestInput.Text(input.Title, "title", RequestInput.MaxTitleLength, required: true, errors);
+        var role = RequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
         var facility = input.CersId is { } cersId
             ? await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
                 .Select(f => new { f.CersId, f.BusinessId, f.AgencyId }).FirstOrDefaultAsync(cancellationToken)
@@ -114,24 +109,24 @@ public static class AccessRequestEndpoints
 
         if (errors.Any || facility is null || role is null)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, time.GetUtcNow().UtcDateTime, includingNewRequest: false,
                 cancellationToken) is { } retryAfter)
         {
-            return Throttled(http, retryAfter);
+            return Problems.TooManyRequests(http.HttpContext, TooManyRequests, "You have asked for access many times recently; try again later.", retryAfter);
         }
 
         if (await db.Memberships.AnyAsync(m => m.UserSubject == caller.Subject && m.BusinessId == facility.BusinessId
                 && m.Status == MembershipStatus.Active, cancellationToken))
         {
-            return Conflict(AlreadyMember, "You are already a member of this business.");
+            return Problems.Conflict(AlreadyMember, "You are already a member of this business.");
         }
 
         if (await HasPendingRequestAsync(db, caller.Subject, facility.BusinessId, cancellationToken))
         {
-            return Conflict(PendingRequestExists, "You already have a pending request for this business.");
+            return Problems.Conflict(PendingRequestExists, "You already have a pending request for this business.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -191,7 +186,7 @@ public static class AccessRequestEndpoints
         catch (RequestThrottledException throttled)
         {
             // Requests sent at once passed the first check together; this one came after the limit and was rolled back.
-            return Throttled(http, throttled.RetryAfter);
+            return Problems.TooManyRequests(http.HttpContext, TooManyRequests, "You have asked for access many times recently; try again later.", throttled.RetryAfter);
         }
         catch (DbUpdateException)
         {
@@ -202,40 +197,30 @@ public static class AccessRequestEndpoints
                 throw;
             }
 
-            return Conflict(PendingRequestExists, "You already have a pending request for this business.");
+            return Problems.Conflict(PendingRequestExists, "You already have a pending request for this business.");
         }
 
         return TypedResults.Created($"/api/access-requests/{requestId}", await ViewAsync(db, requestId, cancellationToken));
     }
 
-    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListMyAccessRequests(
-        ClaimsPrincipal user, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem>> ListMyAccessRequests(
+        ApiCaller caller, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         if (!TryPaging(page, pageSize, out var paging, out var errors))
         {
-            return Invalid(errors);
+            return Problems.Invalid(errors);
         }
 
         var mine = db.AccessRequests.AsNoTracking().Where(r => r.RequesterSubject == caller.Subject);
         return TypedResults.Ok(await PageAsync(mine.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id), paging, cancellationToken));
     }
 
-    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem, ForbidHttpResult>> ListWaitingAccessRequests(
-        ClaimsPrincipal user, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem>> ListWaitingAccessRequests(
+        ApiCaller caller, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         if (!TryPaging(page, pageSize, out var paging, out var errors))
         {
-            return Invalid(errors);
+            return Problems.Invalid(errors);
         }
 
         var agencyId = caller.AgencyCode is { } code
@@ -250,14 +235,9 @@ public static class AccessRequestEndpoints
         return TypedResults.Ok(await PageAsync(waiting.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id), paging, cancellationToken));
     }
 
-    public static async Task<Results<Ok<AccessRequestView>, NotFound, ForbidHttpResult>> GetAccessRequest(
-        long id, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccessRequestView>, NotFound>> GetAccessRequest(
+        long id, ApiCaller caller, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         if ((await decisions.FindAsync(id, caller, cancellationToken)).Standing == DeciderStanding.None)
         {
             return TypedResults.NotFound();
@@ -266,102 +246,78 @@ public static class AccessRequestEndpoints
         return TypedResults.Ok(await ViewAsync(db, id, cancellationToken));
     }
 
-    public static async Task<Results<Ok<AccessRequestView>, NotFound, ProblemHttpResult, ForbidHttpResult>> WithdrawAccessRequest(
-        long id, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ProblemHttpResult>> WithdrawAccessRequest(
+        long id, ApiCaller caller, FacilityDbContext db, AccessRequestDecisions decisions, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         return await decisions.WithdrawAsync(id, caller, cancellationToken) switch
         {
             DecisionOutcome.Decided => TypedResults.Ok(await ViewAsync(db, id, cancellationToken)),
-            DecisionOutcome.NotPending => Conflict(NotPending, "The request is no longer pending."),
+            DecisionOutcome.NotPending => Problems.Conflict(NotPending, "The request is no longer pending."),
             _ => TypedResults.NotFound(),
         };
     }
 
-    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ApproveAccessRequest(
-        long id, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions,
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult>> ApproveAccessRequest(
+        long id, HttpRequest http, ApiCaller caller, FacilityDbContext db, AccessRequestDecisions decisions,
         CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<ApproveAccessRequestInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<ApproveAccessRequestInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        var role = AccessRequestInput.ParseRole(input.GrantedRole, "grantedRole", errors);
-        RequireVersion(input.Version, errors);
+        var errors = new RequestInput.Errors();
+        var role = RequestInput.ParseRole(input.GrantedRole, "grantedRole", errors);
+        RequestInput.RequireVersion(input.Version, "request", errors);
         if (errors.Any || role is null || input.Version is not { } version)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         return await Answer(await decisions.ApproveAsync(id, caller, role.Value, version, cancellationToken), id, db, cancellationToken);
     }
 
-    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> DenyAccessRequest(
-        long id, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, AccessRequestDecisions decisions,
+    public static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult>> DenyAccessRequest(
+        long id, HttpRequest http, ApiCaller caller, FacilityDbContext db, AccessRequestDecisions decisions,
         CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<DenyAccessRequestInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<DenyAccessRequestInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        var reason = AccessRequestInput.Text(input.Reason, "reason", AccessRequestInput.MaxReasonLength, required: true, errors,
+        var errors = new RequestInput.Errors();
+        var reason = RequestInput.Text(input.Reason, "reason", RequestInput.MaxReasonLength, required: true, errors,
             foldLineBreaks: true);
-        RequireVersion(input.Version, errors);
+        RequestInput.RequireVersion(input.Version, "request", errors);
         if (errors.Any || reason is null || input.Version is not { } version)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         return await Answer(await decisions.DenyAsync(id, caller, reason, version, cancellationToken), id, db, cancellationToken);
     }
 
-    private static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Answer(
+    private static async Task<Results<Ok<AccessRequestView>, NotFound, ValidationProblem, ProblemHttpResult>> Answer(
         DecisionOutcome outcome, long id, FacilityDbContext db, CancellationToken cancellationToken) => outcome switch
     {
         DecisionOutcome.Decided => TypedResults.Ok(await ViewAsync(db, id, cancellationToken)),
-        DecisionOutcome.NotPending => Conflict(NotPending, "The request is no longer pending."),
-        DecisionOutcome.Conflict => Conflict(DecisionConflict, "The request has changed since it was read; reload it and decide again."),
-        DecisionOutcome.OwnRequest => TypedResults.Problem(title: "Nobody decides their own access request; another Lead User or the regulator decides it.",
-            statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = OwnRequest }),
+        DecisionOutcome.NotPending => Problems.Conflict(NotPending, "The request is no longer pending."),
+        DecisionOutcome.Conflict => Problems.Conflict(DecisionConflict, "The request has changed since it was read; reload it and decide again."),
+        DecisionOutcome.OwnRequest => Problems.Forbidden(OwnRequest, "Nobody decides their own access request; another Lead User or the regulator decides it."),
         _ => TypedResults.NotFound(),
     };
 
     private static Task<AccessRequestView> ViewAsync(FacilityDbContext db, long id, CancellationToken cancellationToken) =>
         db.AccessRequests.AsNoTracking().Where(r => r.Id == id).Select(AccessRequestView.FromRequest).SingleAsync(cancellationToken);
 
-    private static void RequireVersion(int? version, AccessRequestInput.Errors errors)
-    {
-        if (version is null)
-        {
-            errors.Add("version", "version is required: the request's version as last read.");
-        }
-    }
-
     private static bool TryPaging(string? page, string? pageSize, out (int Page, int PageSize) paging, out Dictionary<string, string[]> errors)
     {
-        var found = new AccessRequestInput.Errors();
-        paging = (AccessRequestInput.Paging(page, "page", 1000, 1, found),
-            AccessRequestInput.Paging(pageSize, "pageSize", AccessRequestInput.MaxPageSize, AccessRequestInput.DefaultPageSize, found));
+        var found = new RequestInput.Errors();
+        paging = (RequestInput.Paging(page, "page", 1000, 1, found),
+            RequestInput.Paging(pageSize, "pageSize", RequestInput.MaxPageSize, RequestInput.DefaultPageSize, found));
         errors = found.ToDictionary();
         return !found.Any;
     }
@@ -378,20 +334,4 @@ public static class AccessRequestEndpoints
     private static Task<bool> HasPendingRequestAsync(FacilityDbContext db, string subject, int businessId, CancellationToken cancellationToken) =>
         db.AccessRequests.AnyAsync(r => r.RequesterSubject == subject && r.BusinessId == businessId
             && r.Status == AccessRequestStatus.Pending, cancellationToken);
-
-    private static ProblemHttpResult Throttled(HttpRequest http, TimeSpan retryAfter)
-    {
-        http.HttpContext.Response.Headers.RetryAfter =
-            ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(title: "You have asked for access many times recently; try again later.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = TooManyRequests });
-    }
-
-    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
-
-    private static ProblemHttpResult Conflict(string code, string title) =>
-        TypedResults.Problem(title: title, statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code });
 }

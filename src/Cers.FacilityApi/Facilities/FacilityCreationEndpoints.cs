@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
@@ -37,28 +37,23 @@ public static class FacilityCreationEndpoints
         return app;
     }
 
-    public static async Task<Results<Created<NewFacilityView>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> AddFacility(
-        HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, FacilityRegistration registration, TimeProvider time,
+    public static async Task<Results<Created<NewFacilityView>, ValidationProblem, ProblemHttpResult>> AddFacility(
+        HttpRequest http, ApiCaller caller, FacilityDbContext db, FacilityRegistration registration, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<NewFacilityInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<NewFacilityInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        var name = AccessRequestInput.Text(input.FacilityName, "facilityName", FacilityDbContext.NameMaxLength, required: true, errors);
-        var street = AccessRequestInput.Text(input.Street, "street", FacilityDbContext.StreetMaxLength, required: true, errors);
-        var city = AccessRequestInput.Text(input.City, "city", FacilityDbContext.CityMaxLength, required: true, errors);
-        var zipText = AccessRequestInput.Text(input.Zip, "zip", 10, required: true, errors);
-        var businessName = AccessRequestInput.Text(input.BusinessName, "businessName", FacilityDbContext.NameMaxLength, required: false, errors);
-        var organizationCode = AccessRequestInput.Text(input.OrganizationCode, "organizationCode", 8, required: false, errors);
+        var errors = new RequestInput.Errors();
+        var name = RequestInput.Text(input.FacilityName, "facilityName", FacilityDbContext.NameMaxLength, required: true, errors);
+        var street = RequestInput.Text(input.Street, "street", FacilityDbContext.StreetMaxLength, required: true, errors);
+        var city = RequestInput.Text(input.City, "city", FacilityDbContext.CityMaxLength, required: true, errors);
+        var zipText = RequestInput.Text(input.Zip, "zip", 10, required: true, errors);
+        var businessName = RequestInput.Text(input.BusinessName, "businessName", FacilityDbContext.NameMaxLength, required: false, errors);
+        var organizationCode = RequestInput.Text(input.OrganizationCode, "organizationCode", 8, required: false, errors);
 
         var zip = zipText is null ? null : AddressNormalizer.NormalizeZip(zipText);
         if (zipText is not null && zip is null && !errors.Has("zip"))
@@ -94,7 +89,7 @@ public static class FacilityCreationEndpoints
         string? county = null;
         int? agencyId = null;
         var cityKey = city is null || errors.Has("city") ? null : AddressNormalizer.NormalizeCity(city);
-        if (cityKey is { Length: > 0 })
+        if (cityKey is { Length:> 0 })
         {
             var counties = await CityCounties.CountiesOfAsync(db, cityKey, cancellationToken);
             if (counties.Length == 1)
@@ -107,7 +102,7 @@ public static class FacilityCreationEndpoints
             {
                 errors.Add("city", "The city is not one CERS knows in California.");
             }
-            else if (counties.Length > 1)
+            else if (counties.Length> 1)
             {
                 errors.Add("city", $"A city of this name is in more than one county ({string.Join(", ", counties)}); ask your regulator to add the facility.");
             }
@@ -124,7 +119,7 @@ public static class FacilityCreationEndpoints
         if (errors.Any || name is null || street is null || city is null || zip is null || normalized is null || county is null
             || agencyId is null || cityKey is null)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         var confirmed = input.ConfirmDuplicate == true;
@@ -137,7 +132,7 @@ public static class FacilityCreationEndpoints
                     && f.Directional == normalized.Directional && f.Suffix == normalized.Suffix && f.Unit == normalized.Unit
                     && (f.CityKey == cityKey || f.Zip == zip))
                 .OrderBy(f => f.CersId).Select(f => f.CersId).Take(20).ToArrayAsync(ct);
-            if (duplicates.Length > 0 && !confirmed)
+            if (duplicates.Length> 0 && !confirmed)
             {
                 return (duplicates, null, null);
             }
@@ -172,7 +167,7 @@ public static class FacilityCreationEndpoints
                 Detail = (businessId is null
                         ? $"Added facility {facility.CersId} and business {business.OrganizationCode}; the creator is its Lead User."
                         : $"Added facility {facility.CersId}.")
-                    + (duplicates.Length > 0 ? $" Confirmed although {string.Join(", ", duplicates)} is at the same address." : ""),
+                    + (duplicates.Length> 0 ? $" Confirmed although {string.Join(", ", duplicates)} is at the same address." : ""),
             });
             await db.SaveChangesAsync(ct);
             return (duplicates, facility, business);
@@ -180,13 +175,9 @@ public static class FacilityCreationEndpoints
 
         if (outcome is not { Facility: { } added, Business: { } owner })
         {
-            return TypedResults.Problem(title: "A facility is already at this address; check it is not yours, or confirm to add this one.",
-                statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-                {
-                    ["code"] = DuplicateAddress,
-                    ["cersIds"] = outcome.Duplicates,
-                });
+            return Problems.Coded(StatusCodes.Status409Conflict, DuplicateAddress,
+                "A facility is already at this address; check it is not yours, or confirm to add this one.",
+                [new("cersIds", outcome.Duplicates)]);
         }
 
         var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == added.AgencyId).Select(a => new { a.Code, a.Name })
@@ -194,7 +185,4 @@ public static class FacilityCreationEndpoints
         return TypedResults.Created((string?)null,
             new NewFacilityView(added.CersId, owner.OrganizationCode, owner.Name, added.County, agency.Code, agency.Name));
     }
-
-    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
 }

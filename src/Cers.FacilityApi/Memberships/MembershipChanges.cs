@@ -1,4 +1,5 @@
 using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
             .FirstOrDefaultAsync(cancellationToken);
 
     public Task<MembershipChangeOutcome> ChangeRoleAsync(int businessId, long membershipId, MembershipRole role, int version,
-        AccessRequestCaller caller, CancellationToken cancellationToken) =>
+        ApiCaller caller, CancellationToken cancellationToken) =>
         ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRoleChanged, role,
             (members, now, ct) => members.ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Role, role)
@@ -39,7 +40,7 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
                 .SetProperty(m => m.Version, m => m.Version + 1), ct),
             subject => $"Changed the role of {subject} to {role}.", cancellationToken);
 
-    public Task<MembershipChangeOutcome> RemoveAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
+    public Task<MembershipChangeOutcome> RemoveAsync(int businessId, long membershipId, int version, ApiCaller caller,
         CancellationToken cancellationToken) =>
         ChangeAsync(businessId, membershipId, version, caller, AuditKinds.MembershipRemoved, newRole: null,
             (members, now, ct) => members.ExecuteUpdateAsync(s => s
@@ -48,7 +49,7 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
                 .SetProperty(m => m.Version, m => m.Version + 1), ct),
             subject => $"Removed {subject}.", cancellationToken);
 
-    private async Task<MembershipChangeOutcome> ChangeAsync(int businessId, long membershipId, int version, AccessRequestCaller caller,
+    private async Task<MembershipChangeOutcome> ChangeAsync(int businessId, long membershipId, int version, ApiCaller caller,
         string auditKind, MembershipRole? newRole, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, string> detail,
         CancellationToken cancellationToken)
     {

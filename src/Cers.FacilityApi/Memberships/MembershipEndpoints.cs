@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,14 +55,9 @@ public static class MembershipEndpoints
         return app;
     }
 
-    public static async Task<Results<Ok<List<MyBusinessView>>, ForbidHttpResult>> ListMyBusinesses(
-        ClaimsPrincipal user, FacilityDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<List<MyBusinessView>>> ListMyBusinesses(
+        ApiCaller caller, FacilityDbContext db, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         var mine = await db.Memberships.AsNoTracking()
             .Where(m => m.UserSubject == caller.Subject && m.Status == MembershipStatus.Active)
             .OrderBy(m => m.Business!.Name).ThenBy(m => m.Business!.OrganizationCode)
@@ -72,14 +67,9 @@ public static class MembershipEndpoints
         return TypedResults.Ok(mine);
     }
 
-    public static async Task<Results<Ok<List<MemberView>>, NotFound, ForbidHttpResult>> ListMembers(
-        string organizationCode, ClaimsPrincipal user, FacilityDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<MemberView>>, NotFound>> ListMembers(
+        string organizationCode, ApiCaller caller, FacilityDbContext db, CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         var businessId = await db.Businesses.AsNoTracking().Where(b => b.OrganizationCode == organizationCode)
             .Select(b => (int?)b.Id).FirstOrDefaultAsync(cancellationToken);
         if (businessId is not { } id || !await MaySeeMembersAsync(db, id, caller, cancellationToken))
@@ -95,71 +85,61 @@ public static class MembershipEndpoints
         return TypedResults.Ok(members);
     }
 
-    public static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ChangeMemberRole(
-        string organizationCode, long membershipId, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, MembershipChanges changes,
+    public static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeMemberRole(
+        string organizationCode, long membershipId, HttpRequest http, ApiCaller caller, FacilityDbContext db, MembershipChanges changes,
         CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         // Who may act is settled before the body is read, so a non-Lead User learns nothing from validation.
         if (await changes.LeadUserBusinessAsync(organizationCode, caller.Subject, cancellationToken) is not { } businessId)
         {
             return TypedResults.NotFound();
         }
 
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<ChangeMemberRoleInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<ChangeMemberRoleInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        var role = AccessRequestInput.ParseRole(input.Role, "role", errors);
-        RequireVersion(input.Version, errors);
+        var errors = new RequestInput.Errors();
+        var role = RequestInput.ParseRole(input.Role, "role", errors);
+        RequestInput.RequireVersion(input.Version, "membership", errors);
         if (errors.Any || role is null || input.Version is not { } version)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         return await Answer(await changes.ChangeRoleAsync(businessId, membershipId, role.Value, version, caller, cancellationToken),
             membershipId, db, cancellationToken);
     }
 
-    public static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> RemoveMember(
-        string organizationCode, long membershipId, HttpRequest http, ClaimsPrincipal user, FacilityDbContext db, MembershipChanges changes,
+    public static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult>> RemoveMember(
+        string organizationCode, long membershipId, HttpRequest http, ApiCaller caller, FacilityDbContext db, MembershipChanges changes,
         CancellationToken cancellationToken)
     {
-        if (AccessRequestCaller.From(user) is not { } caller)
-        {
-            return TypedResults.Forbid();
-        }
-
         if (await changes.LeadUserBusinessAsync(organizationCode, caller.Subject, cancellationToken) is not { } businessId)
         {
             return TypedResults.NotFound();
         }
 
-        var (input, readErrors) = await AccessRequestInput.ReadAsync<RemoveMemberInput>(http, cancellationToken);
+        var (input, readErrors) = await RequestInput.ReadAsync<RemoveMemberInput>(http, cancellationToken);
         if (input is null)
         {
-            return Invalid(readErrors!);
+            return Problems.Invalid(readErrors!);
         }
 
-        var errors = new AccessRequestInput.Errors();
-        RequireVersion(input.Version, errors);
+        var errors = new RequestInput.Errors();
+        RequestInput.RequireVersion(input.Version, "membership", errors);
         if (errors.Any || input.Version is not { } version)
         {
-            return Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors.ToDictionary());
         }
 
         return await Answer(await changes.RemoveAsync(businessId, membershipId, version, caller, cancellationToken),
             membershipId, db, cancellationToken);
     }
 
-    private static async Task<bool> MaySeeMembersAsync(FacilityDbContext db, int businessId, AccessRequestCaller caller,
+    private static async Task<bool> MaySeeMembersAsync(FacilityDbContext db, int businessId, ApiCaller caller,
         CancellationToken cancellationToken)
     {
         if (await db.Memberships.AnyAsync(m => m.BusinessId == businessId && m.UserSubject == caller.Subject
@@ -173,29 +153,14 @@ public static class MembershipEndpoints
             && await db.Facilities.AnyAsync(f => f.BusinessId == businessId && f.Agency!.Code == code, cancellationToken);
     }
 
-    private static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Answer(
+    private static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Answer(
         MembershipChangeOutcome outcome, long membershipId, FacilityDbContext db, CancellationToken cancellationToken) => outcome switch
     {
         MembershipChangeOutcome.Changed => TypedResults.Ok(await db.Memberships.AsNoTracking().Where(m => m.Id == membershipId)
             .Select(m => new MemberView(m.Id, m.UserSubject, m.UserName, m.Email, m.Role, m.Version)).SingleAsync(cancellationToken)),
-        MembershipChangeOutcome.Conflict => Conflict(MembershipConflict, "The membership has changed since it was read; reload it and try again."),
-        MembershipChangeOutcome.LastLeadUser => Conflict(LastLeadUser,
+        MembershipChangeOutcome.Conflict => Problems.Conflict(MembershipConflict, "The membership has changed since it was read; reload it and try again."),
+        MembershipChangeOutcome.LastLeadUser => Problems.Conflict(LastLeadUser,
             "The business must keep at least one active Lead User; make another member Lead User first."),
         _ => TypedResults.NotFound(),
     };
-
-    private static void RequireVersion(int? version, AccessRequestInput.Errors errors)
-    {
-        if (version is null)
-        {
-            errors.Add("version", "version is required: the membership's version as last read.");
-        }
-    }
-
-    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
-
-    private static ProblemHttpResult Conflict(string code, string title) =>
-        TypedResults.Problem(title: title, statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code });
 }

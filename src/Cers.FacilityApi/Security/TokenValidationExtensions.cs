@@ -15,6 +15,9 @@ public static class TokenValidationExtensions
 
     public const string FacilityRegulatorScope = CersScopes.FacilityRegulator;
 
+    /// <summary>Every policy requires the token's subject: it is who the caller is (<see cref="Api.ApiCaller"/>).</summary>
+    private const string SubjectClaim = "sub";
+
     /// <summary>
     /// Accepts only access tokens from the configured provider: signature checked against its JWKS
     /// (fetched from discovery and cached), issuer, audience <c>cers-facility-api</c>, lifetime, and
@@ -48,14 +51,17 @@ public static class TokenValidationExtensions
             .AddPolicy(FacilityReadPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
+                .RequireClaim(SubjectClaim)
                 .RequireAssertion(context => context.User.HasScope(FacilityReadPolicy)))
             .AddPolicy(FacilityAccessPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
+                .RequireClaim(SubjectClaim)
                 .RequireAssertion(context => context.User.HasScope(FacilityAccessPolicy)))
             .AddPolicy(AccessDecisionPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
+                .RequireClaim(SubjectClaim)
                 .RequireAssertion(context => context.User.HasScope(FacilityAccessPolicy) || context.User.HasScope(FacilityRegulatorScope)));
         return builder;
     }

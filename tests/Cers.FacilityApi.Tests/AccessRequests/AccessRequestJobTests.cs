@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Cers.Email.Outbox;
 using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
@@ -83,7 +84,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
 
         await using var scope = api.Host.Services.CreateAsyncScope();
         var decisions = scope.ServiceProvider.GetRequiredService<AccessRequestDecisions>();
-        var leadCaller = new AccessRequestCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
+        var leadCaller = new ApiCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
         (await decisions.ApproveAsync(request.Id, leadCaller, MembershipRole.Editor, stored.Version, CancellationToken.None))
             .ShouldBe(DecisionOutcome.Decided);
     }
@@ -158,7 +159,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
 
         await using var scope = api.Host.Services.CreateAsyncScope();
         var decisions = scope.ServiceProvider.GetRequiredService<AccessRequestDecisions>();
-        var leadCaller = new AccessRequestCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
+        var leadCaller = new ApiCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
         (await decisions.ApproveAsync(requests[0].Id, leadCaller, MembershipRole.Editor, requests[0].Version, CancellationToken.None))
             .ShouldBe(DecisionOutcome.Conflict);
     }
@@ -174,7 +175,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
 
         await using var scope = api.Host.Services.CreateAsyncScope();
         var decisions = scope.ServiceProvider.GetRequiredService<AccessRequestDecisions>();
-        var leadCaller = new AccessRequestCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
+        var leadCaller = new ApiCaller(lead.Subject, lead.Name, lead.Email, AgencyCode: null);
         var decide = decisions.ApproveAsync(request.Id, leadCaller, MembershipRole.Viewer, request.Version, CancellationToken.None);
         var expire = Run(api, j => j.ExpireAsync(CancellationToken.None));
         var (decided, expired) = (await decide, await expire);
