@@ -81,8 +81,7 @@ public static class AccessRequestEndpoints
     }
 
     public static async Task<Results<Created<AccessRequestView>, ValidationProblem, ProblemHttpResult>> CreateAccessRequest(
-        HttpRequest http, ApiCaller caller, FacilityDbContext db, AccessRequestRouter router, AccessRequestEmails emails,
-        Microsoft.Extensions.Options.IOptions<AccessRequestOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest http, ApiCaller caller, AccessRequestCreation creation, FacilityDbContext db, CancellationToken cancellationToken)
     {
         var (input, readErrors) = await RequestInput.ReadAsync<CreateAccessRequestInput>(http, cancellationToken);
         if (input is null)
@@ -90,117 +89,17 @@ public static class AccessRequestEndpoints
             return Problems.Invalid(readErrors!);
         }
 
-        var errors = new RequestInput.Errors();
-        var phone = RequestInput.Phone(input.Phone, "phone", required: true, errors);
-        var title = RequestInput.Text(input.Title, "title", RequestInput.MaxTitleLength, required: true, errors);
-        var role = RequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
-        var facility = input.CersId is { } cersId
-            ? await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
-                .Select(f => new { f.CersId, f.BusinessId, f.AgencyId }).FirstOrDefaultAsync(cancellationToken)
-            : null;
-        if (input.CersId is null)
+        return await creation.CreateAsync(caller, input, cancellationToken) switch
         {
-            errors.Add("cersId", "cersId is required.");
-        }
-        else if (facility is null)
-        {
-            errors.Add("cersId", "No facility has this CERS ID.");
-        }
-
-        if (errors.Any || facility is null || role is null)
-        {
-            return Problems.Invalid(errors.ToDictionary());
-        }
-
-        if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, time.GetUtcNow().UtcDateTime, includingNewRequest: false,
-                cancellationToken) is { } retryAfter)
-        {
-            return Problems.TooManyRequests(http.HttpContext, TooManyRequests, "You have asked for access many times recently; try again later.", retryAfter);
-        }
-
-        if (await db.Memberships.AnyAsync(m => m.UserSubject == caller.Subject && m.BusinessId == facility.BusinessId
-                && m.Status == MembershipStatus.Active, cancellationToken))
-        {
-            return Problems.Conflict(AlreadyMember, "You are already a member of this business.");
-        }
-
-        if (await HasPendingRequestAsync(db, caller.Subject, facility.BusinessId, cancellationToken))
-        {
-            return Problems.Conflict(PendingRequestExists, "You already have a pending request for this business.");
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        var route = await router.RouteAsync(facility.BusinessId, cancellationToken);
-        AccessRequest NewRequest() => new()
-        {
-            RequesterSubject = caller.Subject,
-            RequesterName = caller.Name,
-            RequesterEmail = caller.Email,
-            RequesterPhone = phone,
-            RequesterTitle = title,
-            BusinessId = facility.BusinessId,
-            FacilityCersId = facility.CersId,
-            RequestedRole = role.Value,
-            Status = AccessRequestStatus.Pending,
-            Route = route,
-            // Always the facility's agency: regulators may decide any request in their jurisdiction.
-            AgencyId = facility.AgencyId,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Version = 1,
-            Events =
-            [
-                new AccessRequestEvent
-                {
-                    OccurredAt = now,
-                    Kind = AccessRequestEventKind.Created,
-                    ActorSubject = caller.Subject,
-                    ActorName = caller.Name,
-                    Status = AccessRequestStatus.Pending,
-                    Detail = $"Requested {role.Value}; routed to {route}.",
-                },
-            ],
+            CreationOutcome.Created created => TypedResults.Created($"/api/access-requests/{created.RequestId}",
+                await ViewAsync(db, created.RequestId, cancellationToken)),
+            CreationOutcome.Invalid invalid => Problems.Invalid(invalid.Errors),
+            CreationOutcome.AlreadyMember => Problems.Conflict(AlreadyMember, "You are already a member of this business."),
+            CreationOutcome.PendingRequestExists => Problems.Conflict(PendingRequestExists, "You already have a pending request for this business."),
+            CreationOutcome.Throttled throttled => Problems.TooManyRequests(http.HttpContext, TooManyRequests,
+                "You have asked for access many times recently; try again later.", throttled.RetryAfter),
+            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
-
-        long requestId;
-        try
-        {
-            // The request first (its id names the emails), then the approvers' emails, in one transaction.
-            // Each attempt starts from nothing tracked (the transaction contract) and adds the request anew, so
-            // a retry neither skips the insert nor writes an email twice.
-            requestId = await db.InTransactionAsync(async ct =>
-            {
-                var request = NewRequest();
-                db.AccessRequests.Add(request);
-                await db.SaveChangesAsync(ct);
-                if (await RequestThrottle.RetryAfterAsync(db, caller.Subject, options.Value, now, includingNewRequest: true, ct) is { } late)
-                {
-                    throw new RequestThrottledException(late);
-                }
-
-                await emails.AddCreatedAsync(request.Id, ct);
-                await db.SaveChangesAsync(ct);
-                return request.Id;
-            }, cancellationToken);
-        }
-        catch (RequestThrottledException throttled)
-        {
-            // Requests sent at once passed the first check together; this one came after the limit and was rolled back.
-            return Problems.TooManyRequests(http.HttpContext, TooManyRequests, "You have asked for access many times recently; try again later.", throttled.RetryAfter);
-        }
-        catch (DbUpdateException)
-        {
-            // A simultaneous submission got in first and the filtered unique index refused this one;
-            // any other failure is not a conflict and goes on up.
-            if (!await HasPendingRequestAsync(db, caller.Subject, facility.BusinessId, CancellationToken.None))
-            {
-                throw;
-            }
-
-            return Problems.Conflict(PendingRequestExists, "You already have a pending request for this business.");
-        }
-
-        return TypedResults.Created($"/api/access-requests/{requestId}", await ViewAsync(db, requestId, cancellationToken));
     }
 
     public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem>> ListMyAccessRequests(
@@ -330,8 +229,4 @@ public static class AccessRequestEndpoints
             .Select(AccessRequestView.FromRequest).ToListAsync(cancellationToken);
         return new AccessRequestPage(items, paging.Page, paging.PageSize, total);
     }
-
-    private static Task<bool> HasPendingRequestAsync(FacilityDbContext db, string subject, int businessId, CancellationToken cancellationToken) =>
-        db.AccessRequests.AnyAsync(r => r.RequesterSubject == subject && r.BusinessId == businessId
-            && r.Status == AccessRequestStatus.Pending, cancellationToken);
 }

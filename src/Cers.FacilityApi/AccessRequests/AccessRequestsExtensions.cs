@@ -14,6 +14,7 @@ public static class AccessRequestsExtensions
             .Validate(o => o.MaxPerHour <= o.MaxPerDay, "AccessRequests:MaxPerHour must not be more than AccessRequests:MaxPerDay.")
             .ValidateOnStart();
         builder.Services.AddScoped<AccessRequestRouter>();
+        builder.Services.AddScoped<AccessRequestCreation>();
         builder.Services.AddScoped<AccessRequestDecisions>();
         builder.Services.AddScoped<AccessRequestEmails>();
         builder.Services.AddScoped<Email.FacilityEmailWriter>();

@@ -6,6 +6,7 @@ public static class FacilitiesExtensions
     {
         builder.Services.AddScoped<FacilityAddressSearch>();
         builder.Services.AddScoped<FacilityRegistration>();
+        builder.Services.AddScoped<FacilityCreation>();
         return builder;
     }
 }

@@ -1,4 +1,3 @@
-using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;

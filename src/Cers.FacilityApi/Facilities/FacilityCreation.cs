@@ -1,0 +1,168 @@
+using Cers.FacilityApi.Agencies;
+using Cers.FacilityApi.Api;
+using Cers.FacilityApi.Audit;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Memberships;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.Facilities;
+
+/// <summary>What adding a facility came to; the endpoint turns each into its HTTP answer.</summary>
+public abstract record FacilityCreationOutcome
+{
+    public sealed record Added(NewFacilityView Facility) : FacilityCreationOutcome;
+
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : FacilityCreationOutcome;
+
+    /// <summary>Facilities already at the same normalized address; the caller may confirm and add it anyway.</summary>
+    public sealed record DuplicateAddress(int[] CersIds) : FacilityCreationOutcome;
+}
+
+/// <summary>
+/// "Not found? Add a new facility/business": a user adds a facility to a new business, of which they
+/// become the active Lead User, or to a business they are already a Lead User of. The county and regulator
+/// agency come from the city (a city's own agency wins over its county's). A facility already at the same
+/// normalized address needs the caller's confirmation. Everything is written in one transaction, or nothing.
+/// </summary>
+public sealed class FacilityCreation(FacilityDbContext db, FacilityRegistration registration, TimeProvider time)
+{
+    public async Task<FacilityCreationOutcome> AddAsync(ApiCaller caller, NewFacilityInput input, CancellationToken cancellationToken)
+    {
+        var errors = new RequestInput.Errors();
+        var name = RequestInput.Text(input.FacilityName, "facilityName", FacilityDbContext.NameMaxLength, required: true, errors);
+        var street = RequestInput.Text(input.Street, "street", FacilityDbContext.StreetMaxLength, required: true, errors);
+        var city = RequestInput.Text(input.City, "city", FacilityDbContext.CityMaxLength, required: true, errors);
+        var zipText = RequestInput.Text(input.Zip, "zip", 10, required: true, errors);
+        var businessName = RequestInput.Text(input.BusinessName, "businessName", FacilityDbContext.NameMaxLength, required: false, errors);
+        var organizationCode = RequestInput.Text(input.OrganizationCode, "organizationCode", 8, required: false, errors);
+
+        var zip = zipText is null ? null : AddressNormalizer.NormalizeZip(zipText);
+        if (zipText is not null && zip is null && !errors.Has("zip"))
+        {
+            errors.Add("zip", "zip must be a 5-digit ZIP code or ZIP+4.");
+        }
+
+        var normalized = street is null || errors.Has("street") ? null : AddressNormalizer.NormalizeStreetLine(street);
+        if (normalized is not null && (normalized.Number is null || normalized.Name.Length == 0))
+        {
+            errors.Add("street", "street must start with a house number followed by the street name.");
+        }
+
+        if ((businessName is null) == (organizationCode is null))
+        {
+            errors.Add("businessName", "Give either businessName (a new business) or organizationCode (a business you are a Lead User of).");
+        }
+
+        int? businessId = null;
+        if (organizationCode is not null && !errors.Has("organizationCode"))
+        {
+            businessId = await db.Memberships.AsNoTracking()
+                .Where(m => m.Business!.OrganizationCode == organizationCode && m.UserSubject == caller.Subject
+                    && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser)
+                .Select(m => (int?)m.BusinessId).FirstOrDefaultAsync(cancellationToken);
+            if (businessId is null)
+            {
+                // The same answer whether the business does not exist or the caller does not lead it.
+                errors.Add("organizationCode", "You are not a Lead User of a business with this organization code.");
+            }
+        }
+
+        string? county = null;
+        int? agencyId = null;
+        var cityKey = city is null || errors.Has("city") ? null : AddressNormalizer.NormalizeCity(city);
+        if (cityKey is { Length:> 0 })
+        {
+            var counties = await CityCounties.CountiesOfAsync(db, cityKey, cancellationToken);
+            if (counties.Length == 1)
+            {
+                county = counties[0];
+                agencyId = (await JurisdictionMap.LoadAsync(db, cancellationToken)).Resolve(county, cityKey);
+            }
+
+            if (counties.Length == 0)
+            {
+                errors.Add("city", "The city is not one CERS knows in California.");
+            }
+            else if (counties.Length> 1)
+            {
+                errors.Add("city", $"A city of this name is in more than one county ({string.Join(", ", counties)}); ask your regulator to add the facility.");
+            }
+            else if (agencyId is null)
+            {
+                errors.Add("city", $"No regulator agency's jurisdiction covers {city}, {county} County.");
+            }
+        }
+        else if (city is not null && !errors.Has("city"))
+        {
+            errors.Add("city", "The city is not one CERS knows in California.");
+        }
+
+        if (errors.Any || name is null || street is null || city is null || zip is null || normalized is null || county is null
+            || agencyId is null || cityKey is null)
+        {
+            return new FacilityCreationOutcome.Invalid(errors.ToDictionary());
+        }
+
+        var confirmed = input.ConfirmDuplicate == true;
+        var now = time.GetUtcNow().UtcDateTime;
+        var outcome = await db.InTransactionAsync<(int[] Duplicates, Facility? Facility, Business? Business)>(async ct =>
+        {
+            // The same normalized street line in the same city or ZIP.
+            var duplicates = await db.Facilities.AsNoTracking()
+                .Where(f => f.StreetNumber == normalized.Number && f.StreetName == normalized.Name
+                    && f.Directional == normalized.Directional && f.Suffix == normalized.Suffix && f.Unit == normalized.Unit
+                    && (f.CityKey == cityKey || f.Zip == zip))
+                .OrderBy(f => f.CersId).Select(f => f.CersId).Take(20).ToArrayAsync(ct);
+            if (duplicates.Length> 0 && !confirmed)
+            {
+                return (duplicates, null, null);
+            }
+
+            var business = businessId is { } existing
+                ? await db.Businesses.SingleAsync(b => b.Id == existing, ct)
+                : await registration.RegisterBusinessAsync(businessName!, ct);
+            var facility = await registration.RegisterFacilityAsync(business.Id, new NewFacility(name, street, city, zip, county), ct);
+            if (businessId is null)
+            {
+                db.Memberships.Add(new Membership
+                {
+                    UserSubject = caller.Subject,
+                    UserName = caller.Name,
+                    Email = caller.Email,
+                    BusinessId = business.Id,
+                    Role = MembershipRole.LeadUser,
+                    Status = MembershipStatus.Active,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    Version = 1,
+                });
+            }
+
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = now,
+                Kind = AuditKinds.FacilityCreated,
+                ActorSubject = caller.Subject,
+                ActorName = caller.Name,
+                BusinessId = business.Id,
+                Detail = (businessId is null
+                        ? $"Added facility {facility.CersId} and business {business.OrganizationCode}; the creator is its Lead User."
+                        : $"Added facility {facility.CersId}.")
+                    + (duplicates.Length> 0 ? $" Confirmed although {string.Join(", ", duplicates)} is at the same address." : ""),
+            });
+            await db.SaveChangesAsync(ct);
+            return (duplicates, facility, business);
+        }, cancellationToken);
+
+        if (outcome is not { Facility: { } added, Business: { } owner })
+        {
+            return new FacilityCreationOutcome.DuplicateAddress(outcome.Duplicates);
+        }
+
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == added.AgencyId).Select(a => new { a.Code, a.Name })
+            .SingleAsync(cancellationToken);
+        return new FacilityCreationOutcome.Added(
+            new NewFacilityView(added.CersId, owner.OrganizationCode, owner.Name, added.County, agency.Code, agency.Name));
+    }
+}
