@@ -20,11 +20,12 @@ public static class DatabaseSetup
     /// service needs, such as its interceptors), and, on the same engine, the Hangfire storage (see <see cref="JobStore"/>).
     /// A missing or invalid setting stops the service at start with a message naming the key.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase<TContext, TSqlite, TSqlServer>(this IHostApplicationBuilder builder,
+    public static IHostApplicationBuilder AddServiceDatabase<TContext, TSqlite, TSqlServer, TPostgreSql>(this IHostApplicationBuilder builder,
         ServiceDatabase names, Action<IServiceProvider, DbContextOptionsBuilder> configure, out JobStore jobStore)
         where TContext : DbContext
         where TSqlite : TContext
         where TSqlServer : TContext
+        where TPostgreSql : TContext
     {
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
@@ -53,19 +54,23 @@ public static class DatabaseSetup
                 break;
 
             case DatabaseProvider.SqlServer:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
-                        [$"Database:Provider is SqlServer but ConnectionStrings:{names.ConnectionStringName} is not set."]);
-                }
-
-                var sqlServer = connectionString;
+                var sqlServer = ServerConnectionString(connectionString, options, names);
                 builder.Services.AddDbContextPool<TContext, TSqlServer>((services, db) =>
                 {
                     db.UseSqlServer(sqlServer, sql => sql.EnableRetryOnFailure());
                     configure(services, db);
                 });
                 jobStore = new JobStore.SqlServer(() => new Microsoft.Data.SqlClient.SqlConnection(sqlServer));
+                break;
+
+            case DatabaseProvider.PostgreSql:
+                var postgres = ServerConnectionString(connectionString, options, names);
+                builder.Services.AddDbContextPool<TContext, TPostgreSql>((services, db) =>
+                {
+                    db.UseNpgsql(postgres, npgsql => npgsql.EnableRetryOnFailure());
+                    configure(services, db);
+                });
+                jobStore = new JobStore.PostgreSql(postgres);
                 break;
 
             default:
@@ -98,6 +103,12 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
         }
     }
+
+    private static string ServerConnectionString(string? configured, DatabaseOptions options, ServiceDatabase names) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
+                [$"Database:Provider is {options.Provider} but ConnectionStrings:{names.ConnectionStringName} is not set."])
+            : configured;
 
     private static string SqliteConnectionString(string? configured, DatabaseOptions options, ServiceDatabase names, IHostEnvironment environment)
     {

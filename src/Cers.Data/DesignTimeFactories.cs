@@ -32,3 +32,16 @@ public abstract class SqlServerDesignTimeFactory<TContext>(string databaseName) 
 
     protected abstract TContext Create(DbContextOptions<TContext> options);
 }
+
+/// <summary>Design-time options for a service's PostgreSQL context; no server is contacted.</summary>
+public abstract class PostgreSqlDesignTimeFactory<TContext>(string databaseName) : IDesignTimeDbContextFactory<TContext>
+    where TContext : DbContext
+{
+    public TContext CreateDbContext(string[] args) =>
+        Create(Configure(new DbContextOptionsBuilder<TContext>()
+            .UseNpgsql($"Host=design-time;Database={databaseName}")).Options);
+
+    protected virtual DbContextOptionsBuilder<TContext> Configure(DbContextOptionsBuilder<TContext> options) => options;
+
+    protected abstract TContext Create(DbContextOptions<TContext> options);
+}

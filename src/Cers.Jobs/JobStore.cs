@@ -24,4 +24,7 @@ public abstract record JobStore
 
     /// <summary>The service's SQL Server database itself (schema <c>HangFire</c>), shared by every instance so a recurring job runs once.</summary>
     public sealed record SqlServer(Func<DbConnection> Connect) : JobStore;
+
+    /// <summary>The service's PostgreSQL database itself (schema <c>hangfire</c>), shared by every instance so a recurring job runs once.</summary>
+    public sealed record PostgreSql(string ConnectionString) : JobStore;
 }

@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Authorization;
@@ -45,6 +47,7 @@ public static class JobsHostingExtensions
                     UseRecommendedIsolationLevel = true,
                     DisableGlobalLocks = true,
                 }),
+                JobStore.PostgreSql postgres => PostgreSqlStorage(postgres, jobs),
                 _ => throw new InvalidOperationException($"Unknown job store {store}."),
             };
         });
@@ -76,6 +79,25 @@ public static class JobsHostingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Hangfire's tables in schema <c>hangfire</c> of the service's own PostgreSQL database. A queued job wakes an idle
+    /// worker through LISTEN/NOTIFY rather than waiting for the next poll; a worker that dies (SIGKILL) gives its job
+    /// back after the invisibility timeout, and recurring jobs are scheduled once across instances under Hangfire's
+    /// distributed lock (a row in that schema).
+    /// </summary>
+    private static PostgreSqlStorage PostgreSqlStorage(JobStore.PostgreSql store, JobServerOptions jobs)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = jobs.QueuePollInterval,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            EnableLongPolling = true,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(store.ConnectionString, options), options);
     }
 
     /// <summary>Whether this instance runs a Hangfire server (<c>Jobs:RunServer</c>, true unless set false).</summary>

@@ -7,8 +7,9 @@ namespace Cers.Testing;
 
 /// <summary>
 /// The real provider (its own Program, configuration and pipeline) with settings of the caller's
-/// choosing, its SQLite file and generated certificates in <see cref="DataDirectory"/>. In memory,
-/// or on real loopback HTTP (Kestrel) when <c>kestrel</c> is set.
+/// choosing, its SQLite file (or the folder's PostgreSQL database, see <see cref="TestDatabase"/>) and
+/// generated certificates in <see cref="DataDirectory"/>. In memory, or on real loopback HTTP (Kestrel)
+/// when <c>kestrel</c> is set.
 /// </summary>
 public class IdpHost : WebApplicationFactory<Program>
 {
@@ -63,6 +64,14 @@ public class IdpHost : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:RecoveryPerAccount:PermitLimit", "1000000");
         builder.UseSetting("Jobs:ShutdownTimeout", "00:00:02");
         builder.UseSetting("Jobs:WorkerCount", "2");
+        if (!_settings.ContainsKey("Database:Provider"))
+        {
+            foreach (var (key, value) in TestDatabase.SettingsFor(DataDirectory, Cers.Idp.Data.DatabaseExtensions.Names.ConnectionStringName))
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,6 +1,6 @@
 namespace Cers.Testing;
 
-/// <summary>A temporary folder, removed on dispose.</summary>
+/// <summary>A temporary folder, removed on dispose with the test databases that belong to it (<see cref="TestDatabase"/>).</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "cers-test-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
@@ -10,6 +10,7 @@ public sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.DropUnder(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -115,6 +115,9 @@ public sealed class AccessRequestCreation(
             // a retry neither skips the insert nor writes an email twice.
             return new CreationOutcome.Created(await db.InTransactionAsync(async ct =>
             {
+                // One requester's submissions take turns, so each count below sees the ones committed before it (on a
+                // server engine, two transactions would otherwise each count only their own new row).
+                await db.LockAsync($"access-requests:{caller.Subject}", ct);
                 var request = NewRequest();
                 db.AccessRequests.Add(request);
                 await db.SaveChangesAsync(ct);

@@ -11,7 +11,7 @@ public static class DatabaseExtensions
 
     /// <summary>The facility API's database on the configured engine (see <see cref="DatabaseSetup"/>), with the outbox's commit signal.</summary>
     public static IHostApplicationBuilder AddFacilityDatabase(this IHostApplicationBuilder builder, out JobStore jobStore) =>
-        builder.AddServiceDatabase<FacilityDbContext, SqliteFacilityDbContext, SqlServerFacilityDbContext>(Names, (services, db) => db
+        builder.AddServiceDatabase<FacilityDbContext, SqliteFacilityDbContext, SqlServerFacilityDbContext, PostgreSqlFacilityDbContext>(Names, (services, db) => db
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<FacilityDbContext>>()), out jobStore);
 
     /// <summary>

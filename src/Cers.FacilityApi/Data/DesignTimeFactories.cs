@@ -11,3 +11,8 @@ public sealed class SqlServerFacilityDbContextFactory() : SqlServerDesignTimeFac
 {
     protected override SqlServerFacilityDbContext Create(DbContextOptions<SqlServerFacilityDbContext> options) => new(options);
 }
+
+public sealed class PostgreSqlFacilityDbContextFactory() : PostgreSqlDesignTimeFactory<PostgreSqlFacilityDbContext>("cers_facility")
+{
+    protected override PostgreSqlFacilityDbContext Create(DbContextOptions<PostgreSqlFacilityDbContext> options) => new(options);
+}

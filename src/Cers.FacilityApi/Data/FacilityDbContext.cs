@@ -15,7 +15,8 @@ namespace Cers.FacilityApi.Data;
 /// The facility API's database: regulator agencies and their jurisdictions, businesses, facilities,
 /// memberships, access requests with their history, the audit log, the email outbox and the
 /// identifier counters. One subclass per database provider carries that provider's migrations
-/// (<see cref="SqliteFacilityDbContext"/>, <see cref="SqlServerFacilityDbContext"/>); everything
+/// (<see cref="SqliteFacilityDbContext"/>, <see cref="SqlServerFacilityDbContext"/>,
+/// <see cref="PostgreSqlFacilityDbContext"/>); everything
 /// else depends on this base type only.
 /// </summary>
 public abstract class FacilityDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
@@ -231,4 +232,14 @@ public sealed class SqlServerFacilityDbContext(DbContextOptions<SqlServerFacilit
     protected override string Delimit(string identifier) => $"[{identifier}]";
 
     protected override PropertyBuilder<T> NormalizedKey<T>(PropertyBuilder<T> property) => property.UseCollation(NormalizedKeyCollation);
+}
+
+public sealed class PostgreSqlFacilityDbContext(DbContextOptions<PostgreSqlFacilityDbContext> options) : FacilityDbContext(options)
+{
+    protected override string Delimit(string identifier) => $"\"{identifier}\"";
+
+    /// <summary>Byte order on the normalized columns, for the same reason as SQL Server's BIN2 (see <see cref="PostgreSqlConventions"/>).</summary>
+    protected override PropertyBuilder<T> NormalizedKey<T>(PropertyBuilder<T> property) => property.UseCollation(PostgreSqlConventions.ByteOrderCollation);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) => PostgreSqlConventions.Apply(configurationBuilder);
 }

@@ -16,8 +16,9 @@ public enum MembershipChangeOutcome
 /// <summary>
 /// A Lead User changes a member's role or removes them. Each change is a conditional update on the
 /// membership's version; the count of the business's active Lead Users is taken after the update, in
-/// the same transaction, and a change that leaves none is rolled back. So two Lead Users demoting each
-/// other at once cannot strand the business: whichever commits second finds no Lead User left. The member
+/// the same transaction, and a change that leaves none is rolled back. The business's member changes take turns under
+/// a lock (<see cref="TransactionLocks"/>), so two Lead Users demoting each other at once cannot strand the business on
+/// any engine: whichever goes second finds no Lead User left. The member
 /// and the business's other Lead Users are emailed about every change (<see cref="MembershipEmails"/>).
 /// </summary>
 public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails emails, TimeProvider time)
@@ -74,6 +75,11 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
             // row and the emails are written once.
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // Changes to one business's members take turns: under read committed or snapshot isolation (PostgreSQL,
+            // SQL Server with READ_COMMITTED_SNAPSHOT) two Lead Users demoting each other would each count the other
+            // as still a Lead User, commit, and leave none.
+            await db.LockAsync($"business-members:{businessId}", ct);
 
             // Write first: the caller must still be an active Lead User when the change is made, and the
             // version must still be the one the caller read.

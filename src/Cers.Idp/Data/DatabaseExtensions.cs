@@ -11,7 +11,7 @@ public static class DatabaseExtensions
 
     /// <summary>The provider's database on the configured engine (see <see cref="DatabaseSetup"/>), with OpenIddict's entities and the outbox's commit signal.</summary>
     public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder, out JobStore jobStore) =>
-        builder.AddServiceDatabase<IdpDbContext, SqliteIdpDbContext, SqlServerIdpDbContext>(Names, (services, db) => db
+        builder.AddServiceDatabase<IdpDbContext, SqliteIdpDbContext, SqlServerIdpDbContext, PostgreSqlIdpDbContext>(Names, (services, db) => db
             .UseOpenIddict()
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<IdpDbContext>>()), out jobStore);
 }

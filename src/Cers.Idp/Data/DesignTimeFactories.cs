@@ -17,3 +17,11 @@ public sealed class SqlServerIdpDbContextFactory() : SqlServerDesignTimeFactory<
 
     protected override SqlServerIdpDbContext Create(DbContextOptions<SqlServerIdpDbContext> options) => new(options);
 }
+
+public sealed class PostgreSqlIdpDbContextFactory() : PostgreSqlDesignTimeFactory<PostgreSqlIdpDbContext>("cers_idp")
+{
+    protected override DbContextOptionsBuilder<PostgreSqlIdpDbContext> Configure(DbContextOptionsBuilder<PostgreSqlIdpDbContext> options) =>
+        options.UseOpenIddict();
+
+    protected override PostgreSqlIdpDbContext Create(DbContextOptions<PostgreSqlIdpDbContext> options) => new(options);
+}

@@ -12,7 +12,7 @@ namespace Cers.Idp.Data;
 /// The provider's database: Identity accounts, OpenIddict applications/authorizations/scopes/tokens
 /// the shared Data Protection key ring, the audit log,
 /// CERS Central's announcements and the email outbox. One subclass per database provider carries that
-/// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>);
+/// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>, <see cref="PostgreSqlIdpDbContext"/>);
 /// everything else depends on this base type only.
 /// </summary>
 public abstract class IdpDbContext(DbContextOptions options)
@@ -75,3 +75,8 @@ public abstract class IdpDbContext(DbContextOptions options)
 public sealed class SqliteIdpDbContext(DbContextOptions<SqliteIdpDbContext> options) : IdpDbContext(options);
 
 public sealed class SqlServerIdpDbContext(DbContextOptions<SqlServerIdpDbContext> options) : IdpDbContext(options);
+
+public sealed class PostgreSqlIdpDbContext(DbContextOptions<PostgreSqlIdpDbContext> options) : IdpDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) => PostgreSqlConventions.Apply(configurationBuilder);
+}

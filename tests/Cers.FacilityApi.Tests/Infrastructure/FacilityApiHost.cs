@@ -8,7 +8,8 @@ namespace Cers.FacilityApi.Tests.Infrastructure;
 /// <summary>
 /// The real facility API on real loopback HTTP (Kestrel), trusting the provider at
 /// <paramref name="authority"/>: it reads that provider's discovery document and JWKS over HTTP,
-/// exactly as it does in a deployment. Its SQLite file is in <paramref name="dataDirectory"/>; it
+/// exactly as it does in a deployment. Its SQLite file is in <paramref name="dataDirectory"/> (or the folder's
+/// PostgreSQL database, see <see cref="TestDatabase"/>); it
 /// starts in Development, so the sample agencies are seeded, but no sample facilities: tests make
 /// their own. Its email goes to the SMTP server that <paramref name="settings"/> names (an
 /// <see cref="SmtpListener"/>'s), and <paramref name="services"/> may replace services such as the clock.
@@ -46,6 +47,14 @@ public sealed class FacilityApiHost : WebApplicationFactory<Program>
         // Test users are made fresh per test, but some ask many times; the limits are tested on a host of their own.
         builder.UseSetting("AccessRequests:MaxPerHour", "1000");
         builder.UseSetting("AccessRequests:MaxPerDay", "1000");
+        if (!_settings.Any(s => s.Key == "Database:Provider"))
+        {
+            foreach (var (key, value) in TestDatabase.SettingsFor(DataDirectory, Cers.FacilityApi.Data.DatabaseExtensions.Names.ConnectionStringName))
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -39,7 +39,8 @@ public sealed class IsolatedFacilityApi : IAsyncDisposable
 
     public SmtpListener Smtp { get; }
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Starts on a whole second: PostgreSQL keeps microseconds, so a time read back equals the clock's.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public static IsolatedFacilityApi Start(FacilityApiFixture fixture, params (string Key, string? Value)[] settings) => new(fixture, settings);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Cers.Data;
 using Cers.Idp.Accounts;
 using Cers.Idp.Admin;
 using Cers.Idp.Audit;
@@ -92,7 +93,7 @@ public sealed partial class CreateAdminCommandTests(IdpFactory idp)
         run.ExitCode.ShouldBe(0, run.Error);
         run.Link.ToString().ShouldStartWith("https://cers.example.gov/Account/ResetPassword?id=");
         run.Output.ShouldContain("\"amber heron over Tahoe\"");
-        File.Exists(Path.Combine(data.Path, "cers-idp.db")).ShouldBeTrue();
+        File.Exists(Path.Combine(data.Path, "cers-idp.db")).ShouldBe(TestDatabase.Engine == DatabaseProvider.Sqlite);
         await using var app = BuildHost(data.Path);
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
@@ -272,6 +273,7 @@ public sealed partial class CreateAdminCommandTests(IdpFactory idp)
         "--Database:DataDirectory", dataDirectory,
         "--Keys:Directory", dataDirectory,
         "--Logging:LogLevel:Default", "Warning",
+        .. TestDatabase.SettingsFor(dataDirectory, DatabaseExtensions.Names.ConnectionStringName).Select(s => $"--{s.Key}={s.Value}"),
         .. settings.Select(s => $"--{s.Key}={s.Value}"),
         .. command.Skip(1),
     ];

@@ -47,7 +47,8 @@ public sealed class IsolatedIdp : IAsyncDisposable
             all[key] = value;
         }
 
-        var time = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+        // A whole second: PostgreSQL keeps microseconds, so a time read back equals the clock's.
+        var time = fakeClock ? new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())) : null;
         var idp = new IsolatedIdp(data, smtp, time, all);
         idp.Host.Start();
         return idp;
