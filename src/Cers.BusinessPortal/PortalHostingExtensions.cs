@@ -1,7 +1,11 @@
 using Cers.BusinessPortal.FacilityApi;
 using Cers.BusinessPortal.Security;
 using Cers.BusinessPortal.SignIn;
+using Cers.ServiceDefaults.SharedState;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.BusinessPortal;
@@ -9,17 +13,44 @@ namespace Cers.BusinessPortal;
 /// <summary>Registers and wires every feature of the Business Portal; Program.cs stays a few lines.</summary>
 public static class PortalHostingExtensions
 {
+    /// <summary>
+    /// The session cookie (tokens included) is encrypted with Data Protection, so every instance behind a load balancer
+    /// needs the same keys: in Redis when <c>Redis:Configuration</c> is set, else in the folder
+    /// <c>DataProtection:KeysDirectory</c> names; outside Development one of them is required, and the keys are encrypted
+    /// with the certificate <c>DataProtection:Certificate:Path</c>.
+    /// </summary>
+    private static void AddPortalDataProtection(this IHostApplicationBuilder builder)
+    {
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Cers.BusinessPortal");
+        var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"];
+        var redis = !string.IsNullOrWhiteSpace(builder.Configuration[SharedStateExtensions.RedisConfigurationKey]);
+        if (redis)
+        {
+            var key = builder.RedisKeyPrefix("portal") + "data-protection-keys";
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, connection) =>
+                keys.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), key));
+        }
+        else if (!string.IsNullOrWhiteSpace(keysDirectory))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+        }
+
+        var development = builder.Environment.IsDevelopment();
+        // Its own options type: KeyManagementOptions is read early by Data Protection, and a failure there would hide the other settings' messages.
+        builder.Services.AddOptions<SharedKeyStoreCheck>()
+            .Validate(_ => redis || !string.IsNullOrWhiteSpace(keysDirectory) || development,
+                "Outside Development the portal's Data Protection keys must be shared by its instances: set Redis:Configuration " +
+                "(or DataProtection:KeysDirectory, a folder every instance reads).")
+            .ValidateOnStart();
+        dataProtection.ProtectKeysWithConfiguredCertificate(builder);
+    }
+
     public static IHostApplicationBuilder AddBusinessPortal(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // The session cookie (tokens included) is encrypted with Data Protection; instances behind a load
-        // balancer must share the keys, so a deployment names a shared folder for them.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Cers.BusinessPortal");
-        if (builder.Configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys)
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
-        }
+        builder.AddSharedState("portal");
+        builder.AddPortalDataProtection();
 
         builder.AddPortalSignIn();
         builder.AddFacilityApiClient();
@@ -84,3 +115,6 @@ public static class PortalHostingExtensions
         return app;
     }
 }
+
+/// <summary>Carries the start-time check that the portal's Data Protection keys are in a store every instance shares.</summary>
+internal sealed class SharedKeyStoreCheck;

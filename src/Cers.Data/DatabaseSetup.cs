@@ -27,9 +27,13 @@ public static class DatabaseSetup
         where TSqlServer : TContext
         where TPostgreSql : TContext
     {
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.Sqlite || development,
+                $"Database:Provider is Sqlite, which only Development uses: a file cannot be shared by several instances. " +
+                $"Set Database:Provider to PostgreSql or SqlServer, and ConnectionStrings:{names.ConnectionStringName}.")
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();

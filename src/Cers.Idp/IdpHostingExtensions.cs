@@ -9,6 +9,7 @@ using Cers.Idp.Oidc;
 using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
 using Cers.Jobs;
+using Cers.ServiceDefaults.SharedState;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cers.Idp;
@@ -20,6 +21,7 @@ public static class IdpHostingExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        builder.AddSharedState("idp");
         builder.AddIdpDatabase(out var jobStore);
         builder.AddIdpJobs(jobStore);
         builder.AddKeys();
@@ -78,7 +80,7 @@ public static class IdpHostingExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UseRequestRateLimits();
         app.MapJobsDashboard(JobsExtensions.DashboardPath, CersAdminRequirement.PolicyName);
 
         app.MapRazorPages();

@@ -34,6 +34,23 @@ public static class TestDatabase
                 .Value.Settings(connectionStringName)
             : [];
 
+    /// <summary>
+    /// The settings of a service as it runs outside Development: its database on PostgreSQL (the folder's, whatever
+    /// <see cref="Engine"/> is) and its shared state on Redis (<see cref="TestRedis"/>).
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string?>> ServerSettingsFor(string dataDirectory, string connectionStringName)
+    {
+        var database = Databases.GetOrAdd((Path.GetFullPath(dataDirectory), connectionStringName), _ => new(PostgreSqlTestDatabase.Create)).Value;
+        return
+        [
+            .. database.Settings(connectionStringName),
+            new("Redis:Configuration", TestRedis.Configuration),
+
+            // The folder's own keys: counters and marks of other tests (or earlier runs) are not this one's.
+            new("Redis:KeyPrefix", database.Name + ":"),
+        ];
+    }
+
     /// <summary>Drops the databases of <paramref name="directory"/> and the folders under it.</summary>
     public static void DropUnder(string directory)
     {
@@ -133,18 +150,49 @@ public sealed class PostgreSqlTestDatabase : IDisposable
     }
 }
 
+/// <summary>The Redis server the tests use: <c>CERS_TEST_REDIS</c> (a StackExchange.Redis configuration), by default 127.0.0.1:6379.</summary>
+public static class TestRedis
+{
+    public const string InstallCommand = "sudo apt-get install -y redis-server && redis-server --daemonize yes";
+
+    private static readonly Lazy<string?> Unavailable = new(Probe);
+
+    public static string Configuration { get; } =
+        Environment.GetEnvironmentVariable("CERS_TEST_REDIS") is { Length: > 0 } configured ? configured : "127.0.0.1:6379";
+
+    /// <summary>Why the server cannot be used (with how to install it), or null when it can.</summary>
+    public static string? UnavailableReason => Unavailable.Value;
+
+    private static string? Probe()
+    {
+        try
+        {
+            var options = StackExchange.Redis.ConfigurationOptions.Parse(Configuration);
+            options.ConnectTimeout = 3000;
+            using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(options);
+            redis.GetDatabase().Ping();
+            return null;
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return $"Redis is not reachable at CERS_TEST_REDIS ({Configuration}); install and start it: {InstallCommand}.";
+        }
+    }
+}
+
 /// <summary>
-/// A test that needs the PostgreSQL server: skipped, with how to install it, when the server is not reachable and
-/// <c>CI</c> is not <c>true</c>; with <c>CI=true</c> it runs and fails on the server's absence.
+/// A test that needs the PostgreSQL and Redis servers: skipped, with how to install them, when either is not
+/// reachable and <c>CI</c> is not <c>true</c>; with <c>CI=true</c> it runs and fails on their absence.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class PostgreSqlFactAttribute : FactAttribute
+public sealed class ServerFactAttribute : FactAttribute
 {
-    public PostgreSqlFactAttribute()
+    public ServerFactAttribute()
     {
-        if (PostgreSqlTestDatabase.UnavailableReason is { } reason && !TestDatabase.ServersRequired)
+        var missing = string.Join(" ", new[] { PostgreSqlTestDatabase.UnavailableReason, TestRedis.UnavailableReason }.OfType<string>());
+        if (missing.Length > 0 && !TestDatabase.ServersRequired)
         {
-            Skip = reason + " Set CI=true to make its absence fail the run instead.";
+            Skip = missing + " Set CI=true to make their absence fail the run instead.";
         }
     }
 }

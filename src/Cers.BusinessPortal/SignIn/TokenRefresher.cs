@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Cers.ServiceDefaults.SharedState;
+using Microsoft.AspNetCore.DataProtection;
 using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,18 +22,31 @@ public sealed record RefreshOutcome(RefreshedTokens? Tokens, bool ProviderUnavai
 /// treats a second use of one as theft, revoking the whole chain (RFC 9700 section 4.14.2), so two
 /// requests of the same session that both find the access token expiring (two tabs, a double click)
 /// must not both redeem it: the first redemption is shared with whoever asks with the same token
-/// in the next minute. This holds within one instance; across instances a race ends in a fresh
-/// sign-in, not in a wrong answer.
+/// in the next minute. Within an instance the asking requests await one task; across instances the
+/// first to mark the token in the shared state (<see cref="ISharedState"/>) redeems it and leaves the
+/// outcome there, encrypted with the portal's Data Protection keys, for the others to pick up.
 /// </summary>
 public sealed partial class TokenRefresher(
     IHttpClientFactory httpClients,
     IOptionsMonitor<OpenIdConnectOptions> oidcOptions,
     IOptions<PortalOidcOptions> settings,
     IMemoryCache cache,
+    ISharedState shared,
+    IDataProtectionProvider dataProtection,
     TimeProvider time,
     ILogger<TokenRefresher> logger)
 {
     public const string HttpClientName = "oidc-token";
+
+    /// <summary>How long a redemption and its outcome are remembered, here and in the shared state.</summary>
+    private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an instance waits for another instance's redemption of the same token.</summary>
+    private static readonly TimeSpan WaitForOther = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
+
+    private readonly IDataProtector _outcomes = dataProtection.CreateProtector("Cers.BusinessPortal.RefreshOutcome");
 
     private readonly Lock _gate = new();
 
@@ -43,9 +59,9 @@ public sealed partial class TokenRefresher(
         {
             shared = cache.GetOrCreate(key, entry =>
             {
-                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+                entry.AbsoluteExpirationRelativeToNow = Remembered;
                 // Not the request's cancellation token: other requests may be waiting on this redemption.
-                return new Lazy<Task<RefreshOutcome>>(() => RedeemAsync(refreshToken, CancellationToken.None));
+                return new Lazy<Task<RefreshOutcome>>(() => RedeemOnceAsync(key, refreshToken, CancellationToken.None));
             })!;
         }
 
@@ -57,6 +73,39 @@ public sealed partial class TokenRefresher(
         }
 
         return outcome;
+    }
+
+    /// <summary>Redeems the token unless another instance is doing so; then waits for that instance's outcome.</summary>
+    private async Task<RefreshOutcome> RedeemOnceAsync(string key, string refreshToken, CancellationToken cancellationToken)
+    {
+        if (await shared.TryMarkAsync(key, Remembered, cancellationToken))
+        {
+            var outcome = await RedeemAsync(refreshToken, cancellationToken);
+            if (outcome.ProviderUnavailable)
+            {
+                await shared.RemoveAsync(key, cancellationToken);
+            }
+            else
+            {
+                await shared.SetAsync(key + ":outcome", _outcomes.Protect(JsonSerializer.SerializeToUtf8Bytes(outcome)), Remembered, cancellationToken);
+            }
+
+            return outcome;
+        }
+
+        // Real time, not the portal's clock: this waits for another process.
+        for (var waited = TimeSpan.Zero; waited < WaitForOther; waited += PollEvery)
+        {
+            if (await shared.GetAsync(key + ":outcome", cancellationToken) is { } stored)
+            {
+                return JsonSerializer.Deserialize<RefreshOutcome>(_outcomes.Unprotect(stored))!;
+            }
+
+            await Task.Delay(PollEvery, cancellationToken);
+        }
+
+        // The other instance did not finish (it may have stopped): nothing was learnt, the next request tries again.
+        return new RefreshOutcome(null, ProviderUnavailable: true);
     }
 
     private async Task<RefreshOutcome> RedeemAsync(string refreshToken, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Cers.ServiceDefaults.SharedState;
 using Microsoft.AspNetCore.DataProtection;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,10 +34,12 @@ public static class JobsDashboardExtensions
         var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
         // The sign-in's cookies are protected with keys every instance reads from the API's database, so
-        // the callback and the dashboard work behind a load balancer.
+        // the callback and the dashboard work behind a load balancer; outside Development the keys are
+        // encrypted there with DataProtection:Certificate.
         builder.Services.AddDataProtection()
             .SetApplicationName("cers-facility-api")
-            .PersistKeysToDbContext<Data.FacilityDbContext>();
+            .PersistKeysToDbContext<Data.FacilityDbContext>()
+            .ProtectKeysWithConfiguredCertificate(builder);
 
         // Hangfire's dashboard protects its own buttons (requeue, delete, trigger) with anti-forgery tokens when the service is there.
         builder.Services.AddAntiforgery(antiforgery =>

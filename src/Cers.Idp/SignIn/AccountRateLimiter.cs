@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using Cers.ServiceDefaults.SharedState;
 using Microsoft.Extensions.Options;
 
 namespace Cers.Idp.SignIn;
@@ -17,40 +17,16 @@ public enum AccountLimit
 /// address, case-insensitively) or the account a link names, so attempts spread over many addresses, or
 /// hidden behind one proxy, still count together. The key is what the visitor typed, not a lookup, so a
 /// made-up username is limited exactly as a real one is and the limit tells nothing about which exist.
-/// Fixed windows, one per key; idle ones are dropped by the limiter.
+/// Fixed windows, one per key, counted in the shared state (<see cref="ISharedState"/>): attempts spread over
+/// every instance of the provider count together.
 /// </summary>
-public sealed class AccountRateLimiter : IDisposable
+public sealed class AccountRateLimiter(ISharedState state, IOptions<RequestRateLimitOptions> options)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public AccountRateLimiter(IOptions<RequestRateLimitOptions> options)
+    /// <summary>Takes one attempt for <paramref name="identifier"/>; null while allowed, else how long until its window ends.</summary>
+    public async Task<TimeSpan?> TryAcquireAsync(AccountLimit limit, string identifier)
     {
-        var limits = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key =>
-        {
-            var limit = key.StartsWith(nameof(AccountLimit.SignIn) + "|", StringComparison.Ordinal) ? limits.SignInPerUserName : limits.RecoveryPerAccount;
-            return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit.PermitLimit,
-                Window = limit.Window,
-                QueueLimit = 0,
-            });
-        });
+        var configured = limit == AccountLimit.SignIn ? options.Value.SignInPerUserName : options.Value.RecoveryPerAccount;
+        var counted = await state.CountAsync($"account-limit|{limit}|{identifier.Trim().ToUpperInvariant()}", configured.Window);
+        return counted.Count <= configured.PermitLimit ? null : counted.RemainingInWindow;
     }
-
-    /// <summary>Takes one attempt for <paramref name="identifier"/>; false, with when to try again, once its window is used up.</summary>
-    public bool TryAcquire(AccountLimit limit, string identifier, out TimeSpan retryAfter)
-    {
-        using var lease = _limiter.AttemptAcquire($"{limit}|{identifier.Trim().ToUpperInvariant()}");
-        if (lease.IsAcquired)
-        {
-            retryAfter = TimeSpan.Zero;
-            return true;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-        return false;
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }

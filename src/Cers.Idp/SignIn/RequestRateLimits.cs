@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
-using System.Threading.RateLimiting;
+using Cers.ServiceDefaults.SharedState;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Cers.Idp.SignIn;
 
@@ -63,39 +63,33 @@ public static class RequestRateLimits
             .ValidateOnStart();
 
         services.AddSingleton<AccountRateLimiter>();
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<Microsoft.Extensions.Options.IOptions<RequestRateLimitOptions>>((limiter, configured) =>
-        {
-            var limits = configured.Value;
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var (name, limit) = Classify(context, limits);
-                if (limit is null)
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-
-                return RateLimitPartition.GetFixedWindowLimiter($"{name}|{ClientKey(context.Connection.RemoteIpAddress)}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limit.PermitLimit,
-                    Window = limit.Window,
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = (rejected, _) =>
-            {
-                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
-                rejected.HttpContext.Items[RejectedKey] = true;
-                return ValueTask.CompletedTask;
-            };
-        });
         return services;
     }
+
+    /// <summary>
+    /// The per-address limits: each form post counts in a fixed window per form family and client, in the shared
+    /// state (<see cref="ISharedState"/>), so every instance of the provider counts into the same number. A post
+    /// over the limit gets 429 with Retry-After (the error page says to wait) and never reaches its page.
+    /// </summary>
+    public static IApplicationBuilder UseRequestRateLimits(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var (name, limit) = Classify(context, context.RequestServices.GetRequiredService<IOptions<RequestRateLimitOptions>>().Value);
+            if (limit is not null)
+            {
+                var counted = await context.RequestServices.GetRequiredService<ISharedState>()
+                    .CountAsync($"address-limit|{name}|{ClientKey(context.Connection.RemoteIpAddress)}", limit.Window, context.RequestAborted);
+                if (counted.Count > limit.PermitLimit)
+                {
+                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds(counted.RemainingInWindow);
+                    context.Items[RejectedKey] = true;
+                    return;
+                }
+            }
+
+            await next(context);
+        });
 
     /// <summary>
     /// The answer a page gives when <see cref="AccountRateLimiter"/> refuses: the same 429 with Retry-After and
@@ -103,10 +97,13 @@ public static class RequestRateLimits
     /// </summary>
     public static IActionResult TooManyAttempts(this PageModel page, TimeSpan retryAfter)
     {
-        page.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        page.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         page.HttpContext.Items[RejectedKey] = true;
         return new StatusCodeResult(StatusCodes.Status429TooManyRequests);
     }
+
+    private static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The client an address stands for: an IPv4 address, or an IPv6 address's /64 network (one

@@ -20,6 +20,9 @@ public sealed class ConfigurationTests
         messages.ShouldContain("Oidc:Authority must be the absolute URL of the CERS identity provider");
         messages.ShouldContain("Oidc:ClientSecret is required");
         messages.ShouldContain("FacilityApi:BaseAddress must be the absolute URL");
+        messages.ShouldContain("Redis:Configuration is required outside Development");
+        messages.ShouldContain("the portal's Data Protection keys must be shared by its instances");
+        messages.ShouldContain("DataProtection:Certificate:Path is required outside Development");
     }
 
     [Fact]

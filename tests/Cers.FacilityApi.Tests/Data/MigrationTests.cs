@@ -69,7 +69,7 @@ public sealed class MigrationTests(FacilityApiFixture fixture)
         (await db.KeyCounters.SingleAsync(c => c.Name == KeyCounter.CersId)).NextValue.ShouldBeGreaterThanOrEqualTo(KeyCounter.FirstCersId);
     }
 
-    [PostgreSqlFact]
+    [ServerFact]
     public async Task On_PostgreSQL_the_API_migrates_at_start_with_byte_order_search_columns_and_its_job_tables_beside()
     {
         using var database = PostgreSqlTestDatabase.Create();

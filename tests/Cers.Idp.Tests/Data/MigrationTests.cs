@@ -60,7 +60,7 @@ public sealed class MigrationTests(IdpFactory idp)
         (await db.Database.GetAppliedMigrationsAsync()).ShouldNotBeEmpty();
     }
 
-    [PostgreSqlFact]
+    [ServerFact]
     public async Task On_PostgreSQL_the_provider_migrates_at_start_seeds_its_clients_and_keeps_its_jobs_beside()
     {
         using var database = PostgreSqlTestDatabase.Create();

@@ -24,6 +24,17 @@ public static class BrowserSignIn
 {
     private static readonly HtmlParser Parser = new();
 
+    /// <summary>A browser of one's own for <paramref name="baseAddress"/>: it keeps cookies and does not follow redirects.</summary>
+    public static HttpClient NewBrowser(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = true,
+        CookieContainer = new CookieContainer(),
+    })
+    {
+        BaseAddress = baseAddress,
+    };
+
     public static (string Verifier, string Challenge) NewPkce()
     {
         var verifier = CryptoRandom.CreateUniqueId(32);

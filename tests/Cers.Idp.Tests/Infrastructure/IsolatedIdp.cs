@@ -74,15 +74,7 @@ public sealed class IsolatedIdp : IAsyncDisposable
         Clock.Advance(by);
     }
 
-    public HttpClient CreateBrowser() => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = true,
-        CookieContainer = new CookieContainer(),
-    })
-    {
-        BaseAddress = Host.BaseAddress,
-    };
+    public HttpClient CreateBrowser() => BrowserSignIn.NewBrowser(Host.BaseAddress);
 
     /// <summary>Runs a job the way Hangfire does: resolved in a scope of its own.</summary>
     public async Task<T> RunAsync<TJob, T>(Func<TJob, Task<T>> run)

@@ -65,8 +65,11 @@ public sealed class PrivateKeyJwtTests
         failure.ToString().ShouldContain("Oidc:Clients:3:JsonWebKeySet: it contains private or symmetric key material");
     }
 
-    private static IdpHost HostWithKeyClient(string directory, string jwks) =>
-        new(directory, new Dictionary<string, string?>
+    private static IdpHost HostWithKeyClient(string directory, string jwks) => new(directory, KeyClientSettings(jwks), kestrel: true);
+
+    /// <summary>A machine client that authenticates with <c>private_key_jwt</c> only, its public keys being <paramref name="jwks"/>.</summary>
+    internal static Dictionary<string, string?> KeyClientSettings(string jwks) =>
+        new()
         {
             ["Oidc:Clients:3:ClientId"] = ClientId,
             ["Oidc:Clients:3:DisplayName"] = "Placer County EHS",
@@ -74,9 +77,9 @@ public sealed class PrivateKeyJwtTests
             ["Oidc:Clients:3:AgencyCode"] = "PLA-EHS",
             ["Oidc:Clients:3:JsonWebKeySet"] = jwks,
             ["Oidc:Clients:3:Scopes:0"] = "facility.read",
-        }, kestrel: true);
+        };
 
-    private static Task<TokenResponse> RequestWithAssertionAsync(HttpClient http, string assertion) =>
+    internal static Task<TokenResponse> RequestWithAssertionAsync(HttpClient http, string assertion) =>
         http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = "connect/token",
@@ -90,7 +93,7 @@ public sealed class PrivateKeyJwtTests
     /// A client assertion as OpenIddict 7 accepts it (draft-ietf-oauth-rfc7523bis): typed
     /// <c>client-authentication+jwt</c> and addressed to the issuer, not to an endpoint URL.
     /// </summary>
-    private static string Assertion(RSA key, string audience) =>
+    internal static string Assertion(RSA key, string audience) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "client-authentication+jwt",
@@ -101,7 +104,7 @@ public sealed class PrivateKeyJwtTests
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256),
         });
 
-    private static string PublicJwks(RSA key)
+    internal static string PublicJwks(RSA key)
     {
         var parameters = key.ExportParameters(includePrivateParameters: false);
         return $$"""{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"k1","n":"{{B64(parameters.Modulus!)}}","e":"{{B64(parameters.Exponent!)}}"}]}""";

@@ -11,7 +11,7 @@ namespace Cers.Idp.Tests.Transport;
 /// <summary>Outside Development the provider takes protocol requests only over HTTPS (RFC 6749 section 1.6).</summary>
 public sealed class TransportSecurityTests
 {
-    [Fact]
+    [ServerFact]
     public async Task Outside_development_a_token_request_over_plain_http_is_refused()
     {
         using var data = new TempDirectory();
@@ -31,7 +31,7 @@ public sealed class TransportSecurityTests
         body.ShouldNotContain("access_token");
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Outside_development_a_token_request_over_plain_http_is_not_redirected_to_succeed_on_retry()
     {
         using var data = new TempDirectory();
@@ -49,7 +49,7 @@ public sealed class TransportSecurityTests
         (await response.Content.ReadAsStringAsync()).ShouldContain("\"invalid_request\"");
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Outside_development_no_sample_accounts_are_seeded()
     {
         using var data = new TempDirectory();
@@ -61,7 +61,7 @@ public sealed class TransportSecurityTests
         (await users.FindByNameAsync("bizuser1")).ShouldBeNull();
     }
 
-    [Fact]
+    [ServerFact]
     public void Outside_development_the_issuer_must_be_configured()
     {
         using var data = new TempDirectory();
@@ -72,7 +72,7 @@ public sealed class TransportSecurityTests
         failure.ToString().ShouldContain("Oidc:Issuer must be set");
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Outside_development_a_page_requested_over_plain_http_is_redirected_to_https()
     {
         using var data = new TempDirectory();
@@ -87,7 +87,7 @@ public sealed class TransportSecurityTests
         response.Headers.Contains("Set-Cookie").ShouldBeFalse();
     }
 
-    [Fact]
+    [ServerFact]
     public void Outside_development_the_provider_refuses_to_start_without_the_decoy_phrase_key_and_names_it()
     {
         using var data = new TempDirectory();
@@ -98,8 +98,24 @@ public sealed class TransportSecurityTests
         failure.ToString().ShouldContain("SignIn:DecoyPhraseKey is required");
     }
 
-    private static IdpHost ProductionHost(string directory, params (string Key, string Value)[] extra) =>
-        new(directory, WithOverrides(extra, new Dictionary<string, string?>
+    [Fact]
+    public void Outside_development_the_provider_refuses_SQLite_and_state_kept_in_one_process_naming_both_settings()
+    {
+        using var data = new TempDirectory();
+        using var host = ProductionHost(data.Path, servers: false);
+
+        var failure = Should.Throw<Exception>(() => host.Start()).ToString();
+
+        failure.ShouldContain("Database:Provider is Sqlite, which only Development uses");
+        failure.ShouldContain("Redis:Configuration is required outside Development");
+    }
+
+    private static IdpHost ProductionHost(string directory, params (string Key, string Value)[] extra) => ProductionHost(directory, servers: true, extra);
+
+    /// <summary>A provider configured as in production; on PostgreSQL and Redis unless <paramref name="servers"/> is false (SQLite, no Redis).</summary>
+    private static IdpHost ProductionHost(string directory, bool servers, params (string Key, string Value)[] extra)
+    {
+        var settings = WithOverrides(extra, new Dictionary<string, string?>
         {
             ["Keys:SigningCertificates:0:Path"] = WritePfx(directory, "signing.pfx", X509KeyUsageFlags.DigitalSignature),
             ["Keys:EncryptionCertificates:0:Path"] = WritePfx(directory, "encryption.pfx", X509KeyUsageFlags.KeyEncipherment),
@@ -108,7 +124,18 @@ public sealed class TransportSecurityTests
             ["Oidc:Clients:0:RedirectUris:0"] = "https://portal.example.gov/signin-oidc",
             ["Oidc:Clients:1:ClientSecret"] = "production-regulator-secret-0123456789abcdef",
             ["SignIn:DecoyPhraseKey"] = "production-decoy-phrase-key-0123456789abcdef",
-        }), environment: "Production", kestrel: true);
+            ["Database:Provider"] = "Sqlite",
+        });
+        if (servers)
+        {
+            foreach (var (key, value) in TestDatabase.ServerSettingsFor(directory, Cers.Idp.Data.DatabaseExtensions.Names.ConnectionStringName))
+            {
+                settings[key] = value;
+            }
+        }
+
+        return new IdpHost(directory, settings, environment: "Production", kestrel: true);
+    }
 
     private static Dictionary<string, string?> WithOverrides((string Key, string Value)[] extra, Dictionary<string, string?> settings)
     {

@@ -48,7 +48,7 @@ public sealed class IndexModel(AccountActivation activation, AccountRateLimiter 
             return Page();
         }
 
-        if (!limits.TryAcquire(AccountLimit.Recovery, "activate:" + Id, out var retryAfter))
+        if (await limits.TryAcquireAsync(AccountLimit.Recovery, "activate:" + Id) is { } retryAfter)
         {
             return this.TooManyAttempts(retryAfter);
         }

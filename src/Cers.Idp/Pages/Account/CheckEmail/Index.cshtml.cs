@@ -42,14 +42,14 @@ public sealed class IndexModel(RecoveryRequests recovery, AccountRateLimiter lim
         }
     }
 
-    public IActionResult OnPostResend()
+    public async Task<IActionResult> OnPostResendAsync()
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        if (!limits.TryAcquire(AccountLimit.Recovery, Email, out var retryAfter))
+        if (await limits.TryAcquireAsync(AccountLimit.Recovery, Email) is { } retryAfter)
         {
             return this.TooManyAttempts(retryAfter);
         }

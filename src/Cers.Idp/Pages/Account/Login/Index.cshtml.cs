@@ -60,7 +60,7 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases 
             return Page();
         }
 
-        if (!limits.TryAcquire(AccountLimit.SignIn, Input.UserName, out var retryAfter))
+        if (await limits.TryAcquireAsync(AccountLimit.SignIn, Input.UserName) is { } retryAfter)
         {
             return this.TooManyAttempts(retryAfter);
         }

@@ -43,7 +43,7 @@ public sealed class IndexModel(AccountRecovery recovery, AccountRateLimiter limi
             return Page();
         }
 
-        if (!limits.TryAcquire(AccountLimit.Recovery, "reset:" + Id, out var retryAfter))
+        if (await limits.TryAcquireAsync(AccountLimit.Recovery, "reset:" + Id) is { } retryAfter)
         {
             return this.TooManyAttempts(retryAfter);
         }

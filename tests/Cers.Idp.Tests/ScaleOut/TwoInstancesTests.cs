@@ -1,0 +1,87 @@
+using System.Net;
+using System.Security.Cryptography;
+using Cers.Idp.Data;
+using Cers.Idp.Tests.Infrastructure;
+using Cers.Idp.Tests.Oidc;
+
+namespace Cers.Idp.Tests.ScaleOut;
+
+/// <summary>
+/// Two instances of the provider on one PostgreSQL database and one Redis server, as behind a load balancer: what one
+/// instance has seen, the other knows.
+/// </summary>
+public sealed class TwoInstancesTests
+{
+    private const string Issuer = "http://cers-idp.test/";
+
+    [ServerFact]
+    public async Task A_client_assertion_used_at_one_instance_is_refused_as_a_replay_at_the_other()
+    {
+        using var key = RSA.Create(2048);
+        using var data = new TempDirectory();
+        var (first, second) = StartTwo(data.Path, PrivateKeyJwtTests.KeyClientSettings(PrivateKeyJwtTests.PublicJwks(key)));
+        using var _ = first;
+        using var __ = second;
+        using var toFirst = first.CreateBackChannel();
+        using var toSecond = second.CreateBackChannel();
+        var assertion = PrivateKeyJwtTests.Assertion(key, Issuer);
+
+        var token = await PrivateKeyJwtTests.RequestWithAssertionAsync(toFirst, assertion);
+        var replayed = await PrivateKeyJwtTests.RequestWithAssertionAsync(toSecond, assertion);
+
+        token.IsError.ShouldBeFalse(token.Raw);
+        replayed.IsError.ShouldBeTrue();
+        replayed.Raw.ShouldNotBeNull().ShouldContain("already been used");
+
+        // A fresh assertion is welcome at either.
+        (await PrivateKeyJwtTests.RequestWithAssertionAsync(toSecond, PrivateKeyJwtTests.Assertion(key, Issuer))).IsError.ShouldBeFalse();
+    }
+
+    [ServerFact]
+    public async Task The_per_address_and_per_username_limits_count_the_attempts_made_at_both_instances_together()
+    {
+        using var data = new TempDirectory();
+        var (first, second) = StartTwo(data.Path, new Dictionary<string, string?>
+        {
+            ["RateLimits:SignIn:PermitLimit"] = "8",
+            ["RateLimits:SignIn:Window"] = "01:00:00",
+            ["RateLimits:SignInPerUserName:PermitLimit"] = "2",
+            ["RateLimits:SignInPerUserName:Window"] = "01:00:00",
+        });
+        using var _ = first;
+        using var __ = second;
+        using var atFirst = BrowserSignIn.NewBrowser(first.BaseAddress);
+        using var atSecond = BrowserSignIn.NewBrowser(second.BaseAddress);
+        var loginAtFirst = new Uri(first.BaseAddress, "/Account/Login");
+        var loginAtSecond = new Uri(second.BaseAddress, "/Account/Login");
+
+        // Per username: a password tried for one name at each instance; the third, at either, is refused.
+        // (Each try is two posts from 127.0.0.1: the username, then the password.)
+        (await BrowserSignIn.PostLoginAsync(atFirst, loginAtFirst, "sameuser", "Wrong-password-1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await BrowserSignIn.PostLoginAsync(atSecond, loginAtSecond, "SameUser", "Wrong-password-2")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await BrowserSignIn.PostLoginAsync(atFirst, loginAtFirst, "sameuser", "Wrong-password-3")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+
+        // Per address: that was six posts; the seventh and eighth pass, the ninth, at the other instance, is refused.
+        (await BrowserSignIn.PostUserNameAsync(atSecond, loginAtSecond, "otheruser")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await BrowserSignIn.PostUserNameAsync(atSecond, loginAtSecond, "otheruser")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var refused = await BrowserSignIn.PostUserNameAsync(atFirst, loginAtFirst, "thirduser");
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter.ShouldNotBeNull();
+    }
+
+    /// <summary>
+    /// Two providers on the folder's PostgreSQL database and Redis keys, naming one issuer. The second starts after the
+    /// first has migrated the database and generated the Development certificates both use.
+    /// </summary>
+    private static (IdpHost First, IdpHost Second) StartTwo(string directory, Dictionary<string, string?> settings)
+    {
+        foreach (var (key, value) in TestDatabase.ServerSettingsFor(directory, DatabaseExtensions.Names.ConnectionStringName))
+        {
+            settings[key] = value;
+        }
+
+        settings["Oidc:Issuer"] = Issuer;
+        var first = new IdpHost(directory, settings, kestrel: true).Start();
+        return (first, new IdpHost(directory, settings, kestrel: true).Start());
+    }
+}
