@@ -23,6 +23,14 @@ public sealed class DatabaseOptions
     /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "App_Data";
+
+    /// <summary>
+    /// Whether the service applies migrations (and seeds its clients) when it starts. By default only in Development;
+    /// elsewhere a deploy runs the service's <c>migrate</c> command once, so the runtime's database account needs no
+    /// schema rights and instances never race to change the schema. A service that is not to migrate refuses to start
+    /// while migrations are pending.
+    /// </summary>
+    public bool? MigrateAtStart { get; set; }
 }
 
 /// <summary>

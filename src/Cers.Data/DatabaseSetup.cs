@@ -43,7 +43,11 @@ public static class DatabaseSetup
                 [$"Database:Provider must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}."]);
         }
 
+        // Readiness: a load balancer sends no traffic to an instance that cannot reach its database.
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: ["ready"]);
+
         var connectionString = builder.Configuration.GetConnectionString(names.ConnectionStringName);
+        var migrateAtStart = options.MigrateAtStart ?? development;
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
@@ -64,7 +68,7 @@ public static class DatabaseSetup
                     db.UseSqlServer(sqlServer, sql => sql.EnableRetryOnFailure());
                     configure(services, db);
                 });
-                jobStore = new JobStore.SqlServer(() => new Microsoft.Data.SqlClient.SqlConnection(sqlServer));
+                jobStore = new JobStore.SqlServer(() => new Microsoft.Data.SqlClient.SqlConnection(sqlServer)) { PrepareSchemaAtStart = migrateAtStart };
                 break;
 
             case DatabaseProvider.PostgreSql:
@@ -74,7 +78,7 @@ public static class DatabaseSetup
                     db.UseNpgsql(postgres, npgsql => npgsql.EnableRetryOnFailure());
                     configure(services, db);
                 });
-                jobStore = new JobStore.PostgreSql(postgres);
+                jobStore = new JobStore.PostgreSql(postgres) { PrepareSchemaAtStart = migrateAtStart };
                 break;
 
             default:
@@ -85,19 +89,60 @@ public static class DatabaseSetup
     }
 
     /// <summary>
+    /// Brings the database up to date and then runs <paramref name="prepare"/> (the provider seeds its clients), all while
+    /// holding a database-wide lock, so two instances starting together or two deploys racing take turns and the second
+    /// finds nothing left to do. Migrations are applied with <see cref="MigrateAsync(DbContext, CancellationToken)"/>.
+    /// </summary>
+    public static async Task MigrateExclusivelyAsync<TContext>(this IServiceProvider services, Func<IServiceProvider, CancellationToken, Task>? prepare,
+        CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var held = await DatabaseLock.HoldAsync(db, "cers-migrate", cancellationToken);
+        await db.MigrateAsync(cancellationToken);
+        scope.ServiceProvider.GetService<JobStore>()?.InstallSchema();
+        if (prepare is not null)
+        {
+            await prepare(scope.ServiceProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What a service does with its schema at start: <see cref="MigrateExclusivelyAsync{TContext}"/> when
+    /// <c>Database:MigrateAtStart</c> (by default in Development only); otherwise it only checks that a deploy has run
+    /// the <c>migrate</c> command, and refuses to start while migrations are pending.
+    /// </summary>
+    public static async Task PrepareDatabaseAtStartAsync<TContext>(this IServiceProvider services, Func<IServiceProvider, CancellationToken, Task>? prepare,
+        CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        // Every setting is checked before the database is touched, so a bad configuration changes nothing and is
+        // reported whole (the host would check again when it starts, after this).
+        services.GetService<IStartupValidator>()?.Validate();
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (options.MigrateAtStart ?? services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            await services.MigrateExclusivelyAsync<TContext>(prepare, cancellationToken);
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var pending = (await scope.ServiceProvider.GetRequiredService<TContext>().Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database has {pending.Count} migration(s) not applied ({string.Join(", ", pending)}). Run the service's `migrate` command " +
+                "with the deploy's configuration first, or set Database:MigrateAtStart=true.");
+        }
+    }
+
+    /// <summary>
     /// Applies pending migrations (never <c>EnsureCreated</c>, so the schema can evolve in place). SQLite is
     /// switched to write-ahead logging, so readers do not wait behind the writer, and given statistics for its
     /// query planner (it keeps none until asked; without them it can serve the jobs' batch queries from the
     /// wrong index; cheap when nothing changed).
     /// </summary>
-    public static async Task MigrateAsync<TContext>(this IServiceProvider services, CancellationToken cancellationToken)
-        where TContext : DbContext
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<TContext>().MigrateAsync(cancellationToken);
-    }
-
-    /// <summary>Migrates the database behind <paramref name="db"/>; see <see cref="MigrateAsync{TContext}(IServiceProvider, CancellationToken)"/>.</summary>
     public static async Task MigrateAsync(this DbContext db, CancellationToken cancellationToken)
     {
         await db.Database.MigrateAsync(cancellationToken);

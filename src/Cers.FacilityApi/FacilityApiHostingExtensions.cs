@@ -65,7 +65,7 @@ public static class FacilityApiHostingExtensions
     private static async Task InitializeAsync(WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.MigrateAsync<Cers.FacilityApi.Data.FacilityDbContext>(stopping);
+        await app.Services.PrepareDatabaseAtStartAsync<Cers.FacilityApi.Data.FacilityDbContext>(prepare: null, stopping);
         await app.Services.SeedDevelopmentSampleDataAsync(app.Environment, stopping);
     }
 }

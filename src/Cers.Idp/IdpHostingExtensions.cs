@@ -89,14 +89,21 @@ public static class IdpHostingExtensions
         return app;
     }
 
-    /// <summary>Schema first, then clients and scopes from configuration, then Development's sample accounts and notices.</summary>
+    /// <summary>
+    /// What the provider seeds under the database lock with its migrations: clients and scopes from configuration. Only
+    /// the migration step does it (at start in Development, else the <c>migrate</c> command), so an instance still
+    /// running a rolling deploy's old configuration never deletes a client the new one added.
+    /// </summary>
+    public static Task SeedClientsAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+        scope.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
+
+    /// <summary>Schema and clients first (see <see cref="SeedClientsAsync"/>), then Development's sample accounts and notices.</summary>
     private static async Task InitializeAsync(WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.MigrateAsync<Cers.Idp.Data.IdpDbContext>(stopping);
+        await app.Services.PrepareDatabaseAtStartAsync<Cers.Idp.Data.IdpDbContext>(SeedClientsAsync, stopping);
 
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ClientSeeder>().SeedAsync(stopping);
         if (app.Environment.IsDevelopment())
         {
             await scope.ServiceProvider.GetRequiredService<DevelopmentUserSeeder>().SeedAsync();

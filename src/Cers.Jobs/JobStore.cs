@@ -10,6 +10,36 @@ public abstract record JobStore
     }
 
     /// <summary>
+    /// Whether the service's own start creates or upgrades Hangfire's tables (where it migrates at start); otherwise the
+    /// deploy's <c>migrate</c> command does (<see cref="InstallSchema"/>) and the runtime account needs no schema rights.
+    /// </summary>
+    public bool PrepareSchemaAtStart { get; init; } = true;
+
+    /// <summary>Creates or upgrades Hangfire's tables in a server database; its SQLite file prepares itself.</summary>
+    public void InstallSchema()
+    {
+        switch (this)
+        {
+            case SqlServer sql:
+                using (var connection = sql.Connect())
+                {
+                    connection.Open();
+                    Hangfire.SqlServer.SqlServerObjectsInstaller.Install(connection, "HangFire", enableHeavyMigrations: true);
+                }
+
+                break;
+            case PostgreSql postgres:
+                using (var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionString))
+                {
+                    connection.Open();
+                    Hangfire.PostgreSql.PostgreSqlObjectsInstaller.Install(connection, "hangfire");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
     /// A SQLite file next to the service's database. Not the same file: Hangfire's SQLite storage uses
     /// its own SQLite library and polls every second, and two libraries writing one file would queue
     /// every account change behind Hangfire's writes for SQLite's single write lock.

@@ -24,6 +24,7 @@ public static class JobsHostingExtensions
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, JobStore store, string serverName)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(store);
         builder.Services.AddOptions<JobServerOptions>()
             .BindConfiguration(JobServerOptions.SectionName)
             .ValidateDataAnnotations()
@@ -41,7 +42,7 @@ public static class JobsHostingExtensions
                 }),
                 JobStore.SqlServer sql => new SqlServerStorage(sql.Connect, new SqlServerStorageOptions
                 {
-                    PrepareSchemaIfNecessary = true,
+                    PrepareSchemaIfNecessary = sql.PrepareSchemaAtStart,
                     QueuePollInterval = TimeSpan.Zero,
                     SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
                     UseRecommendedIsolationLevel = true,
@@ -92,7 +93,7 @@ public static class JobsHostingExtensions
         var options = new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
+            PrepareSchemaIfNecessary = store.PrepareSchemaAtStart,
             QueuePollInterval = jobs.QueuePollInterval,
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
             EnableLongPolling = true,

@@ -17,6 +17,7 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string ReadinessEndpointPath = "/health/ready";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -71,12 +72,18 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only). Both are anonymous and
-    /// say only Healthy/Unhealthy, so they reveal nothing about the deployment.
+    /// Maps <c>/health</c> (every check), <c>/health/ready</c> (readiness: the checks tagged <c>ready</c>, the service's
+    /// database and Redis, for a load balancer's traffic decisions) and <c>/alive</c> (liveness only, cheap: the
+    /// process answers; an orchestrator restarts it when not). All are anonymous and say only Healthy/Unhealthy, so
+    /// they reveal nothing about the deployment.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(ReadinessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains("ready"),
+        });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains("live"),

@@ -6,7 +6,7 @@ namespace Cers.FacilityApi.SampleData;
 
 /// <summary>
 /// The <c>seed</c> command, run instead of the web server on the same configuration and database:
-/// <c>dotnet run --project src/Cers.FacilityApi -- seed --facilities 1000000</c>. Exit codes: 0 done,
+/// <c>dotnet run --project src/Cers.FacilityApi -- seed --facilities 1000000</c>; and <c>migrate</c> (<see cref="MigrateCommand"/>). Exit codes: 0 done,
 /// 1 refused (not Development, or the configuration is invalid), 2 the command line is wrong.
 /// </summary>
 public static class SeedCommandLine
@@ -23,6 +23,11 @@ public static class SeedCommandLine
     public static async Task<int?> RunCommandAsync(this IServiceProvider services, IHostEnvironment environment, IReadOnlyList<string> args,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (await MigrateCommand.RunAsync<FacilityDbContext>(services, args, prepare: null, output, error, cancellationToken) is { } migrated)
+        {
+            return migrated;
+        }
+
         if (args.Count == 0 || !string.Equals(args[0], SeedArguments.CommandName, StringComparison.OrdinalIgnoreCase))
         {
             return null;
@@ -68,7 +73,7 @@ public static class SeedCommandLine
             return Refused;
         }
 
-        await services.MigrateAsync<Cers.FacilityApi.Data.FacilityDbContext>(cancellationToken);
+        await services.MigrateExclusivelyAsync<FacilityDbContext>(prepare: null, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var seeder = scope.ServiceProvider.GetRequiredService<SampleDataSeeder>();
         var agencies = await seeder.SeedAgenciesAsync(cancellationToken);

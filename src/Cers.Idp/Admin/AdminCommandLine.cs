@@ -5,7 +5,7 @@ namespace Cers.Idp.Admin;
 
 /// <summary>
 /// Maintenance commands that run instead of the web server, on the same configuration and database:
-/// <c>dotnet run --project src/Cers.Idp -- create-admin --username ... </c>. Exit codes: 0 done,
+/// <c>dotnet run --project src/Cers.Idp -- create-admin --username ... </c>, and <c>migrate</c> (<see cref="MigrateCommand"/>). Exit codes: 0 done,
 /// 1 refused (the account or the configuration does not allow it), 2 the command line is wrong.
 /// </summary>
 public static class AdminCommandLine
@@ -22,6 +22,11 @@ public static class AdminCommandLine
     public static async Task<int?> RunCommandAsync(this IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
+        if (await MigrateCommand.RunAsync<IdpDbContext>(services, args, IdpHostingExtensions.SeedClientsAsync, output, error, cancellationToken) is { } migrated)
+        {
+            return migrated;
+        }
+
         if (args.Count == 0 || !string.Equals(args[0], CreateAdminArguments.CommandName, StringComparison.OrdinalIgnoreCase))
         {
             return null;
@@ -63,7 +68,7 @@ public static class AdminCommandLine
             return Refused;
         }
 
-        await services.MigrateAsync<Cers.Idp.Data.IdpDbContext>(cancellationToken);
+        await services.MigrateExclusivelyAsync<IdpDbContext>(IdpHostingExtensions.SeedClientsAsync, cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<AdminEnrollment>().EnrollAsync(parsed.Arguments, cancellationToken);

@@ -132,6 +132,9 @@ public sealed class TransportSecurityTests
             {
                 settings[key] = value;
             }
+
+            // In place of the deploy's `migrate` step (see MigrateCommandTests).
+            settings.TryAdd("Database:MigrateAtStart", "true");
         }
 
         return new IdpHost(directory, settings, environment: "Production", kestrel: true);
