@@ -65,6 +65,13 @@ public static class IdpHostingExtensions
 
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error");
+        app.UseSharedStateOutageAnswer(static context => context.Request.Path.StartsWithSegments("/connect", StringComparison.OrdinalIgnoreCase)
+            ? context.Response.WriteAsJsonAsync(new Dictionary<string, string>
+            {
+                ["error"] = OpenIddict.Abstractions.OpenIddictConstants.Errors.TemporarilyUnavailable,
+                ["error_description"] = "The service cannot check this request right now; try again shortly.",
+            })
+            : Task.CompletedTask);
 
         // A body in a charset the provider cannot read: an OAuth error for the protocol endpoints, the error page for forms.
         app.UseSupportedRequestBodies(static (context, reason) =>

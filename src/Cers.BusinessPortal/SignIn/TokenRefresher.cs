@@ -78,6 +78,21 @@ public sealed partial class TokenRefresher(
     /// <summary>Redeems the token unless another instance is doing so; then waits for that instance's outcome.</summary>
     private async Task<RefreshOutcome> RedeemOnceAsync(string key, string refreshToken, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await CoordinatedRedeemAsync(key, refreshToken, cancellationToken);
+        }
+        catch (SharedStateUnavailableException exception)
+        {
+            // Without the shared state a redemption could race another instance's, which the provider treats as theft:
+            // nothing is redeemed now, and the session keeps its token while it lasts.
+            LogProviderUnavailable(logger, exception);
+            return new RefreshOutcome(null, ProviderUnavailable: true);
+        }
+    }
+
+    private async Task<RefreshOutcome> CoordinatedRedeemAsync(string key, string refreshToken, CancellationToken cancellationToken)
+    {
         if (await shared.TryMarkAsync(key, Remembered, cancellationToken))
         {
             var outcome = await RedeemAsync(refreshToken, cancellationToken);
@@ -87,7 +102,15 @@ public sealed partial class TokenRefresher(
             }
             else
             {
-                await shared.SetAsync(key + ":outcome", _outcomes.Protect(JsonSerializer.SerializeToUtf8Bytes(outcome)), Remembered, cancellationToken);
+                try
+                {
+                    await shared.SetAsync(key + ":outcome", _outcomes.Protect(JsonSerializer.SerializeToUtf8Bytes(outcome)), Remembered, cancellationToken);
+                }
+                catch (SharedStateUnavailableException exception)
+                {
+                    // The token is redeemed: this request keeps the new tokens; another instance waiting for them signs in anew.
+                    LogProviderUnavailable(logger, exception);
+                }
             }
 
             return outcome;

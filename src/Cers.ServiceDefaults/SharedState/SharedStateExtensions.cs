@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -131,4 +133,30 @@ public static class SharedStateExtensions
             }
         }
     }
+}
+
+public static class SharedStateOutageExtensions
+{
+    /// <summary>
+    /// A request that needed the shared state while Redis did not answer gets 503 with Retry-After (the service's error
+    /// page, or <paramref name="write"/>'s body, e.g. an OAuth error), not a 500: nothing it asked for was done.
+    /// </summary>
+    public static IApplicationBuilder UseSharedStateOutageAnswer(this IApplicationBuilder app, Func<HttpContext, Task>? write = null) =>
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (SharedStateUnavailableException) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                if (write is not null)
+                {
+                    await write(context);
+                }
+            }
+        });
 }
