@@ -35,6 +35,23 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
             (await leadBrowser.OpenAsync("/")).Status.ShouldBe(HttpStatusCode.OK, system.Output);
         }
 
+        // A recurring job run by both provider instances' job servers at once sends each reminder once: accounts left
+        // pending a week are owed one, and the activation-reminder job is triggered twice together on the shared storage.
+        var pending = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            pending.Add(await RegisterAsync("Pat", system.Idp[i % 2].Address));
+        }
+
+        await AgeAsync(pending, TimeSpan.FromDays(8));
+        var jobs = new Hangfire.RecurringJobManager(HangfireStorage());
+        Parallel.Invoke(() => jobs.Trigger("activation-reminders"), () => jobs.Trigger("activation-reminders"));
+
+        foreach (var email in pending)
+        {
+            await WithOutputAsync(() => system.Smtp.WaitForAsync(email, "Reminder: activate your CERS account", TimeSpan.FromSeconds(60)));
+        }
+
         // A provider instance and a facility API instance die without warning; the others carry on.
         system.Idp[1].Kill();
         system.Api[1].Kill();
@@ -63,6 +80,11 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         await system.Smtp.WaitForAsync(lead.Email, "access", TimeSpan.FromSeconds(30));
         await system.Smtp.WaitForAsync(requester.Email, "approved", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3));
+        foreach (var email in pending)
+        {
+            system.Smtp.Find(email, "Reminder").Count.ShouldBe(1, email);
+        }
+
         foreach (var person in new[] { lead, requester })
         {
             var received = system.Smtp.Find(person.Email).GroupBy(m => m.Subject).ToList();
@@ -82,6 +104,24 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
 
     /// <summary>A new account, registered at one provider instance and activated at another with the emailed link.</summary>
     private async Task<PortalAccount> RegisterAndActivateAsync(string firstName, Uri registerAt, Uri activateAt)
+    {
+        var email = await RegisterAsync(firstName, registerAt);
+        var userName = email[..email.IndexOf('@', StringComparison.Ordinal)];
+        var activation = await WithOutputAsync(() => system.Smtp.WaitForAsync(email, "Activate your CERS account", TimeSpan.FromSeconds(30)));
+        var link = ActivationLink().Match(activation.TextBody ?? activation.HtmlBody ?? "");
+        link.Success.ShouldBeTrue(activation.TextBody);
+        using (var browser = new PortalBrowser(activateAt))
+        {
+            var page = await browser.OpenAsync(link.Value);
+            var activated = await browser.SubmitAsync(page, "main form", new() { ["Password"] = Password });
+            activated.Document.QuerySelector("h1").ShouldNotBeNull().TextContent.ShouldBe("Your account is active", customMessage: link.Value + "\n" + page.Text + "\n" + activated.Text);
+        }
+
+        return new PortalAccount(userName, Password, $"{firstName} Scaleout", email);
+    }
+
+    /// <summary>Registers a new account at <paramref name="registerAt"/>, left pending; its email address.</summary>
+    private async Task<string> RegisterAsync(string firstName, Uri registerAt)
     {
         var userName = "s" + Guid.NewGuid().ToString("N")[..12];
         var email = $"{userName}@example.com";
@@ -105,17 +145,27 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
             registered.Address.AbsolutePath.ShouldBe("/Account/CheckEmail", registered.Text + system.Output);
         }
 
-        var activation = await WithOutputAsync(() => system.Smtp.WaitForAsync(email, "Activate your CERS account", TimeSpan.FromSeconds(30)));
-        var link = ActivationLink().Match(activation.TextBody ?? activation.HtmlBody ?? "");
-        link.Success.ShouldBeTrue(activation.TextBody);
-        using (var browser = new PortalBrowser(activateAt))
-        {
-            var page = await browser.OpenAsync(link.Value);
-            var activated = await browser.SubmitAsync(page, "main form", new() { ["Password"] = Password });
-            activated.Document.QuerySelector("h1").ShouldNotBeNull().TextContent.ShouldBe("Your account is active", customMessage: link.Value + "\n" + page.Text + "\n" + activated.Text);
-        }
+        return email;
+    }
 
-        return new PortalAccount(userName, Password, $"{firstName} Scaleout", email);
+    /// <summary>Moves the accounts' registration back by <paramref name="age"/>, as if they had waited that long.</summary>
+    private async Task AgeAsync(IEnumerable<string> emails, TimeSpan age)
+    {
+        await using var connection = new NpgsqlConnection(system.IdpConnectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand(
+            """UPDATE "AspNetUsers" SET "RegisteredAt" = "RegisteredAt" - @age WHERE "NormalizedEmail" = ANY(@emails)""", connection);
+        update.Parameters.AddWithValue("age", age);
+        update.Parameters.AddWithValue("emails", emails.Select(e => e.ToUpperInvariant()).ToArray());
+        (await update.ExecuteNonQueryAsync()).ShouldBe(emails.Count());
+    }
+
+    /// <summary>The providers' shared Hangfire storage, as another process (the test) sees it.</summary>
+    private Hangfire.PostgreSql.PostgreSqlStorage HangfireStorage()
+    {
+        var options = new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false };
+        return new Hangfire.PostgreSql.PostgreSqlStorage(
+            new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(system.IdpConnectionString, options), options);
     }
 
     /// <summary>The portal's sign-in, with the page it ended on and the services' output when it did not end at home.</summary>

@@ -11,7 +11,8 @@ namespace Cers.Idp.Activation;
 /// an <c>expired</c> audit event keeps the record. Batches of <see cref="ActivationOptions.BatchSize"/>,
 /// each one transaction: mark the batch <see cref="AccountStatus"/>-expired (a conditional update, so a
 /// second run at the same moment marks nothing twice), write the audit events for exactly the rows
-/// this run marked, delete them. Memory stays at one batch however many accounts expire.
+/// this run marked and delete them, both as single statements in the database. Memory stays at one
+/// batch's identifiers however many accounts expire.
 /// </summary>
 public sealed partial class PendingAccountExpiryJob(
     IdpDbContext db,
@@ -21,6 +22,10 @@ public sealed partial class PendingAccountExpiryJob(
 {
     /// <summary>Rows this run is expiring; never committed as such (they are deleted in the same transaction).</summary>
     private const AccountStatus Expiring = AccountStatus.Expired;
+
+    private const string ExpiringStatus = nameof(AccountStatus.Expired);
+
+    private const string ExpiredDetail = "not activated within the activation window";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -58,21 +63,17 @@ public sealed partial class PendingAccountExpiryJob(
                     .ExecuteUpdateAsync(set => set.SetProperty(u => u.Status, Expiring), ct);
                 if (marked > 0)
                 {
-                    var gone = await db.Users
-                        .Where(u => ids.Contains(u.Id) && u.Status == Expiring)
-                        .Select(u => new { u.Id, u.UserName })
-                        .ToListAsync(ct);
-                    db.AuditEvents.AddRange(gone.Select(u => new AuditEvent
-                    {
-                        OccurredAt = now,
-                        Kind = AuditKinds.Expired,
-                        SubjectId = u.Id,
-                        UserName = u.UserName,
-                        Detail = "not activated within the activation window",
-                    }));
-                    await db.SaveChangesAsync(ct);
-                    await db.Users.Where(u => ids.Contains(u.Id) && u.Status == Expiring).ExecuteDeleteAsync(ct);
-                    expiredInBatch = gone.Count;
+                    // Set-based: the audit rows are written from the marked rows by the database, and the marked rows
+                    // deleted, without bringing them here. The rows in state Expiring are exactly this batch: an expired
+                    // account is deleted in the transaction that marks it, so none is ever committed in that state, and
+                    // another run's marked rows are not visible (or, on SQLite, not being written) meanwhile. The
+                    // identifiers are quoted the standard way, which all three engines read.
+                    expiredInBatch = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                        INSERT INTO "AuditEvents" ("OccurredAt", "Kind", "SubjectId", "UserName", "Detail")
+                        SELECT {now}, {AuditKinds.Expired}, "Id", "UserName", {ExpiredDetail}
+                        FROM "AspNetUsers" WHERE "Status" = {ExpiringStatus}
+                        """, ct);
+                    await db.Users.Where(u => u.Status == Expiring).ExecuteDeleteAsync(ct);
                 }
             }, cancellationToken);
             expired += expiredInBatch;
