@@ -31,6 +31,7 @@ public sealed partial class PendingAccountExpiryJob(
     {
         var settings = options.Value;
         var expired = 0;
+        await using var cache = await SqlitePageCache.EnlargeAsync(db, mebibytes: 64, cancellationToken);
         while (true)
         {
             var now = time.GetUtcNow().UtcDateTime;
