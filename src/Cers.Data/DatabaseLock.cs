@@ -23,19 +23,7 @@ public sealed class DatabaseLock : IAsyncDisposable
     public static async Task<DatabaseLock> HoldAsync(DbContext db, string name, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_lock(hashtextextended({name}, 0))", cancellationToken);
-        }
-        else if (db.Database.IsSqlServer())
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                DECLARE @granted int;
-                EXEC @granted = sp_getapplock @Resource = {name}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 600000;
-                IF @granted < 0 THROW 51000, 'The database lock was not granted.', 1;
-                """, cancellationToken);
-        }
-
+        await NamedLock.AcquireAsync(db.Database, name, LockOwner.Session, cancellationToken);
         return new DatabaseLock(db, name);
     }
 
@@ -43,14 +31,7 @@ public sealed class DatabaseLock : IAsyncDisposable
     {
         try
         {
-            if (_db.Database.IsNpgsql())
-            {
-                await _db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_unlock(hashtextextended({_name}, 0))");
-            }
-            else if (_db.Database.IsSqlServer())
-            {
-                await _db.Database.ExecuteSqlInterpolatedAsync($"EXEC sp_releaseapplock @Resource = {_name}, @LockOwner = 'Session'");
-            }
+            await NamedLock.ReleaseSessionAsync(_db.Database, _name);
         }
         finally
         {

@@ -19,17 +19,6 @@ public static class TransactionLocks
             throw new InvalidOperationException("A lock is taken inside the transaction it protects.");
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({resource}, 0))", cancellationToken);
-        }
-        else if (db.Database.IsSqlServer())
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                DECLARE @granted int;
-                EXEC @granted = sp_getapplock @Resource = {resource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
-                IF @granted < 0 THROW 51000, 'The application lock was not granted.', 1;
-                """, cancellationToken);
-        }
+        await NamedLock.AcquireAsync(db.Database, resource, LockOwner.Transaction, cancellationToken);
     }
 }
