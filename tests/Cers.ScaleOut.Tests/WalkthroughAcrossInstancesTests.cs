@@ -36,8 +36,9 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         }
 
         // One session's two requests at once, one at each portal instance, both due to refresh: both are served and the
-        // session lives on. (This does not yet prove the cross-instance redemption guard: with the guard disabled it
-        // passed too, so whether the two redemptions really overlap here is still to be found out.)
+        // session lives on. This pair alone does not prove the cross-instance redemption guard: when both redemptions reach
+        // the provider at the same instant, it may honour both (its replay check only sees a redemption already written),
+        // so with the guard disabled the pair passed in 2 of 3 runs.
         using (var sameSession = new HttpClient(new SocketsHttpHandler { CookieContainer = leadBrowser.Cookies, AllowAutoRedirect = false }))
         {
             var both = await Task.WhenAll(
@@ -46,6 +47,22 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         }
 
         (await leadBrowser.OpenAsync("/")).Address.ShouldBe(system.PortalAddress, "the session did not survive the double refresh");
+
+        // So the next two go as a slow network may deliver them: sent with the same cookie, the second reaches the other
+        // instance only after the first has redeemed the refresh token. Redeemed again, the provider would take it for a
+        // stolen token and revoke the session; the guard has the second instance take the first one's renewal instead.
+        var sentBeforeTheAnswer = new CookieContainer();
+        sentBeforeTheAnswer.Add(leadBrowser.Cookies.GetAllCookies());
+        using (var first = new HttpClient(new SocketsHttpHandler { CookieContainer = leadBrowser.Cookies, AllowAutoRedirect = false }))
+        using (var late = new HttpClient(new SocketsHttpHandler { CookieContainer = sentBeforeTheAnswer, AllowAutoRedirect = false }))
+        {
+            using var atFirst = await first.GetAsync(new Uri(system.Portal[0].Address, "/"));
+            atFirst.StatusCode.ShouldBe(HttpStatusCode.OK, system.Output);
+            using var atSecond = await late.GetAsync(new Uri(system.Portal[1].Address, "/"));
+            atSecond.StatusCode.ShouldBe(HttpStatusCode.OK, "the second instance redeemed the refresh token again\n" + system.Output);
+        }
+
+        (await leadBrowser.OpenAsync("/")).Address.ShouldBe(system.PortalAddress, "the session did not survive the late second request");
 
         // A recurring job run by both provider instances' job servers at once sends each reminder once: accounts left
         // pending a week are owed one, and the activation-reminder job is triggered twice together on the shared storage.
