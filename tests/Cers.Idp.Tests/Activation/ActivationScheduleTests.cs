@@ -159,6 +159,52 @@ public sealed class ActivationScheduleTests
         (await idp.QueryAsync(db => db.AuditEvents.Where(a => a.Kind == AuditKinds.Expired).GroupBy(a => a.SubjectId).CountAsync(g => g.Count() > 1))).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Expiry_in_batches_takes_each_due_account_once_and_leaves_the_others()
+    {
+        await using var idp = IsolatedIdp.Start(fakeClock: true, ("Activation:BatchSize", "25"), ("Jobs:RunServer", "false"));
+        var now = idp.Clock.GetUtcNow().UtcDateTime;
+        var window = TimeSpan.FromDays(30);
+
+        // 70 due accounts a second apart (three batches), two accounts in the middle of them already active, and three
+        // pending accounts whose window has not passed.
+        var accounts = await idp.QueryAsync(async db =>
+        {
+            CersUser Account(string kind, int i, TimeSpan age, AccountStatus status)
+            {
+                var name = $"{kind}{i:D3}{Guid.NewGuid():N}"[..16];
+                return new CersUser
+                {
+                    UserName = name,
+                    NormalizedUserName = name.ToUpperInvariant(),
+                    Email = $"{name}@example.com",
+                    NormalizedEmail = $"{name}@EXAMPLE.COM",
+                    FirstName = "Batch",
+                    LastName = "Pending",
+                    ProtectionPhrase = "batch phrase",
+                    Status = status,
+                    RegisteredAt = now - age,
+                    SecurityStamp = Guid.NewGuid().ToString(),
+                };
+            }
+
+            var due = Enumerable.Range(0, 70).Select(i => Account("due", i, window + TimeSpan.FromSeconds(i + 1), AccountStatus.PendingActivation)).ToList();
+            var active = Enumerable.Range(0, 2).Select(i => Account("act", i, window + TimeSpan.FromSeconds(30 + i) + TimeSpan.FromMilliseconds(500), AccountStatus.Active)).ToList();
+            var recent = Enumerable.Range(0, 3).Select(i => Account("new", i, window - TimeSpan.FromSeconds(i + 1), AccountStatus.PendingActivation)).ToList();
+            db.Users.AddRange([.. due, .. active, .. recent]);
+            await db.SaveChangesAsync();
+            return (Due: due.Select(u => u.Id).ToList(), Kept: active.Concat(recent).Select(u => u.Id).ToList());
+        });
+
+        (await ExpireAsync(idp)).ShouldBe(70);
+        (await ExpireAsync(idp)).ShouldBe(0);
+
+        (await idp.QueryAsync(db => db.Users.CountAsync(u => accounts.Due.Contains(u.Id)))).ShouldBe(0);
+        (await idp.QueryAsync(db => db.Users.CountAsync(u => accounts.Kept.Contains(u.Id)))).ShouldBe(5);
+        var recorded = await idp.QueryAsync(db => db.AuditEvents.Where(a => a.Kind == AuditKinds.Expired).Select(a => a.SubjectId!).ToListAsync());
+        recorded.Order().ShouldBe(accounts.Due.Order());
+    }
+
     private static Task<int> RemindAsync(IsolatedIdp idp) => idp.RunAsync<ActivationReminderJob, int>(job => job.RunAsync(CancellationToken.None));
 
     private static Task<int> ExpireAsync(IsolatedIdp idp) => idp.RunAsync<PendingAccountExpiryJob, int>(job => job.RunAsync(CancellationToken.None));
