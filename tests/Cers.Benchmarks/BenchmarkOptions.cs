@@ -1,16 +1,25 @@
 using System.Globalization;
+using Cers.Data;
 
 namespace Cers.Benchmarks;
 
-/// <summary>The command line: <c>--concurrency N --seconds S --warmup S --accounts N --facilities N --only scenario[,scenario...]</c>.</summary>
+/// <summary>
+/// The command line: <c>--concurrency N --seconds S --warmup S --accounts N --facilities N --only scenario[,scenario...]
+/// --databases sqlite,postgresql</c>.
+/// </summary>
 /// <param name="Only">The scenarios to run (their keys), or null for all of them.</param>
 /// <param name="Accounts">Pending accounts for the expiry job's larger run; the smaller run takes a tenth.</param>
 /// <param name="Facilities">Sample facilities seeded for the facility address search.</param>
+/// <param name="Databases">
+/// The engines the database-bound scenarios run on, side by side: SQLite always can; PostgreSQL is the tests' server
+/// (<c>CERS_TEST_POSTGRES</c>), and its rows say so when it is not reachable.
+/// </param>
 internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, IReadOnlyList<string>? Only, int Accounts,
-    int Facilities)
+    int Facilities, IReadOnlyList<DatabaseProvider> Databases)
 {
     public static BenchmarkOptions Defaults { get; } =
-        new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000, FacilitySearchScenario.DefaultFacilities);
+        new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000, FacilitySearchScenario.DefaultFacilities,
+            [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql]);
 
     /// <summary>Ten million rows make a database of several gigabytes; more is not a benchmark for one machine.</summary>
     private const int MaxAccounts = 10_000_000;
@@ -23,7 +32,7 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
     public static string Usage(IEnumerable<string> scenarioKeys) =>
         "usage: dotnet run -c Release --project tests/Cers.Benchmarks -- "
         + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--accounts N (1000000)] [--facilities N (1000000)] [--only "
-        + string.Join('|', scenarioKeys) + "[,...]]";
+        + string.Join('|', scenarioKeys) + "[,...]] [--databases sqlite,postgresql (both)]";
 
     /// <summary>Null when the arguments are valid (or only ask for help); otherwise what is wrong with them.</summary>
     public static string? TryParse(string[] args, IReadOnlyCollection<string> scenarioKeys, out BenchmarkOptions options, out bool helpAsked)
@@ -68,7 +77,10 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
                     && keys.All(key => scenarioKeys.Contains(key, StringComparer.OrdinalIgnoreCase)):
                     options = options with { Only = keys };
                     break;
-                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--facilities" or "--only":
+                case "--databases" when TryParseDatabases(value, out var databases):
+                    options = options with { Databases = databases };
+                    break;
+                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--facilities" or "--only" or "--databases":
                     return $"{name} {value} is not a valid value";
                 default:
                     return $"unknown option {name}";
@@ -76,6 +88,18 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
         }
 
         return null;
+    }
+
+    /// <summary>SQL Server cannot run here, so it is not offered.</summary>
+    private static bool TryParseDatabases(string value, out IReadOnlyList<DatabaseProvider> databases)
+    {
+        var names = value.Split(',', StringSplitOptions.TrimEntries);
+        var parsed = names
+            .Select(name => Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var engine)
+                && engine is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql ? engine : (DatabaseProvider?)null)
+            .ToList();
+        databases = [.. parsed.OfType<DatabaseProvider>().Distinct()];
+        return parsed.All(engine => engine is not null);
     }
 
     private static bool TryParseSeconds(string value, out TimeSpan span)

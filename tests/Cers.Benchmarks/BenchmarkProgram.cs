@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cers.Data;
 
 namespace Cers.Benchmarks;
 
@@ -17,15 +18,24 @@ internal static class BenchmarkProgram
     /// <summary>Enough accounts that 16 workers taking them in turn rarely sign the same one in at once.</summary>
     private static readonly string[] BenchmarkUsers = Enumerable.Range(0, 64).Select(i => $"benchuser{i}").ToArray();
 
-    /// <summary>A selectable scenario: its <c>--only</c> key and a title for progress and for a scenario that cannot run.</summary>
-    private abstract record Scenario(string Key, string Title);
+    /// <summary>
+    /// A selectable scenario: its <c>--only</c> key and a title for progress and for a scenario that cannot run. One that
+    /// measures the database's part runs on each engine of <c>--databases</c>; the others on SQLite only.
+    /// </summary>
+    private abstract record Scenario(string Key, string Title)
+    {
+        public bool OnEachDatabase { get; init; }
+
+        public bool RunsOn(DatabaseProvider engine) => engine == DatabaseProvider.Sqlite || OnEachDatabase;
+    }
 
     /// <summary>Runs against the provider that every such scenario shares.</summary>
     private sealed record SharedProviderScenario(string Key, string Title, Func<ScenarioContext, Task<IReadOnlyList<ScenarioResult>>> RunAsync)
         : Scenario(Key, Title);
 
     /// <summary>Starts providers of its own (a database to fill, different settings); runs after the shared one has stopped.</summary>
-    private sealed record OwnProviderScenario(string Key, string Title, Func<BenchmarkOptions, CancellationToken, Task<IReadOnlyList<ScenarioResult>>> RunAsync)
+    private sealed record OwnProviderScenario(string Key, string Title,
+        Func<BenchmarkOptions, DatabaseProvider, CancellationToken, Task<IReadOnlyList<ScenarioResult>>> RunAsync)
         : Scenario(Key, Title);
 
     /// <summary>One row of the table and how to measure it once.</summary>
@@ -52,9 +62,9 @@ internal static class BenchmarkProgram
     private static readonly Scenario[] Scenarios =
     [
         Single("client_credentials", new("client_credentials",
-            c => HttpScenarios.ClientCredentialsAsync("client_credentials", c.Client, c.Http, c.Stopping))),
-        Single(SignInKey, SignIn),
-        Single(HasherKey, Hasher),
+            c => HttpScenarios.ClientCredentialsAsync("client_credentials", c.Client, c.Http, c.Stopping))) with { OnEachDatabase = true },
+        Single(SignInKey, SignIn) with { OnEachDatabase = true },
+        Single(HasherKey, Hasher) with { OnEachDatabase = true },
         new SharedProviderScenario("registration", "registration", c =>
         {
             // New and existing usernames in alternating rounds, like sign-in and hasher: their ratio is the figure.
@@ -82,8 +92,8 @@ internal static class BenchmarkProgram
         Single("discovery", new("discovery", c => HttpScenarios.DiscoveryAsync("discovery", c.Client, c.Http, c.Stopping))),
         Single("jwks", new("jwks", c => HttpScenarios.JwksAsync("jwks", c.Client, c.Http, c.Stopping))),
         new OwnProviderScenario("expiry", "pending-account expiry",
-            (options, stopping) => PendingAccountExpiryScenario.RunAsync(options.Accounts, stopping)),
-        new OwnProviderScenario("facility-search", "facility address search", RunFacilitySearchAsync),
+            (options, engine, stopping) => PendingAccountExpiryScenario.RunAsync(options.Accounts, engine, stopping)) { OnEachDatabase = true },
+        new OwnProviderScenario("facility-search", "facility address search", RunFacilitySearchAsync) { OnEachDatabase = true },
         new OwnProviderScenario("facility-auth", "facility API bearer token", RunBearerTokenAsync),
     ];
 
@@ -91,10 +101,11 @@ internal static class BenchmarkProgram
     /// The four kinds of address search in alternating rounds, over <c>--facilities</c> sample facilities
     /// in a fresh database, with a provider and facility API of their own.
     /// </summary>
-    private static async Task<IReadOnlyList<ScenarioResult>> RunFacilitySearchAsync(BenchmarkOptions options, CancellationToken stopping)
+    private static async Task<IReadOnlyList<ScenarioResult>> RunFacilitySearchAsync(BenchmarkOptions options, DatabaseProvider engine,
+        CancellationToken stopping)
     {
         const string title = "facility address search";
-        await using var pair = await FacilityApiPair.StartAsync(title);
+        await using var pair = await FacilityApiPair.StartAsync(title, engine);
         var (search, prepared, problem) = await FacilitySearchScenario.PrepareAsync(pair, options.Facilities, title, stopping);
         if (problem is not null || search is null || prepared is null)
         {
@@ -114,9 +125,10 @@ internal static class BenchmarkProgram
     /// GET /api/agencies with a real token and an anonymous copy of the same route, in alternating rounds
     /// like sign-in and hasher: their ratio is the figure.
     /// </summary>
-    private static async Task<IReadOnlyList<ScenarioResult>> RunBearerTokenAsync(BenchmarkOptions options, CancellationToken stopping)
+    private static async Task<IReadOnlyList<ScenarioResult>> RunBearerTokenAsync(BenchmarkOptions options, DatabaseProvider engine,
+        CancellationToken stopping)
     {
-        await using var pair = await FacilityApiPair.StartAsync("facility API bearer token", BearerTokenScenario.MapAnonymousCopy);
+        await using var pair = await FacilityApiPair.StartAsync("facility API bearer token", engine, BearerTokenScenario.MapAnonymousCopy);
         var token = await pair.RequestAccessTokenAsync("facility.read", stopping);
         var bearer = new BearerTokenScenario(pair.Client, token);
         if (await bearer.CheckAsync(stopping) is { } problem)
@@ -241,30 +253,54 @@ internal static class BenchmarkProgram
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 
         var results = new List<(Scenario Scenario, ScenarioResult Result)>();
-        var shared = selected.OfType<SharedProviderScenario>().ToList();
-        if (shared.Count > 0)
+        foreach (var engine in options.Databases)
         {
-            await RunOnSharedProviderAsync(shared, options, results, stopping.Token);
-        }
+            var onEngine = selected.Where(s => s.RunsOn(engine)).ToList();
+            var engineResults = new List<(Scenario Scenario, ScenarioResult Result)>();
+            if (onEngine.Count > 0 && BenchmarkDatabase.Unavailable(engine) is { } unavailable)
+            {
+                engineResults.AddRange(onEngine.Select(s => (s, ScenarioResult.NotRun(s.Title, unavailable))));
+            }
+            else
+            {
+                var shared = onEngine.OfType<SharedProviderScenario>().ToList();
+                if (shared.Count > 0)
+                {
+                    await RunOnSharedProviderAsync(shared, options, engine, engineResults, stopping.Token);
+                }
 
-        foreach (var scenario in selected.OfType<OwnProviderScenario>())
-        {
-            if (!await RunGuardedAsync(scenario, () => scenario.RunAsync(options, stopping.Token), results, stopping.Token))
+                foreach (var scenario in onEngine.OfType<OwnProviderScenario>())
+                {
+                    if (!await RunGuardedAsync(scenario, () => scenario.RunAsync(options, engine, stopping.Token), engineResults, stopping.Token))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            results.AddRange(engineResults.Select(r => (r.Scenario, r.Result with { Database = BenchmarkDatabase.Name(engine) })));
+            if (stopping.IsCancellationRequested)
             {
                 break;
             }
         }
 
-        var ordered = results.OrderBy(r => Array.IndexOf(Scenarios, r.Scenario)).Select(r => r.Result).ToList();
+        // Each scenario's rows side by side, one per engine.
+        var ordered = results
+            .Select((r, i) => (r.Scenario, r.Result, Run: i))
+            .OrderBy(r => Array.IndexOf(Scenarios, r.Scenario))
+            .ThenBy(r => r.Run)
+            .Select(r => r.Result)
+            .ToList();
         Console.WriteLine(MarkdownReport.Render(ordered, options));
         return stopping.IsCancellationRequested ? 130 : ordered.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
     private static async Task RunOnSharedProviderAsync(List<SharedProviderScenario> selected, BenchmarkOptions options,
-        List<(Scenario Scenario, ScenarioResult Result)> results, CancellationToken stopping)
+        DatabaseProvider engine, List<(Scenario Scenario, ScenarioResult Result)> results, CancellationToken stopping)
     {
-        await Console.Error.WriteLineAsync("Starting the provider on loopback...");
-        await using var provider = new InProcessProvider(SharedProviderSettings());
+        await Console.Error.WriteLineAsync($"Starting the provider on loopback, on {BenchmarkDatabase.Name(engine)}...");
+        await using var provider = new InProcessProvider(SharedProviderSettings(), engine);
         using var client = provider.CreateLoadClient();
         await Console.Error.WriteLineAsync($"Provider at {provider.BaseAddress}, data in {provider.DataDirectory}");
         if (selected.Any(s => s.Key is SignInKey or HasherKey))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cers.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Benchmarks;
@@ -24,14 +25,16 @@ internal sealed class FacilityApiPair : IAsyncDisposable
     /// <summary>For the API; see <see cref="InProcessProvider.CreateLoadClient(Uri)"/>.</summary>
     public HttpClient Client { get; }
 
+    /// <param name="engine">The database engine both run on.</param>
     /// <param name="apiServices">Services on top of the API's own (a benchmark-only route), or none.</param>
-    public static async Task<FacilityApiPair> StartAsync(string title, Action<IServiceCollection>? apiServices = null)
+    public static async Task<FacilityApiPair> StartAsync(string title, DatabaseProvider engine, Action<IServiceCollection>? apiServices = null)
     {
-        await Console.Error.WriteLineAsync($"{title}: starting a provider of its own (no job server) and the facility API...");
-        var provider = new InProcessProvider(new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" });
+        await Console.Error.WriteLineAsync(
+            $"{title}: starting a provider of its own (no job server) and the facility API on {BenchmarkDatabase.Name(engine)}...");
+        var provider = new InProcessProvider(new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" }, engine);
         try
         {
-            var api = new InProcessFacilityApi(provider.BaseAddress, apiServices);
+            var api = new InProcessFacilityApi(provider.BaseAddress, apiServices, engine);
             await Console.Error.WriteLineAsync($"{title}: provider at {provider.BaseAddress}, facility API at {api.BaseAddress}, data in {api.DataDirectory}");
             return new FacilityApiPair(provider, api);
         }

@@ -1,3 +1,4 @@
+using Cers.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -9,21 +10,24 @@ namespace Cers.Benchmarks;
 /// <summary>
 /// The real facility API (its own Program, configuration and pipeline) on Kestrel on a loopback port, in
 /// Development, trusting the in-process provider at <c>authority</c>: it reads that provider's discovery
-/// document and JWKS over HTTP and validates every bearer token locally, as in a deployment. Its SQLite
-/// file is in a temp folder deleted on dispose. The sample agencies are seeded at start, no sample
+/// document and JWKS over HTTP and validates every bearer token locally, as in a deployment. Its database
+/// (<see cref="BenchmarkDatabase"/>) and temp folder are deleted on dispose. The sample agencies are seeded at start, no sample
 /// facilities: a scenario seeds what it needs through the API's own seeder.
 /// </summary>
 internal sealed class InProcessFacilityApi : WebApplicationFactory<Program>
 {
     private readonly Uri _authority;
     private readonly Action<IServiceCollection>? _services;
+    private readonly BenchmarkDatabase _database;
 
     /// <param name="services">Services on top of the API's own, e.g. a startup filter that maps a benchmark-only route.</param>
-    public InProcessFacilityApi(Uri authority, Action<IServiceCollection>? services = null)
+    /// <param name="engine">The database engine it runs on.</param>
+    public InProcessFacilityApi(Uri authority, Action<IServiceCollection>? services = null, DatabaseProvider engine = DatabaseProvider.Sqlite)
     {
         _authority = authority;
         _services = services;
         DataDirectory = Directory.CreateTempSubdirectory("cers-facility-api-bench-").FullName;
+        _database = BenchmarkDatabase.Create(engine);
         try
         {
             UseKestrel(0);
@@ -56,6 +60,10 @@ internal sealed class InProcessFacilityApi : WebApplicationFactory<Program>
         builder.UseSetting("Authentication:Authority", _authority.ToString());
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _database.With(Cers.FacilityApi.Data.DatabaseExtensions.Names, null))
+        {
+            builder.UseSetting(key, value);
+        }
 
         // Agencies only at start; the scenario seeds its facilities itself, timed.
         builder.UseSetting("SampleData:Facilities", "0");
@@ -80,6 +88,7 @@ internal sealed class InProcessFacilityApi : WebApplicationFactory<Program>
         {
             SqliteConnection.ClearAllPools();
             InProcessProvider.DeleteDirectory(DataDirectory);
+            _database.Dispose();
         }
     }
 }

@@ -2,6 +2,7 @@ extern alias idp;
 
 using System.Net;
 using System.Net.Sockets;
+using Cers.Data;
 using Cers.Testing;
 using idp::Cers.Idp.Accounts;
 using Microsoft.AspNetCore.Identity;
@@ -11,15 +12,25 @@ namespace Cers.Benchmarks;
 
 /// <summary>
 /// The real provider (its own Program, configuration and pipeline) on Kestrel on a loopback port, in
-/// Development, with a fresh SQLite file and generated certificates in a temp folder that is deleted
-/// on dispose, so a benchmark run never touches the developer's data.
+/// Development, with a fresh database (<see cref="BenchmarkDatabase"/>) and generated certificates in a
+/// temp folder, both deleted on dispose, so a benchmark run never touches the developer's data.
 /// </summary>
 internal sealed class InProcessProvider : IdpHost
 {
+    private readonly BenchmarkDatabase _database;
+
     /// <param name="settings">Configuration on top of the test host's (for example <c>Jobs:RunServer</c>), or none.</param>
-    public InProcessProvider(IReadOnlyDictionary<string, string?>? settings = null)
-        : base(Directory.CreateTempSubdirectory("cers-idp-bench-").FullName, settings, kestrel: true)
+    /// <param name="engine">The database engine it runs on.</param>
+    public InProcessProvider(IReadOnlyDictionary<string, string?>? settings = null, DatabaseProvider engine = DatabaseProvider.Sqlite)
+        : this(BenchmarkDatabase.Create(engine), settings)
     {
+    }
+
+    private InProcessProvider(BenchmarkDatabase database, IReadOnlyDictionary<string, string?>? settings)
+        : base(Directory.CreateTempSubdirectory("cers-idp-bench-").FullName,
+            database.With(idp::Cers.Idp.Data.DatabaseExtensions.Names, settings), kestrel: true)
+    {
+        _database = database;
         try
         {
             Start();
@@ -116,6 +127,7 @@ internal sealed class InProcessProvider : IdpHost
         if (disposing)
         {
             DeleteDirectory(DataDirectory);
+            _database.Dispose();
         }
     }
 

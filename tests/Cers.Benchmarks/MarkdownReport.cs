@@ -26,25 +26,25 @@ internal static class MarkdownReport
         if (requests.Count > 0 || jobs.Count == 0)
         {
             report.AppendLine();
-            report.AppendLine("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |");
-            report.AppendLine("|---|---:|---:|---:|---:|---:|");
+            report.AppendLine("| scenario | database | requests/s | p50 ms | p95 ms | p99 ms | errors |");
+            report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
             foreach (var result in requests)
             {
                 report.AppendLine(Invariant(
-                    $"| {Name(result)} | {Rate(result)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {Errors(result)} |"));
+                    $"| {Name(result)} | {result.Database} | {Rate(result)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {Errors(result)} |"));
             }
         }
 
         if (jobs.Count > 0)
         {
             report.AppendLine();
-            report.AppendLine("| job | accounts/s | run s | batch p50 ms | batch p95 ms | batch p99 ms | heap MiB at rest, peak | peak live MiB (full GCs) | heap after MiB | working set MiB at start, peak | allocated MiB | errors |");
-            report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            report.AppendLine("| job | database | accounts/s | run s | batch p50 ms | batch p95 ms | batch p99 ms | heap MiB at rest, peak | peak live MiB (full GCs) | heap after MiB | working set MiB at start, peak | allocated MiB | errors |");
+            report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var result in jobs)
             {
                 var memory = result.Job!.Memory;
                 report.AppendLine(Invariant(
-                    $"| {Name(result)} | {Rate(result)} | {Number(result.Elapsed.TotalSeconds)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {MiB(memory.HeapAtRest)}, {MiB(memory.PeakHeap)} | {Live(memory)} | {MiB(memory.HeapAfter)} | {MiB(memory.WorkingSetAtStart)}, {MiB(memory.PeakWorkingSet)} | {MiB(memory.Allocated)} | {Errors(result)} |"));
+                    $"| {Name(result)} | {result.Database} | {Rate(result)} | {Number(result.Elapsed.TotalSeconds)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {MiB(memory.HeapAtRest)}, {MiB(memory.PeakHeap)} | {Live(memory)} | {MiB(memory.HeapAfter)} | {MiB(memory.WorkingSetAtStart)}, {MiB(memory.PeakWorkingSet)} | {(memory.Allocated is { } allocated ? MiB(allocated) : "n/a")} | {Errors(result)} |"));
             }
         }
 
@@ -54,6 +54,28 @@ internal static class MarkdownReport
             report.AppendLine(Invariant($"- errors in {failed.Scenario}: {failed.Errors}, the first: {failed.FirstError}"));
         }
 
+        // The notes that compare rows compare rows of one engine; those of a server engine say which.
+        foreach (var engine in results.GroupBy(r => r.Database))
+        {
+            var on = engine.Key == SqliteName ? "" : $" on {engine.Key}";
+            AppendNotes(report, [.. engine], on);
+        }
+
+        var gc = GCSettings.IsServerGC ? "server" : "workstation";
+        report.Append(Invariant(
+            $"- machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}, {gc} GC; "));
+        report.Append(Invariant(
+            $"settings: concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0.#} s per scenario after {options.WarmUp.TotalSeconds:0.#} s warm-up (hasher: {Environment.ProcessorCount} threads)"));
+        report.AppendLine(jobs.Count > 0
+            ? Invariant($", expiry job over {string.Join(" and ", PendingAccountExpiryScenario.Sizes(options.Accounts).Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} accounts")
+            : "");
+        return report.ToString();
+    }
+
+    private const string SqliteName = "SQLite";
+
+    private static void AppendNotes(StringBuilder report, IReadOnlyList<ScenarioResult> results, string on)
+    {
         if (results.Any(r => r.Scenario == SignInTitle))
         {
             report.AppendLine("- password sign-in: one request = one complete sign-in (GET the page, POST the username, POST the password: three HTTP requests).");
@@ -65,28 +87,18 @@ internal static class MarkdownReport
         {
             report.AppendLine(signIn is not null && hasher is not null && hasher.PerSecond > 0
                 ? Invariant(
-                    $"- sign-in rate / hasher rate: {Number(signIn.PerSecond)} / {Number(hasher.PerSecond)} = {signIn.PerSecond / hasher.PerSecond * 100:0.0} % (target >= {SignInTargetPercent} %)")
-                : "- sign-in rate / hasher rate: n/a (needs both the sign-in and the hasher scenario)");
+                    $"- sign-in rate / hasher rate{on}: {Number(signIn.PerSecond)} / {Number(hasher.PerSecond)} = {signIn.PerSecond / hasher.PerSecond * 100:0.0} % (target >= {SignInTargetPercent} %)")
+                : $"- sign-in rate / hasher rate{on}: n/a (needs both the sign-in and the hasher scenario)");
         }
 
         AppendRegistrationNotes(report, results);
         foreach (var noted in results.Where(r => r.Note is not null))
         {
-            report.AppendLine("- " + noted.Note);
+            report.AppendLine($"- {noted.Note}{(on.Length > 0 ? $" ({on.TrimStart()})" : "")}");
         }
 
         AppendEnumerationNotes(report, results);
-        AppendJobNotes(report, jobs);
-
-        var gc = GCSettings.IsServerGC ? "server" : "workstation";
-        report.Append(Invariant(
-            $"- machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}, {gc} GC; "));
-        report.Append(Invariant(
-            $"settings: concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0.#} s per scenario after {options.WarmUp.TotalSeconds:0.#} s warm-up (hasher: {Environment.ProcessorCount} threads)"));
-        report.AppendLine(jobs.Count > 0
-            ? Invariant($", expiry job over {string.Join(" and ", PendingAccountExpiryScenario.Sizes(options.Accounts).Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} accounts")
-            : "");
-        return report.ToString();
+        AppendJobNotes(report, [.. results.Where(r => r.Job is not null)], on);
     }
 
     /// <summary>How the search's data was made and how each kind compares with the target.</summary>
@@ -176,7 +188,7 @@ internal static class MarkdownReport
         }
     }
 
-    private static void AppendJobNotes(StringBuilder report, List<ScenarioResult> jobs)
+    private static void AppendJobNotes(StringBuilder report, List<ScenarioResult> jobs, string on)
     {
         if (jobs.Count == 0)
         {
@@ -185,13 +197,15 @@ internal static class MarkdownReport
 
         var batchSize = jobs[0].Job!.BatchSize;
         var seeding = string.Join(", ", jobs.Select(j => Invariant($"{j.Job!.Seeding.TotalSeconds:0.0} s for {j.Job.Accounts:N0}")));
-        report.Append("- pending-account expiry: the app's own job, run to the end in a provider of its own (job server off) over accounts seeded in bulk ");
+        report.Append($"- pending-account expiry{on}: the app's own job, run to the end in a provider of its own (job server off) over accounts seeded in bulk ");
         report.Append(Invariant($"(seeding took {seeding}); one batch = up to {batchSize} accounts in one transaction (Activation:BatchSize), timed from commit to commit. "));
         report.AppendLine("Heap at rest / heap after: after a full compacting collection just before / just after the run (the job's scope still open); "
             + "peak heap: the most seen, garbage not yet collected included; peak live: the most live data a full collection during the run found (how many ran); "
-            + "working set: the process's resident memory, native (SQLite) included; allocated: total during the run. A warm-up run over a small backlog goes first, unmeasured.");
+            + "working set: the process's resident memory, native (SQLite) included, a PostgreSQL server's not; allocated: total during the run "
+            + "(n/a when the runtime's counter went backwards during it, as server GC's dynamic heap count makes it do: dotnet/runtime#131069). "
+            + "A warm-up run over a small backlog goes first, unmeasured.");
 
-        report.AppendLine("- batch p50 over the first / last tenth of each run (near equal: a batch costs the same whatever the backlog): "
+        report.AppendLine($"- batch p50{on} over the first / last tenth of each run (near equal: a batch costs the same whatever the backlog): "
             + string.Join(", ", jobs.Select(j => Invariant($"{Number(j.Job!.EarlyBatchMs)} / {Number(j.Job.LateBatchMs)} ms at {j.Job.Accounts:N0}"))));
 
         var smallest = jobs.MinBy(j => j.Job!.Accounts)!;
@@ -200,7 +214,7 @@ internal static class MarkdownReport
         {
             var large = largest.Job!.Memory;
             var small = smallest.Job!.Memory;
-            report.Append(Invariant($"- with {(double)largest.Job.Accounts / smallest.Job.Accounts:0.#}x the accounts (larger / smaller run): "));
+            report.Append(Invariant($"- with {(double)largest.Job.Accounts / smallest.Job.Accounts:0.#}x the accounts{on} (larger / smaller run): "));
             report.Append(Invariant($"peak heap {MiB(large.PeakHeap)} / {MiB(small.PeakHeap)} MiB = {Ratio(large.PeakHeap, small.PeakHeap)}, "));
             report.Append(large.PeakLive is { } largeLive && small.PeakLive is { } smallLive
                 ? Invariant($"peak live {MiB(largeLive)} / {MiB(smallLive)} MiB = {Ratio(largeLive, smallLive)}, ")
@@ -209,7 +223,7 @@ internal static class MarkdownReport
             report.Append(Invariant(
                 $"working set growth during the run {MiB(large.PeakWorkingSet - large.WorkingSetAtStart)} / {MiB(small.PeakWorkingSet - small.WorkingSetAtStart)} MiB; "));
             report.AppendLine(Invariant(
-                $"allocated {Ratio(large.Allocated, small.Allocated)}, run time {Ratio(largest.Elapsed.Ticks, smallest.Elapsed.Ticks)}"));
+                $"allocated {(large.Allocated is { } largeAllocated && small.Allocated is { } smallAllocated ? Ratio(largeAllocated, smallAllocated) : "n/a")}, run time {Ratio(largest.Elapsed.Ticks, smallest.Elapsed.Ticks)}"));
         }
     }
 

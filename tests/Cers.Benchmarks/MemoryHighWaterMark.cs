@@ -11,9 +11,13 @@ namespace Cers.Benchmarks;
 /// <param name="HeapAfter">Managed heap after a full, compacting collection straight after the work, before its objects are released.</param>
 /// <param name="WorkingSetAtStart">The resident set when the work began: it carries whatever came before (the bulk seeding's freed native memory among it).</param>
 /// <param name="PeakWorkingSet">The largest resident set seen, native memory (SQLite's page caches) included.</param>
-/// <param name="Allocated">Allocated during the work: expected to grow with the work's size.</param>
+/// <param name="Allocated">
+/// Allocated during the work: expected to grow with the work's size. Null when the runtime's counter went backwards
+/// during the work, which it does under server GC when the dynamic heap count (DATAS) takes a heap out of use: the
+/// total then leaves out what that heap allocated (dotnet/runtime#131069), and the difference would be wrong.
+/// </param>
 internal sealed record MemoryUse(long HeapAtRest, long PeakHeap, long? PeakLive, int FullCollections, long HeapAfter,
-    long WorkingSetAtStart, long PeakWorkingSet, long Allocated);
+    long WorkingSetAtStart, long PeakWorkingSet, long? Allocated);
 
 /// <summary>
 /// Samples the process's memory every few milliseconds on a thread of its own while work runs and keeps
@@ -35,6 +39,8 @@ internal sealed class MemoryHighWaterMark : IDisposable
     private long _peakHeap;
     private long? _peakLive;
     private long _peakWorkingSet;
+    private long _lastAllocated;
+    private bool _allocatedWentBack;
 
     private MemoryHighWaterMark()
     {
@@ -43,7 +49,7 @@ internal sealed class MemoryHighWaterMark : IDisposable
         _workingSetAtStart = Environment.WorkingSet;
         _gcIndexBefore = GC.GetGCMemoryInfo(GCKind.Any).Index;
         _fullCollectionsBefore = GC.CollectionCount(GC.MaxGeneration);
-        _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        _allocatedBefore = _lastAllocated = GC.GetTotalAllocatedBytes(precise: true);
         _sampler = new Thread(Sample) { IsBackground = true, Name = "memory high-water mark" };
         _sampler.Start();
     }
@@ -55,7 +61,8 @@ internal sealed class MemoryHighWaterMark : IDisposable
     {
         _stop.Set();
         _sampler.Join();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
+        var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+        var allocated = _allocatedWentBack || allocatedAfter < _lastAllocated ? (long?)null : allocatedAfter - _allocatedBefore;
         var fullCollections = GC.CollectionCount(GC.MaxGeneration) - _fullCollectionsBefore;
         return new MemoryUse(_heapAtRest, _peakHeap, _peakLive, fullCollections, SettledHeap(), _workingSetAtStart, _peakWorkingSet, allocated);
     }
@@ -81,6 +88,9 @@ internal sealed class MemoryHighWaterMark : IDisposable
         {
             _peakHeap = Math.Max(_peakHeap, GC.GetTotalMemory(forceFullCollection: false));
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            _allocatedWentBack |= allocated < _lastAllocated;
+            _lastAllocated = allocated;
             foreach (var kind in FullKinds)
             {
                 var full = GC.GetGCMemoryInfo(kind);

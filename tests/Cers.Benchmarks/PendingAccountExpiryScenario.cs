@@ -2,6 +2,7 @@ extern alias idp;
 
 using System.Diagnostics;
 using System.Globalization;
+using Cers.Data;
 using idp::Cers.Idp.Accounts;
 using idp::Cers.Idp.Activation;
 using idp::Cers.Idp.Audit;
@@ -39,10 +40,10 @@ internal static class PendingAccountExpiryScenario
     public static string Title(int accounts) =>
         string.Create(CultureInfo.InvariantCulture, $"pending-account expiry, {accounts:N0} accounts");
 
-    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(int largest, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(int largest, DatabaseProvider engine, CancellationToken cancellationToken)
     {
         var sizes = Sizes(largest);
-        var warmUp = await RunOnceAsync("pending-account expiry warm-up", Math.Min(WarmUpAccounts, sizes[0]), cancellationToken);
+        var warmUp = await RunOnceAsync("pending-account expiry warm-up", Math.Min(WarmUpAccounts, sizes[0]), engine, cancellationToken);
         if (warmUp.Errors > 0 || cancellationToken.IsCancellationRequested)
         {
             return [warmUp];
@@ -51,7 +52,7 @@ internal static class PendingAccountExpiryScenario
         var results = new List<ScenarioResult>();
         foreach (var accounts in sizes)
         {
-            results.Add(await RunOnceAsync(Title(accounts), accounts, cancellationToken));
+            results.Add(await RunOnceAsync(Title(accounts), accounts, engine, cancellationToken));
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
@@ -61,13 +62,13 @@ internal static class PendingAccountExpiryScenario
         return results;
     }
 
-    private static async Task<ScenarioResult> RunOnceAsync(string title, int accounts, CancellationToken cancellationToken)
+    private static async Task<ScenarioResult> RunOnceAsync(string title, int accounts, DatabaseProvider engine, CancellationToken cancellationToken)
     {
-        await Console.Error.WriteLineAsync($"{title}: starting a provider of its own, without the job server...");
-        await using var provider = new InProcessProvider(new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" });
+        await Console.Error.WriteLineAsync($"{title}: starting a provider of its own on {BenchmarkDatabase.Name(engine)}, without the job server...");
+        await using var provider = new InProcessProvider(new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" }, engine);
         var settings = provider.Services.GetRequiredService<IOptions<ActivationOptions>>().Value;
 
-        await Console.Error.WriteLineAsync($"{title}: seeding into {provider.DataDirectory}...");
+        await Console.Error.WriteLineAsync($"{title}: seeding...");
         var registeredBefore = DateTime.UtcNow - settings.Window - TimeSpan.FromDays(1);
         var seeding = await PendingAccountSeeder.SeedAsync(provider.Services, accounts, registeredBefore, cancellationToken);
 

@@ -21,6 +21,9 @@ internal sealed record ScenarioResult(
     /// </summary>
     public JobRun? Job { get; init; }
 
+    /// <summary>The database engine the services ran on.</summary>
+    public string Database { get; init; } = "SQLite";
+
     /// <summary>What the table's numbers need beside them (how the data was made, a ratio), shown under the table.</summary>
     public string? Note { get; init; }
 
