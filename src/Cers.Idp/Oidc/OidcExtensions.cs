@@ -70,6 +70,12 @@ public static class OidcExtensions
                 // still be exchanged (RFC 9700 section 4.14.2).
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
+                // ...also when the requests that present it arrive together, at one instance or several: one is answered and
+                // the others are a reuse (OpenIddict's own redemption step lets them all through; see RefreshTokenReuse).
+                server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor)
+                    .AddEventHandler(RefreshTokenReuse.Redemption.Descriptor)
+                    .AddEventHandler(RefreshTokenReuse.Replay.Descriptor);
+
                 // Access tokens are signed JWTs, not encrypted ones, so the facility API validates them
                 // locally from the JWKS (RFC 9068). They carry no secrets beyond the claims it needs.
                 server.DisableAccessTokenEncryption();

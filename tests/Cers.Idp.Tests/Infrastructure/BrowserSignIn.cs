@@ -55,7 +55,7 @@ public static class BrowserSignIn
             codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
 
     /// <summary>Runs the whole front channel: authorize, sign in, and back to the client's redirect URI.</summary>
-    public static async Task<AuthorizationResponse> SignInAsync(IdpFactory idp, HttpClient browser, string userName, string password,
+    public static async Task<AuthorizationResponse> SignInAsync(IdpHost idp, HttpClient browser, string userName, string password,
         string scope = "openid profile email offline_access facility.read")
     {
         var (verifier, challenge) = NewPkce();

@@ -69,6 +69,32 @@ public sealed class TwoInstancesTests
         refused.Headers.RetryAfter.ShouldNotBeNull();
     }
 
+    [ServerFact]
+    public async Task A_refresh_token_presented_at_both_instances_at_once_is_redeemed_once_and_its_chain_revoked()
+    {
+        using var data = new TempDirectory();
+        var (first, second) = StartTwo(data.Path, []);
+        using var _ = first;
+        using var __ = second;
+        const string password = "a long enough test password";
+        await first.CreateActiveAccountAsync("racer", "Race", "Tester", password);
+        using var browser = BrowserSignIn.NewBrowser(first.BaseAddress);
+        using var toFirst = first.CreateBackChannel();
+        var tokens = await BrowserSignIn.RedeemAsync(toFirst, await BrowserSignIn.SignInAsync(first, browser, "racer", password));
+
+        // Every other request goes to the other instance, as a load balancer would spread them.
+        var channels = Enumerable.Range(0, RefreshRaceTests.Requests)
+            .Select(i => (i % 2 == 0 ? first : second).CreateBackChannel()).ToList();
+        try
+        {
+            await RefreshRaceTests.ShouldBeRedeemedOnceAsync(channels, tokens.RefreshToken!);
+        }
+        finally
+        {
+            channels.ForEach(c => c.Dispose());
+        }
+    }
+
     /// <summary>
     /// Two providers on the folder's PostgreSQL database and Redis keys, naming one issuer. The second starts after the
     /// first has migrated the database and generated the Development certificates both use.
