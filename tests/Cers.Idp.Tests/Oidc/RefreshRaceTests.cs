@@ -1,6 +1,11 @@
 using System.Net;
 using Cers.Idp.Tests.Infrastructure;
+using Cers.Idp.Oidc;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Cers.Idp.Tests.Oidc;
 
@@ -33,6 +38,45 @@ public sealed class RefreshRaceTests(IdpFactory idp)
         {
             channels.ForEach(c => c.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task A_refresh_token_replayed_while_its_redemption_is_still_issuing_tokens_revokes_the_tokens_it_issues()
+    {
+        // The first redemption is held after it has marked the token redeemed and before it writes the new tokens, while the
+        // replay arrives: the chain's tokens revoked at that moment cannot include the ones not written yet.
+        var redeemed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = 0;
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, kestrel: true, services: services => services.AddOpenIddict().AddServer(server =>
+            server.AddEventHandler<ProcessSignInContext>(handler => handler
+                .UseInlineHandler(async context =>
+                {
+                    if (context.Request?.IsRefreshTokenGrantType() == true && Interlocked.Exchange(ref held, 1) == 0)
+                    {
+                        redeemed.SetResult();
+                        await release.Task;
+                    }
+                })
+                .SetOrder(RefreshTokenReuse.Redemption.Descriptor.Order + 1)
+                .SetType(OpenIddictServerHandlerType.Custom))));
+        host.Start();
+        await host.CreateActiveAccountAsync("replayed", "Replay", "Tester", Password);
+        using var browser = BrowserSignIn.NewBrowser(host.BaseAddress);
+        using var http = host.CreateBackChannel();
+        using var other = host.CreateBackChannel();
+        var tokens = await BrowserSignIn.RedeemAsync(http, await BrowserSignIn.SignInAsync(host, browser, "replayed", Password));
+
+        var redemption = BrowserSignIn.RefreshAsync(http, tokens.RefreshToken!);
+        await redeemed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var replay = await BrowserSignIn.RefreshAsync(other, tokens.RefreshToken!);
+        release.SetResult();
+        var redeemedOnce = await redemption;
+
+        redeemedOnce.IsError.ShouldBeFalse(redeemedOnce.Error);
+        replay.Error.ShouldBe("invalid_grant");
+        (await BrowserSignIn.RefreshAsync(http, redeemedOnce.RefreshToken!)).Error.ShouldBe("invalid_grant");
     }
 
     /// <summary>
