@@ -10,8 +10,6 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _data = new("cers-scale-out-");
     private readonly List<IAsyncDisposable> _proxies = [];
-    private PostgreSqlTestDatabase? _idpDatabase;
-    private PostgreSqlTestDatabase? _facilityDatabase;
 
     public SmtpListener Smtp { get; } = new();
 
@@ -27,9 +25,9 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
 
     public Uri PortalAddress { get; private set; } = null!;
 
-    public string IdpConnectionString => _idpDatabase!.ConnectionString;
+    public string IdpConnectionString { get; private set; } = "";
 
-    public string FacilityConnectionString => _facilityDatabase!.ConnectionString;
+    public string FacilityConnectionString { get; private set; } = "";
 
     /// <summary>Every instance's output, for a failure's message.</summary>
     public string Output => string.Join("\n", Idp.Concat(Api).Concat(Portal).Select(p => p.Output));
@@ -42,8 +40,11 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
             return;
         }
 
-        _idpDatabase = PostgreSqlTestDatabase.Create();
-        _facilityDatabase = PostgreSqlTestDatabase.Create();
+        // Each service's database (and Redis key prefix) belongs to its data folder, dropped with it.
+        var idpServers = new Dictionary<string, string?>(TestDatabase.ServerSettingsFor(Path.Combine(_data.Path, "idp"), "IdpDb"));
+        var apiServers = new Dictionary<string, string?>(TestDatabase.ServerSettingsFor(Path.Combine(_data.Path, "api"), "FacilityDb"));
+        IdpConnectionString = idpServers["ConnectionStrings:IdpDb"]!;
+        FacilityConnectionString = apiServers["ConnectionStrings:FacilityDb"]!;
         var idpPort = RoundRobinProxy.ReservePort();
         var apiPort = RoundRobinProxy.ReservePort();
         var portalPort = RoundRobinProxy.ReservePort();
@@ -55,9 +56,6 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Redis:Configuration"] = TestRedis.Configuration,
-            ["Redis:KeyPrefix"] = _idpDatabase.Name + ":",
-            ["Database:Provider"] = "PostgreSql",
             ["Database:MigrateAtStart"] = "false",
             ["Jobs:ShutdownTimeout"] = "00:00:02",
         };
@@ -66,9 +64,8 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
             common[key] = value;
         }
 
-        var idp = new Dictionary<string, string?>(common)
+        var idp = new Dictionary<string, string?>(common.Concat(idpServers))
         {
-            ["ConnectionStrings:IdpDb"] = _idpDatabase.ConnectionString,
             ["Database:DataDirectory"] = Path.Combine(_data.Path, "idp"),
             ["Keys:Directory"] = Path.Combine(_data.Path, "idp-keys"),
             ["Oidc:Issuer"] = IdpAddress.ToString(),
@@ -76,16 +73,18 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
             ["Oidc:Clients:0:PostLogoutRedirectUris:0"] = new Uri(PortalAddress, "signout-callback-oidc").ToString(),
             ["BusinessPortal:Url"] = PortalAddress.ToString(),
         };
-        var api = new Dictionary<string, string?>(common)
+        var api = new Dictionary<string, string?>(common.Concat(apiServers))
         {
-            ["ConnectionStrings:FacilityDb"] = _facilityDatabase.ConnectionString,
             ["Database:DataDirectory"] = Path.Combine(_data.Path, "api"),
             ["Authentication:Authority"] = IdpAddress.ToString(),
             ["SampleData:Facilities"] = "0",
             ["AccessRequests:PortalUrl"] = PortalAddress.ToString(),
         };
+        // The portal has no database; its instances share the provider's Redis keys' prefix.
         var portal = new Dictionary<string, string?>(common)
         {
+            ["Redis:Configuration"] = idpServers["Redis:Configuration"],
+            ["Redis:KeyPrefix"] = idpServers["Redis:KeyPrefix"],
             ["Oidc:Authority"] = IdpAddress.ToString(),
             ["Oidc:ClientSecret"] = DevelopmentClients.PortalSecret,
             ["FacilityApi:BaseAddress"] = ApiAddress.ToString(),
@@ -119,8 +118,6 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
         }
 
         await Smtp.DisposeAsync();
-        _idpDatabase?.Dispose();
-        _facilityDatabase?.Dispose();
     }
 
     public void Dispose() => _data.Dispose();
