@@ -73,12 +73,35 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         }
 
         await AgeAsync(pending, TimeSpan.FromDays(8));
-        var jobs = new Hangfire.RecurringJobManager(HangfireStorage());
+        var jobs = new Hangfire.RecurringJobManager(HangfireStorage(system.IdpConnectionString));
         Parallel.Invoke(() => jobs.Trigger("activation-reminders"), () => jobs.Trigger("activation-reminders"));
 
         foreach (var email in pending)
         {
             await WithOutputAsync(() => system.Smtp.WaitForAsync(email, "Reminder: activate your CERS account", TimeSpan.FromSeconds(60)));
+        }
+
+        // Likewise the facility API's three recurring jobs, each triggered twice at once while both API job servers run. A
+        // request to a second business of the lead's, left undecided and aged in the database, is owed one reminder to the
+        // lead, then on escalation one notice to the requester, then on expiry one more.
+        using var requesterBrowser = new PortalBrowser(system.PortalAddress);
+        await SignInAsync(requesterBrowser, requester);
+        var annex = "Scaleout " + UniqueNames.Word() + " Annex";
+        var annexNumber = UniqueNames.Number();
+        (await leadBrowser.AddFacilityAsync(annex, $"{annexNumber} {UniqueNames.Word()} Ave")).Text.ShouldContain("Lead User", customMessage: system.Output);
+        var asked = await requesterBrowser.RequestAccessAsync(annexNumber, annex, "Viewer");
+        asked.Text.ShouldContain($"Your request for access to {annex} is sent to its Lead Users.", customMessage: asked.Text + system.Output);
+        var apiJobs = new Hangfire.RecurringJobManager(HangfireStorage(system.FacilityConnectionString));
+        foreach (var (job, age, to, subject) in new[]
+        {
+            ("access-request-reminders", TimeSpan.FromDays(8), lead.Email, $"CERS reminder: access request for {annex}"),
+            ("access-request-escalation", TimeSpan.FromDays(7), requester.Email, $"CERS: your access request for {annex} is now with the regulator"),
+            ("access-request-expiry", TimeSpan.FromDays(46), requester.Email, $"CERS: your access request for {annex} expired"),
+        })
+        {
+            await AgeRequestsAsync(annex, age);
+            Parallel.Invoke(() => apiJobs.Trigger(job), () => apiJobs.Trigger(job));
+            await WithOutputAsync(() => system.Smtp.WaitForAsync(to, subject, TimeSpan.FromSeconds(60)));
         }
 
         // A provider instance and a facility API instance die without warning; the others carry on.
@@ -87,8 +110,6 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         await UntilOnlySurvivorsAnswerAsync(system.IdpAddress);
         await UntilOnlySurvivorsAnswerAsync(system.ApiAddress);
 
-        using var requesterBrowser = new PortalBrowser(system.PortalAddress);
-        await SignInAsync(requesterBrowser, requester);
         var sent = await requesterBrowser.RequestAccessAsync(number, business, "Editor");
         sent.Text.ShouldContain($"Your request for access to {business} is sent to its Lead Users.", customMessage: sent.Text + system.Output);
 
@@ -105,7 +126,7 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         signedOut.Status.ShouldBe(HttpStatusCode.OK);
         (await requesterBrowser.OpenAsync("/")).Address.AbsolutePath.ShouldBe("/Account/Login");
 
-        // Every email owed went out exactly once, though two job servers of each service watched the outboxes.
+        // Every email owed went out exactly once, though two job servers of each service watched the outboxes and ran the jobs.
         await system.Smtp.WaitForAsync(lead.Email, "access", TimeSpan.FromSeconds(30));
         await system.Smtp.WaitForAsync(requester.Email, "approved", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -189,12 +210,26 @@ public sealed partial class WalkthroughAcrossInstancesTests(ScaleOutFixture syst
         (await update.ExecuteNonQueryAsync()).ShouldBe(emails.Count());
     }
 
-    /// <summary>The providers' shared Hangfire storage, as another process (the test) sees it.</summary>
-    private Hangfire.PostgreSql.PostgreSqlStorage HangfireStorage()
+    /// <summary>Moves the business's access requests' creation back by <paramref name="age"/>, as if they had waited that long.</summary>
+    private async Task AgeRequestsAsync(string business, TimeSpan age)
+    {
+        await using var connection = new NpgsqlConnection(system.FacilityConnectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand(
+            """
+            UPDATE "AccessRequests" SET "CreatedAt" = "CreatedAt" - @age
+            WHERE "BusinessId" = (SELECT "Id" FROM "Businesses" WHERE "Name" = @name)
+            """, connection);
+        update.Parameters.AddWithValue("age", age);
+        update.Parameters.AddWithValue("name", business);
+        (await update.ExecuteNonQueryAsync()).ShouldBe(1);
+    }
+
+    /// <summary>One service's Hangfire storage, shared by its instances, as another process (the test) sees it.</summary>
+    private static Hangfire.PostgreSql.PostgreSqlStorage HangfireStorage(string connectionString)
     {
         var options = new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false };
-        return new Hangfire.PostgreSql.PostgreSqlStorage(
-            new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(system.IdpConnectionString, options), options);
+        return new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     /// <summary>The portal's sign-in, with the page it ended on and the services' output when it did not end at home.</summary>
