@@ -9,9 +9,11 @@ namespace Cers.FacilityApi.Data;
 
 /// <summary>
 /// One SQL statement prepared once on the context's connection and transaction, then executed
-/// per row: how a bulk load writes a million rows without EF Core tracking a million entities.
-/// Table and column names come from the EF model, quoted by the engine's own rules, so the
-/// statement follows the model and works on every provider.
+/// again with new values: how a bulk load writes a million rows without EF Core tracking a million
+/// entities. Table and column names come from the EF model, quoted by the engine's own rules, so the
+/// statement follows the model and works on every provider. A statement may carry many rows (see
+/// <see cref="BatchedInsert"/>): on a server engine each execution is a round trip, so a row each
+/// would make the load as slow as the network rather than the database.
 /// </summary>
 public sealed class PreparedCommand : IAsyncDisposable
 {
@@ -24,23 +26,34 @@ public sealed class PreparedCommand : IAsyncDisposable
         _parameters = parameters;
     }
 
-    /// <summary><c>INSERT INTO table (columns) VALUES (parameters)</c> for the named properties of <typeparamref name="TEntity"/>.</summary>
-    public static PreparedCommand Insert<TEntity>(FacilityDbContext db, params string[] propertyNames)
+    /// <summary>
+    /// <c>INSERT INTO table (columns) VALUES (parameters), ...</c> for the named properties of <typeparamref name="TEntity"/>,
+    /// <paramref name="rows"/> rows at a time; its values are the rows' one after the other.
+    /// </summary>
+    public static PreparedCommand Insert<TEntity>(FacilityDbContext db, int rows, params string[] propertyNames)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         var (table, sql, properties) = Describe<TEntity>(db, propertyNames);
         var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
-        var values = string.Join(", ", properties.Select((_, i) => ParameterName(i)));
-        return Prepare(db, $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ({values})", properties);
+        var values = string.Join(", ", Enumerable.Range(0, rows)
+            .Select(row => "(" + string.Join(", ", properties.Select((_, i) => ParameterName(row * properties.Length + i))) + ")"));
+        return Prepare(db, $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES {values}",
+            [.. Enumerable.Repeat(properties, rows).SelectMany(row => row)]);
     }
 
-    /// <summary><c>SELECT result FROM table WHERE key = parameter</c>: reads back a key the database generated.</summary>
-    public static PreparedCommand SelectWhere<TEntity>(FacilityDbContext db, string resultProperty, string keyProperty)
+    /// <summary>
+    /// <c>SELECT key, result FROM table WHERE key IN (parameters)</c> for <paramref name="keys"/> keys: reads back the keys
+    /// the database generated for rows just written.
+    /// </summary>
+    public static PreparedCommand SelectWhereIn<TEntity>(FacilityDbContext db, string resultProperty, string keyProperty, int keys)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keys);
         var (table, sql, properties) = Describe<TEntity>(db, [resultProperty, keyProperty]);
+        var key = sql.DelimitIdentifier(properties[1].GetColumnName(table)!);
         return Prepare(db,
-            $"SELECT {sql.DelimitIdentifier(properties[0].GetColumnName(table)!)} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
-            $"WHERE {sql.DelimitIdentifier(properties[1].GetColumnName(table)!)} = {ParameterName(0)}",
-            [properties[1]]);
+            $"SELECT {key}, {sql.DelimitIdentifier(properties[0].GetColumnName(table)!)} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
+            $"WHERE {key} IN ({string.Join(", ", Enumerable.Range(0, keys).Select(ParameterName))})",
+            [.. Enumerable.Repeat(properties[1], keys)]);
     }
 
     public Task<int> ExecuteAsync(CancellationToken cancellationToken, params object?[] values)
@@ -49,10 +62,19 @@ public sealed class PreparedCommand : IAsyncDisposable
         return _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public Task<object?> ScalarAsync(CancellationToken cancellationToken, params object?[] values)
+    /// <summary>The rows the statement reads, as (first column, second column) pairs.</summary>
+    public async Task<List<(TKey Key, TResult Result)>> ReadPairsAsync<TKey, TResult>(CancellationToken cancellationToken,
+        params object?[] values)
     {
         Bind(values);
-        return _command.ExecuteScalarAsync(cancellationToken);
+        var pairs = new List<(TKey, TResult)>(values.Length);
+        await using var reader = await _command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pairs.Add((reader.GetFieldValue<TKey>(0), reader.GetFieldValue<TResult>(1)));
+        }
+
+        return pairs;
     }
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
@@ -86,10 +108,10 @@ public sealed class PreparedCommand : IAsyncDisposable
         var parameters = new DbParameter[properties.Length];
         for (var i = 0; i < properties.Length; i++)
         {
+            // The model's own mapping makes the parameter, with the engine's type for the column: a fixed-length code sent
+            // to PostgreSQL as text would be compared as text, and its index on the character(n) column left unused.
             var mapping = properties[i].GetRelationalTypeMapping();
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = ParameterName(i);
-            parameter.DbType = mapping.DbType ?? DbType.String;
+            var parameter = mapping.CreateParameter(command, ParameterName(i), value: null);
 
             // SQL Server prepares a statement only when every variable-length parameter has a size.
             parameter.Size = properties[i].GetMaxLength() ?? (mapping.DbType is DbType.String or DbType.AnsiString ? -1 : 0);
