@@ -15,7 +15,8 @@ namespace Cers.Data;
 /// <item>Checkpoints every <see cref="CheckpointPages"/> pages of log instead of 1,000: a batch dirties index pages all
 /// over the file, and a rarer checkpoint writes a page changed by many batches back once. The batch that meets one
 /// takes longer (half a second rather than tens of milliseconds, with the write lock held). At the end the log is
-/// folded into the database and its file truncated, so it does not keep the size it reached.</item>
+/// folded into the database as far as readers allow, without waiting for them; its file keeps the size it reached
+/// (at most about the checkpoint interval) and is written over from the start.</item>
 /// </list>
 /// </summary>
 public sealed class SqliteBatchMode : IAsyncDisposable
@@ -73,8 +74,9 @@ public sealed class SqliteBatchMode : IAsyncDisposable
         {
             await SetAsync(_db, _cacheSize, _checkpointPages, _synchronous, CancellationToken.None);
 
-            // Waits for readers and writers of the moment (up to the busy timeout); if they stay, the next checkpoint does it.
-            await _db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+            // Folds what it can of the log into the database without waiting for anyone: a checkpoint that waited for
+            // readers would hold the service's writers back meanwhile, on every run of a job that mostly finds nothing.
+            await _db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);");
         }
         finally
         {

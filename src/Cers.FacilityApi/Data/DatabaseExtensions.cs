@@ -56,11 +56,13 @@ public static class DatabaseExtensions
             return await load();
         }
 
-        // Leaving batch mode folds the log into the database and gives its space back (otherwise the -wal file
-        // would stay as large as the data it carried, about 270 MB for a million).
         await using var batchMode = await SqliteBatchMode.EnterAsync(db, cacheMebibytes: 256, cancellationToken);
         var result = await load();
         await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit = 1000; ANALYZE;", cancellationToken);
+
+        // The load went through the write-ahead log; fold it into the database and give its space back (otherwise the
+        // -wal file stays as large as the data it carried, about 270 MB for a million). A seed may wait for readers.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
         return result;
     }
 }

@@ -135,7 +135,7 @@ public sealed partial class PendingAccountExpiryJob(
         }
 
         var expired = await RecordExpiredAsync(ExpiringStatus, oldest, newest, now, cancellationToken);
-        await db.Users.Where(u => u.Status == Expiring).ExecuteDeleteAsync(cancellationToken);
+        await db.Users.Where(u => u.Status == Expiring && u.RegisteredAt >= oldest && u.RegisteredAt <= newest).ExecuteDeleteAsync(cancellationToken);
         return expired;
     }
 
