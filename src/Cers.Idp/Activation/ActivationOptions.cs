@@ -27,7 +27,7 @@ public sealed class ActivationOptions
 
     /// <summary>
     /// Accounts one job transaction handles; the jobs never load all pending accounts at once. Larger batches expire a
-    /// backlog faster (a million pending accounts: about 55 s on SQLite and 45 s on PostgreSQL in batches of 2,000,
+    /// backlog faster (a million pending accounts: about 45 s on SQLite and 37 s on PostgreSQL in batches of 2,000,
     /// 97 s on SQLite in batches of 500) and hold SQLite's write lock longer per batch (tens of milliseconds).
     /// </summary>
     [Range(1, 10_000)]
