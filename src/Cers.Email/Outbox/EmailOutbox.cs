@@ -37,6 +37,7 @@ public sealed class EmailOutbox(TimeProvider time)
             IdempotencyKey = email.IdempotencyKey,
             Kind = email.Kind,
             ToAddress = StoredAddress(email.ToAddress),
+            RecipientId = email.RecipientId,
             // Names and subjects carry text users typed (a business name, a person's name): cut to the
             // columns, so a long one cannot fail the change that owes the email (SQL Server refuses what
             // does not fit; SQLite would not say).

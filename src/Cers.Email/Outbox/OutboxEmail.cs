@@ -18,6 +18,9 @@ public sealed class OutboxEmail
 
     public required string ToAddress { get; set; }
 
+    /// <summary>The account (<c>sub</c>) the email is for, when it is for one: what a person's Email History lists.</summary>
+    public string? RecipientId { get; set; }
+
     public string ToName { get; set; } = "";
 
     public required string Subject { get; set; }

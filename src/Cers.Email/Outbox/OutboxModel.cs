@@ -18,6 +18,7 @@ public static class OutboxModel
             email.HasIndex(e => e.IdempotencyKey).IsUnique();
             email.Property(e => e.Kind).HasMaxLength(50);
             email.Property(e => e.ToAddress).HasMaxLength(256);
+            email.Property(e => e.RecipientId).HasMaxLength(450);
             email.Property(e => e.ToName).HasMaxLength(ToNameMaxLength);
             email.Property(e => e.Subject).HasMaxLength(SubjectMaxLength);
             email.Property(e => e.LastError).HasMaxLength(1000);
@@ -27,6 +28,9 @@ public static class OutboxModel
 
             // The per-address daily caps: how many emails of a kind went to an address lately.
             email.HasIndex(e => new { e.ToAddress, e.Kind, e.CreatedAt });
+
+            // A person's Email History, newest first.
+            email.HasIndex(e => new { e.RecipientId, e.CreatedAt });
         });
         return builder;
     }

@@ -34,8 +34,8 @@ public sealed class EmailContent(string subject)
         return this;
     }
 
-    public OutgoingEmail ToEmail(string idempotencyKey, string kind, string toAddress, string toName, EmailOptions options) =>
-        new(idempotencyKey, kind, toAddress, toName, Subject, Text(options), Html(options));
+    public OutgoingEmail ToEmail(string idempotencyKey, string kind, string toAddress, string toName, EmailOptions options, string? recipientId = null) =>
+        new(idempotencyKey, kind, toAddress, toName, Subject, Text(options), Html(options), recipientId);
 
     private string Text(EmailOptions options)
     {

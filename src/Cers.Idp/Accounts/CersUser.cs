@@ -50,5 +50,18 @@ public sealed class CersUser : IdentityUser
     /// <summary>How many of the configured reminder offsets have been sent (they are sent in order, each at most once).</summary>
     public int RemindersSent { get; set; }
 
+    /// <summary>
+    /// An address the person asked to change to and has not confirmed yet; <see cref="IdentityUser.Email"/> stays
+    /// as it is until the link sent to this address is opened.
+    /// </summary>
+    [PersonalData]
+    public string? PendingEmail { get; set; }
+
+    /// <summary>SHA-256 of the email-change link's secret; a new request replaces it, confirmation clears it.</summary>
+    public string? EmailChangeTokenHash { get; set; }
+
+    /// <summary>UTC; when the newest email-change link was sent (it is valid for a limited time from here).</summary>
+    public DateTime? EmailChangeRequestedAt { get; set; }
+
     public string DisplayName => $"{FirstName} {LastName}".Trim();
 }

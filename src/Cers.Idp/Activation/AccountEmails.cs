@@ -18,7 +18,7 @@ public sealed class AccountEmails(IOptions<EmailOptions> email, AccountLinks lin
             .Link("Activate my CERS account", link)
             .Paragraph($"The link works once and expires on {FormatDate(expiresAt)}. An account that is not activated by then is removed and must be requested again.")
             .Paragraph($"If you did not ask for a CERS account, or {user.UserName} is not the username you chose, do not open the link; you can ignore this email and nothing more will happen. If you did not receive this email within 48 hours of asking, contact CERS Technical Support at {Options.FromAddress}.")
-            .ToEmail(key, "activation", user.Email!, user.DisplayName, Options);
+            .ToAccount(key, "activation", user, Options);
 
     public OutgoingEmail Reminder(CersUser user, DateTime expiresAt, string key) =>
         new EmailContent("Reminder: activate your CERS account")
@@ -27,7 +27,7 @@ public sealed class AccountEmails(IOptions<EmailOptions> email, AccountLinks lin
             .Paragraph($"To activate it, open the link in the email \"Activate your CERS account\" that {Options.FromAddress} sent you when you registered; it works until then. If you cannot find that email, ask for a new one:")
             .Link("Send me a new activation email", links.CheckEmail())
             .Paragraph("If you did not ask for a CERS account, you can ignore this email.")
-            .ToEmail(key, "activation-reminder", user.Email!, user.DisplayName, Options);
+            .ToAccount(key, "activation-reminder", user, Options);
 
     public OutgoingEmail AlreadyRegistered(CersUser existing, string key) =>
         new EmailContent("Your CERS account request")
@@ -36,7 +36,7 @@ public sealed class AccountEmails(IOptions<EmailOptions> email, AccountLinks lin
             .Paragraph("If you have forgotten your password, you can set a new one:")
             .Link("Reset my password", links.ForgotPassword())
             .Paragraph("If this was not you, you can ignore this email; your account has not changed.")
-            .ToEmail(key, "already-registered", existing.Email!, existing.DisplayName, Options);
+            .ToAccount(key, "already-registered", existing, Options);
 
     public OutgoingEmail UserNameTaken(string toAddress, string toName, string userName, string key) =>
         new EmailContent("Your CERS account was not created")

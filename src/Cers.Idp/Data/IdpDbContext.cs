@@ -40,6 +40,8 @@ public abstract class IdpDbContext(DbContextOptions options)
             user.Property(u => u.ProtectionPhrase).HasMaxLength(60);
             user.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
             user.Property(u => u.ActivationTokenHash).HasMaxLength(64);
+            user.Property(u => u.PendingEmail).HasMaxLength(256);
+            user.Property(u => u.EmailChangeTokenHash).HasMaxLength(64);
 
             // One account per email address (DESIGN.md): Identity's own index on it is not unique, and
             // registration inserts directly, so the database is what stops two at once.

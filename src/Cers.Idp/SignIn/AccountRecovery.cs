@@ -53,7 +53,7 @@ public sealed partial class AccountRecovery(
             .Paragraph($"You asked for the username of the CERS account that uses this email address. It is: {user.UserName}")
             .Link("Sign in to CERS", links.SignIn())
             .Paragraph("If you did not ask, you can ignore this email.")
-            .ToEmail($"username-reminder:{user.Id}:{Window(TimeSpan.FromMinutes(10))}", "username-reminder", user.Email!, user.DisplayName, email.Value);
+            .ToAccount($"username-reminder:{user.Id}:{Window(TimeSpan.FromMinutes(10))}", "username-reminder", user, email.Value);
         await QueueOnceAsync(message, AuditKinds.UsernameReminderRequested, user, cancellationToken);
     }
 
@@ -87,7 +87,7 @@ public sealed partial class AccountRecovery(
             .Paragraph($"Someone, perhaps you, asked to reset the password of the CERS account {user.UserName}. To choose a new password, open the link below within one hour.")
             .Link("Choose a new password", links.ResetPassword(user.Id, token))
             .Paragraph("If you did not ask, ignore this email: your password stays as it is.")
-            .ToEmail(key, "password-reset", user.Email!, user.DisplayName, email.Value);
+            .ToAccount(key, "password-reset", user, email.Value);
         await QueueOnceAsync(message, AuditKinds.PasswordResetRequested, user, cancellationToken);
     }
 
@@ -129,7 +129,7 @@ public sealed partial class AccountRecovery(
                 .Paragraph($"The password of the CERS account {user.UserName} was just changed, and every device signed in to it was signed out.")
                 .Paragraph($"If you did not do this, reset your password at once and tell CERS Technical Support at {email.Value.FromAddress}.")
                 .Link("Reset my password", links.ForgotPassword())
-                .ToEmail($"password-changed:{user.Id}:{user.SecurityStamp}", "password-changed", user.Email!, user.DisplayName, email.Value);
+                .ToAccount($"password-changed:{user.Id}:{user.SecurityStamp}", "password-changed", user, email.Value);
             outbox.Add(db, notice);
             audit.Add(AuditKinds.PasswordReset, user.Id, user.UserName);
             await db.SaveChangesAsync(ct);
