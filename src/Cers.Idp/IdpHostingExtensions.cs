@@ -5,6 +5,7 @@ using Cers.Idp.Announcements;
 using Cers.Idp.Data;
 using Cers.Idp.Jobs;
 using Cers.Idp.Keys;
+using Cers.Idp.MyAccount;
 using Cers.Idp.Oidc;
 using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
@@ -30,6 +31,7 @@ public static class IdpHostingExtensions
         builder.AddRegistration();
         builder.AddOidc();
         builder.AddSignIn();
+        builder.AddMyAccount();
         builder.AddAnnouncements();
         builder.AddAdmin();
 

@@ -62,6 +62,7 @@ public class IdpHost : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:Recovery:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:SignInPerUserName:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:RecoveryPerAccount:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:MyAccount:PermitLimit", "1000000");
         builder.UseSetting("Jobs:ShutdownTimeout", "00:00:02");
         builder.UseSetting("Jobs:WorkerCount", "2");
         if (!_settings.ContainsKey("Database:Provider"))

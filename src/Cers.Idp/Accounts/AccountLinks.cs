@@ -20,6 +20,9 @@ public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server, ICo
     public string ResetPassword(string userId, string token) =>
         Absolute($"Account/ResetPassword?id={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");
 
+    public string ConfirmEmail(string userId, string token) =>
+        Absolute($"Account/ConfirmEmail?id={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");
+
     public string SignIn() => Absolute("Account/Login");
 
     public string ForgotPassword() => Absolute("Account/ForgotPassword");

@@ -47,4 +47,11 @@ public static class AuditKinds
     public const string AdminCreated = "admin-created";
     public const string RoleChanged = "role-changed";
     public const string AnnouncementChanged = "announcement-changed";
+    public const string ProfileChanged = "profile-changed";
+    public const string PasswordChanged = "password-changed";
+    public const string PasswordChangeFailed = "password-change-failed";
+    public const string PhraseChanged = "phrase-changed";
+    public const string EmailChangeRequested = "email-change-requested";
+    public const string EmailChangeFailed = "email-change-failed";
+    public const string EmailChanged = "email-changed";
 }

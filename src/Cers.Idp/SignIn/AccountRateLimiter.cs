@@ -10,6 +10,9 @@ public enum AccountLimit
 
     /// <summary>Recovery posts for one username, email address or account.</summary>
     Recovery,
+
+    /// <summary>Password and email changes of one signed-in account (My Account).</summary>
+    AccountChange,
 }
 
 /// <summary>
@@ -25,7 +28,12 @@ public sealed class AccountRateLimiter(ISharedState state, IOptions<RequestRateL
     /// <summary>Takes one attempt for <paramref name="identifier"/>; null while allowed, else how long until its window ends.</summary>
     public async Task<TimeSpan?> TryAcquireAsync(AccountLimit limit, string identifier)
     {
-        var configured = limit == AccountLimit.SignIn ? options.Value.SignInPerUserName : options.Value.RecoveryPerAccount;
+        var configured = limit switch
+        {
+            AccountLimit.SignIn => options.Value.SignInPerUserName,
+            AccountLimit.AccountChange => options.Value.AccountChangesPerAccount,
+            _ => options.Value.RecoveryPerAccount,
+        };
         var counted = await state.CountAsync($"account-limit|{limit}|{identifier.Trim().ToUpperInvariant()}", configured.Window);
         return counted.Count <= configured.PermitLimit ? null : counted.RemainingInWindow;
     }

@@ -47,6 +47,14 @@ public sealed class RequestRateLimitOptions
     public RateLimit SignInPerUserName { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>Recovery requests (resend, forgot username, forgot password, reset) for one username, address or account.</summary>
+    /// <summary>My Account's forms (profile, password, email, phrase) from one address.</summary>
+    [Required]
+    public RateLimit MyAccount { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Password and email changes of one signed-in account, wherever they come from.</summary>
+    [Required]
+    public RateLimit AccountChangesPerAccount { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
     [Required]
     public RateLimit RecoveryPerAccount { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) };
 }
@@ -156,6 +164,12 @@ public static class RequestRateLimits
             || path.StartsWithSegments("/Account/ResetPassword", StringComparison.OrdinalIgnoreCase))
         {
             return ("recovery", limits.Recovery);
+        }
+
+        if (path.StartsWithSegments("/Account/Manage", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/ConfirmEmail", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("my-account", limits.MyAccount);
         }
 
         return ("", null);

@@ -25,8 +25,20 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
         "/Account/ResetPassword",
         "/Account/Activate",
         "/Account/AccessDenied",
+        "/Account/ConfirmEmail",
         "/ConditionsOfUse",
         "/Error",
+    ];
+
+    public static TheoryData<string> MyAccountPages() =>
+    [
+        "/",
+        "/Account/Manage",
+        "/Account/Manage/Email",
+        "/Account/Manage/Password",
+        "/Account/Manage/Phrase",
+        "/Account/Manage/EmailHistory",
+        "/Account/Manage/Activity",
     ];
 
     [Theory]
@@ -39,6 +51,23 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
 
         var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
         AssertStructure(document);
+    }
+
+    [Theory]
+    [MemberData(nameof(MyAccountPages))]
+    public async Task Each_My_Account_page_has_the_same_structure_for_a_signed_in_person(string path)
+    {
+        const string Password = "a long enough test password";
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var response = await browser.GetAsync(path);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        AssertStructure(document);
+        document.QuerySelector("a[href='/Account/Manage']").ShouldNotBeNull();
     }
 
     [Fact]

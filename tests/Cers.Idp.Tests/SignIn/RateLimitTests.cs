@@ -1,5 +1,6 @@
 using System.Net;
 using Cers.Idp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cers.Idp.Tests.SignIn;
 
@@ -34,5 +35,38 @@ public sealed class RateLimitTests
         }
 
         (await BrowserSignIn.PostUserNameAsync(browser, login, "someuser9")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Past_the_per_address_limit_My_Account_posts_get_429_and_change_nothing()
+    {
+        await using var idp = IsolatedIdp.Start(false, ("RateLimits:MyAccount:PermitLimit", "2"), ("RateLimits:MyAccount:Window", "01:00:00"));
+        const string Password = "a long enough test password";
+        string userName;
+        await using (var scope = idp.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Cers.Idp.Accounts.CersUser>>();
+            userName = "rl" + Guid.NewGuid().ToString("N")[..10];
+            (await users.CreateAsync(new Cers.Idp.Accounts.CersUser
+            {
+                UserName = userName, Email = userName + "@example.com", FirstName = "Rate", LastName = "Limited",
+                ProtectionPhrase = Cers.Idp.SignIn.ProtectionPhrases.NewChoices()[0], RegisteredAt = DateTime.UtcNow,
+            }, Password)).Succeeded.ShouldBeTrue();
+        }
+
+        using var browser = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.Host.BaseAddress, "/Account/Login"), userName, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        for (var i = 0; i < 2; i++)
+        {
+            (await AccountForms.SubmitAsync(browser, "/Account/Manage", new Dictionary<string, string> { ["Input.FirstName"] = "Try" + i })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
+        var limited = await AccountForms.SubmitAsync(browser, "/Account/Manage", new Dictionary<string, string> { ["Input.FirstName"] = "Blocked" });
+
+        limited.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await browser.GetAsync("/Account/Manage")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var check = idp.Services.CreateAsyncScope();
+        var stored = await check.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Cers.Idp.Accounts.CersUser>>().FindByNameAsync(userName);
+        stored!.FirstName.ShouldBe("Try1");
     }
 }

@@ -3,25 +3,13 @@ using Cers.Idp.Accounts;
 
 namespace Cers.Idp.Pages.Account.Register;
 
-/// <summary>The Create New Account form. Shape rules only; the password policy and uniqueness are the registration's.</summary>
-public sealed class InputModel
+/// <summary>The Create New Account form (the profile fields are <see cref="ProfileFields"/>). Shape rules only; the password policy and uniqueness are the registration's.</summary>
+public sealed class InputModel : ProfileFields
 {
     [Required(ErrorMessage = "Enter a username.")]
     [RegularExpression("^[A-Za-z0-9]{5,16}$", ErrorMessage = "A username has 5 to 16 letters and digits, with no spaces or symbols.")]
     [Display(Name = "Username")]
     public string UserName { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your first name.")]
-    [StringLength(50, ErrorMessage = "A first name has at most 50 characters.")]
-    [PlainText]
-    [Display(Name = "First name")]
-    public string FirstName { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your last name.")]
-    [StringLength(50, ErrorMessage = "A last name has at most 50 characters.")]
-    [PlainText]
-    [Display(Name = "Last name")]
-    public string LastName { get; set; } = "";
 
     [Required(ErrorMessage = "Enter your email address.")]
     [StringLength(254, ErrorMessage = "An email address has at most 254 characters.")]
@@ -34,16 +22,6 @@ public sealed class InputModel
     [Compare(nameof(Email), ErrorMessage = "The two email addresses do not match.")]
     [Display(Name = "Confirm email address")]
     public string ConfirmEmail { get; set; } = "";
-
-    [StringLength(Cers.Contracts.PhoneNumbers.MaxLength, ErrorMessage = "A phone number has at most 30 characters.")]
-    [RegularExpression(Cers.Contracts.PhoneNumbers.Pattern, ErrorMessage = Cers.Contracts.PhoneNumbers.Example)]
-    [Display(Name = "Phone (optional)")]
-    public string? Phone { get; set; }
-
-    [StringLength(100, ErrorMessage = "A title has at most 100 characters.")]
-    [PlainText]
-    [Display(Name = "Title (optional)")]
-    public string? Title { get; set; }
 
     [Required(ErrorMessage = "Choose a password.")]
     [StringLength(128, ErrorMessage = "A password has at most 128 characters.")]
