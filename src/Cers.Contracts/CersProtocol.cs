@@ -49,3 +49,44 @@ public static class CersRoles
     /// <summary>CalEPA help-desk staff.</summary>
     public const string CersAdmin = "cers-admin";
 }
+
+/// <summary>
+/// How a person proved who they are: the <c>amr</c> values (RFC 8176 section 2) the provider's session and ID
+/// tokens carry, one per method used. A recovery code (a look-up secret, NIST SP 800-63B section 5.1.2) is a
+/// second factor but has no RFC 8176 value of its own: a sign-in with one carries <see cref="Password"/> and
+/// <see cref="MultiFactor"/> only, so nobody reads it as an authenticator app's code.
+/// </summary>
+public static class CersAuthenticationMethods
+{
+    /// <summary>The claim type, in the session cookie and in ID tokens.</summary>
+    public const string ClaimType = "amr";
+
+    public const string Password = "pwd";
+
+    /// <summary>A one-time code from an authenticator app (TOTP, RFC 6238).</summary>
+    public const string OneTimePassword = "otp";
+
+    /// <summary>A passkey bound to hardware.</summary>
+    public const string HardwareKey = "hwk";
+
+    /// <summary>A passkey held in software (a synced passkey).</summary>
+    public const string SoftwareKey = "swk";
+
+    /// <summary>Two factors were used, or a passkey that verified the person (RFC 8176: "mfa").</summary>
+    public const string MultiFactor = "mfa";
+}
+
+/// <summary>
+/// The <c>acr</c> values (OpenID Connect Core section 2) the provider issues and a relying party may ask for
+/// with <c>acr_values</c>: the jobs dashboard asks for <see cref="MultiFactor"/> and checks it got it.
+/// </summary>
+public static class CersAuthenticationLevels
+{
+    /// <summary>The session was started with a password (or another single factor) only.</summary>
+    public const string Password = "urn:cers:acr:password";
+
+    /// <summary>The session has a second factor (<c>amr</c> holds <c>mfa</c>).</summary>
+    public const string MultiFactor = "urn:cers:acr:mfa";
+
+    public static readonly IReadOnlyList<string> All = [Password, MultiFactor];
+}

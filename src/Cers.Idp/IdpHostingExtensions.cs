@@ -6,6 +6,7 @@ using Cers.Idp.Data;
 using Cers.Idp.Jobs;
 using Cers.Idp.Keys;
 using Cers.Idp.MyAccount;
+using Cers.Idp.Mfa;
 using Cers.Idp.Oidc;
 using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
@@ -32,6 +33,7 @@ public static class IdpHostingExtensions
         builder.AddOidc();
         builder.AddSignIn();
         builder.AddMyAccount();
+        builder.AddMfa();
         builder.AddAnnouncements();
         builder.AddAdmin();
 

@@ -63,6 +63,8 @@ public class IdpHost : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignInPerUserName:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:RecoveryPerAccount:PermitLimit", "1000000");
         builder.UseSetting("RateLimits:MyAccount:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:SecondFactorPerAccount:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:AccountSecurity:PermitLimit", "1000000");
         builder.UseSetting("Jobs:ShutdownTimeout", "00:00:02");
         builder.UseSetting("Jobs:WorkerCount", "2");
         if (!_settings.ContainsKey("Database:Provider"))

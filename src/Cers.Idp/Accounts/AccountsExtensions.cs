@@ -35,6 +35,9 @@ public static class AccountsExtensions
 
                 identity.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
 
+                // Authenticator codes on the provider's clock, one step of drift, each step once (see AuthenticatorCodeProvider).
+                identity.Tokens.AuthenticatorTokenProvider = Mfa.AuthenticatorCodeProvider.ProviderName;
+
                 identity.Lockout.AllowedForNewUsers = true;
                 identity.Lockout.MaxFailedAccessAttempts = 5;
                 identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -46,9 +49,13 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<IdpDbContext>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
+            .AddTokenProvider<Mfa.AuthenticatorCodeProvider>(Mfa.AuthenticatorCodeProvider.ProviderName)
             .AddPasswordValidator<NistPasswordValidator>()
             .AddClaimsPrincipalFactory<SessionPrincipalFactory>();
 
+        // Identity's store with recovery codes kept hashed (see RecoveryCodeStore); registered after
+        // AddEntityFrameworkStores, so it is the one UserManager gets.
+        builder.Services.AddScoped<IUserStore<CersUser>, Mfa.RecoveryCodeStore>();
 
         // A password reset or a disabled account ends other sessions within a minute (the stamp is re-read).
         builder.Services.Configure<SecurityStampValidatorOptions>(stamp =>

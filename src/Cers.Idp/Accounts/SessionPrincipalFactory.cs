@@ -46,7 +46,7 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
         || !long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
         || now - DateTimeOffset.FromUnixTimeSeconds(seconds) > lifetime;
 
-    /// <summary>Keeps the original <c>auth_time</c> when the security-stamp check rebuilds the session principal.</summary>
+    /// <summary>Keeps the original <c>auth_time</c> and <c>amr</c> when the security-stamp check rebuilds the session principal.</summary>
     public static Task KeepAuthenticationTime(SecurityStampRefreshingPrincipalContext context)
     {
         if (context.CurrentPrincipal?.FindFirst(AuthenticationTimeClaim) is { } original
@@ -58,6 +58,18 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
             }
 
             identity.AddClaim(new Claim(AuthenticationTimeClaim, original.Value, ClaimValueTypes.Integer64));
+        }
+
+        // The methods the session was started with (amr) are facts about that sign-in, like its time.
+        if (context.CurrentPrincipal is { } current && context.NewPrincipal?.Identity is ClaimsIdentity renewed)
+        {
+            foreach (var method in current.FindAll(CersAuthenticationMethods.ClaimType))
+            {
+                if (!renewed.HasClaim(CersAuthenticationMethods.ClaimType, method.Value))
+                {
+                    renewed.AddClaim(new Claim(CersAuthenticationMethods.ClaimType, method.Value));
+                }
+            }
         }
 
         return Task.CompletedTask;

@@ -54,4 +54,12 @@ public static class AuditKinds
     public const string EmailChangeRequested = "email-change-requested";
     public const string EmailChangeFailed = "email-change-failed";
     public const string EmailChanged = "email-changed";
+    public const string SecondFactorFailed = "second-factor-failed";
+    public const string SignedInWithSecondFactor = "signed-in-second-factor";
+    public const string AuthenticatorEnrolled = "authenticator-enrolled";
+    public const string AuthenticatorRemoved = "authenticator-removed";
+    public const string RecoveryCodesRegenerated = "recovery-codes-regenerated";
+
+    /// <summary>A CERS admin removed every sign-in factor of an account (authenticator, recovery codes, passkeys).</summary>
+    public const string SignInFactorsReset = "sign-in-factors-reset";
 }

@@ -38,6 +38,7 @@ public static class ConnectEndpoints
         UserManager<CersUser> users,
         SignInManager<CersUser> signIn,
         SignInAskedAt askedAtMarker,
+        Mfa.SecondFactors factors,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -101,12 +102,30 @@ public static class ConnectEndpoints
             return Forbid(Errors.AccessDenied, "The account cannot sign in.");
         }
 
+        // A second factor is owed when the relying party asks for it (acr_values, OpenID Connect Core 3.1.2.1) or the
+        // account's role requires it (Mfa:RequiredRoles); a session without one is sent to prove it, or, with no factor
+        // to prove, to enrol one. No code is issued meanwhile. The return trip carries the same parameters.
+        if (!Mfa.SecondFactors.IsMultiFactor(session.Principal)
+            && (request.GetAcrValues().Contains(CersAuthenticationLevels.MultiFactor) || await factors.IsRequiredForAsync(user)))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.InteractionRequired, "A second factor is required.");
+            }
+
+            var back = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
+            var step = await factors.HasSecondFactorAsync(user) ? "/Account/LoginWith2fa" : "/Account/Manage/Authenticator";
+            return Results.Redirect(step + QueryString.Create("returnUrl", back));
+        }
+
         var identity = await CreateUserIdentityAsync(user!, users, request.GetScopes());
         if (authenticatedAt is { } at)
         {
             identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
             identity.FindFirst(Claims.AuthenticationTime)!.SetDestinations(Destinations.IdentityToken);
         }
+
+        SetAuthenticationMethods(identity, Mfa.SecondFactors.MethodsOf(session.Principal));
 
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
     }
@@ -165,6 +184,9 @@ public static class ConnectEndpoints
                 identity.SetClaim(Claims.AuthenticationTime, authenticatedAt);
                 identity.FindFirst(Claims.AuthenticationTime)!.SetDestinations(Destinations.IdentityToken);
             }
+
+            // So do the methods it used: a refreshed ID token does not claim a second factor the sign-in lacked, or lose one.
+            SetAuthenticationMethods(identity, principal.GetClaims(Claims.AuthenticationMethodReference));
 
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
         }
@@ -299,6 +321,29 @@ public static class ConnectEndpoints
         Claims.Role or CersClaims.AgencyCode => [Destinations.AccessToken],
         _ => [],
     };
+
+    /// <summary>
+    /// <c>amr</c> (one value per method, RFC 8176) and the <c>acr</c> they earn, for the ID token: a relying party that
+    /// asked for <see cref="CersAuthenticationLevels.MultiFactor"/> checks the <c>acr</c> it got (OpenID Connect Core
+    /// section 2). The authorization code and refresh token carry them too, so the token endpoint can copy them.
+    /// </summary>
+    private static void SetAuthenticationMethods(ClaimsIdentity identity, IEnumerable<string> methods)
+    {
+        var values = methods.Distinct(StringComparer.Ordinal).ToImmutableArray();
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        identity.SetClaims(Claims.AuthenticationMethodReference, values);
+        identity.SetClaim(Claims.AuthenticationContextReference, values.Contains(CersAuthenticationMethods.MultiFactor)
+            ? CersAuthenticationLevels.MultiFactor
+            : CersAuthenticationLevels.Password);
+        foreach (var claim in identity.FindAll(c => c.Type is Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference))
+        {
+            claim.SetDestinations(Destinations.IdentityToken);
+        }
+    }
 
     private static async Task<ClaimsPrincipal> CreateClientIdentityAsync(OpenIddictRequest request,
         IOpenIddictApplicationManager applications, CancellationToken cancellationToken)

@@ -58,7 +58,15 @@ public static class OidcExtensions
 
                 server.RegisterScopes([.. CersScopes.All]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email,
-                    Claims.EmailVerified, Claims.Role, CersClaims.AgencyCode);
+                    Claims.EmailVerified, Claims.Role, CersClaims.AgencyCode,
+                    Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
+
+                // The acr values a relying party may ask for with acr_values (OpenID Connect Discovery section 3).
+                server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    context.Metadata["acr_values_supported"] = new OpenIddict.Abstractions.OpenIddictParameter([.. CersAuthenticationLevels.All]);
+                    return default;
+                }));
 
                 server.SetAccessTokenLifetime(oidc.AccessTokenLifetime)
                     .SetAuthorizationCodeLifetime(oidc.AuthorizationCodeLifetime)

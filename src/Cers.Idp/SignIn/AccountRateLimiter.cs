@@ -13,6 +13,8 @@ public enum AccountLimit
 
     /// <summary>Password and email changes of one signed-in account (My Account).</summary>
     AccountChange,
+    /// <summary>Second-factor codes (authenticator or recovery code) for one account, keyed by its id.</summary>
+    SecondFactor,
 }
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class AccountRateLimiter(ISharedState state, IOptions<RequestRateL
         {
             AccountLimit.SignIn => options.Value.SignInPerUserName,
             AccountLimit.AccountChange => options.Value.AccountChangesPerAccount,
+            AccountLimit.SecondFactor => options.Value.SecondFactorPerAccount,
             _ => options.Value.RecoveryPerAccount,
         };
         var counted = await state.CountAsync($"account-limit|{limit}|{identifier.Trim().ToUpperInvariant()}", configured.Window);

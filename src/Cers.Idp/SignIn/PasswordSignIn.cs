@@ -1,5 +1,6 @@
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
+using Cers.Idp.Mfa;
 using Microsoft.AspNetCore.Identity;
 
 namespace Cers.Idp.SignIn;
@@ -18,6 +19,9 @@ public enum SignInOutcome
 
     /// <summary>The password is right but a CERS admin disabled the account.</summary>
     Disabled,
+
+    /// <summary>The password is right and the account has a second factor: no session yet, the second step comes next.</summary>
+    SecondFactorRequired,
 }
 
 /// <summary>The outcome, and for a pending account the address its activation email went to.</summary>
@@ -36,6 +40,8 @@ public sealed partial class PasswordSignIn(
     UserManager<CersUser> users,
     IPasswordHasher<CersUser> hasher,
     PasswordHashingGate gate,
+    SecondFactors factors,
+    SecondFactorSignIn secondStep,
     AuditLog audit,
     ILogger<PasswordSignIn> logger)
 {
@@ -85,7 +91,16 @@ public sealed partial class PasswordSignIn(
                     return new SignInResult(SignInOutcome.Disabled);
             }
 
-            await signIn.SignInAsync(user, isPersistent: false);
+            // An account with a second factor gets Identity's two-factor cookie instead of a session
+            // (see SecondFactorSignIn); the password alone must not start one.
+            if (await factors.HasSecondFactorAsync(user))
+            {
+                await secondStep.BeginAsync(user, [CersAuthenticationMethods.Password]);
+                LogSecondStep(logger, user.Id);
+                return new SignInResult(SignInOutcome.SecondFactorRequired);
+            }
+
+            await factors.StartSessionAsync(user, [CersAuthenticationMethods.Password]);
             await audit.WriteAsync(AuditKinds.SignedIn, user.Id, user.UserName, cancellationToken);
             LogSignedIn(logger, user.Id);
             return new SignInResult(SignInOutcome.SignedIn);
@@ -108,6 +123,9 @@ public sealed partial class PasswordSignIn(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in")]
     private static partial void LogSignedIn(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} passed the password step; a second factor is next")]
+    private static partial void LogSecondStep(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in failed")]
     private static partial void LogFailed(ILogger logger);

@@ -57,6 +57,17 @@ public sealed class RequestRateLimitOptions
 
     [Required]
     public RateLimit RecoveryPerAccount { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Second-factor codes for one account (after its password), from any number of addresses; lockout after 5
+    /// wrong ones stops guessing first, this stops a flood that lands between lockouts.
+    /// </summary>
+    [Required]
+    public RateLimit SecondFactorPerAccount { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>My Account's sign-in protection forms (enrol, new recovery codes, turn off) from one address.</summary>
+    [Required]
+    public RateLimit AccountSecurity { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(15) };
 }
 
 public static class RequestRateLimits
@@ -148,9 +159,18 @@ public static class RequestRateLimits
         }
 
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase))
+        // The second sign-in steps count with the first: together they are one sign-in.
+        if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase))
         {
             return ("sign-in", limits.SignIn);
+        }
+
+        if (path.StartsWithSegments("/Account/Manage/Authenticator", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/Manage/RecoveryCodes", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("account-security", limits.AccountSecurity);
         }
 
         if (path.StartsWithSegments("/Account/Register", StringComparison.OrdinalIgnoreCase))

@@ -66,7 +66,7 @@ public static class BrowserSignIn
         toLogin.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         toLogin.Headers.Location!.ToString().ShouldContain("/Account/Login");
 
-        var code = await FollowToCallbackAsync(browser, await PostLoginAsync(browser, toLogin.Headers.Location!, userName, password));
+        var code = await FollowToCallbackAsync(browser, await PostLoginAsync(browser, toLogin.Headers.Location!, userName, password), userName);
         code.State.ShouldBe(state);
         return code with { Nonce = nonce, CodeVerifier = verifier };
     }
@@ -149,10 +149,14 @@ public static class BrowserSignIn
         return document.QuerySelectorAll(".error-summary li").Select(li => li.TextContent.Trim()).ToArray();
     }
 
-    /// <summary>Follows redirects inside the provider until one leaves for the client's redirect URI.</summary>
-    public static async Task<AuthorizationResponse> FollowToCallbackAsync(HttpClient browser, HttpResponseMessage response)
+    /// <summary>
+    /// Follows redirects inside the provider until one leaves for the client's redirect URI. For
+    /// <paramref name="userName"/> it answers the second sign-in step with the test authenticator, and enrols one
+    /// when the provider sends the account to enrol (the MFA policy), as a person with an app would.
+    /// </summary>
+    public static async Task<AuthorizationResponse> FollowToCallbackAsync(HttpClient browser, HttpResponseMessage response, string? userName = null)
     {
-        for (var hop = 0; hop < 5; hop++)
+        for (var hop = 0; hop < 10; hop++)
         {
             response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
             var location = response.Headers.Location!;
@@ -168,9 +172,53 @@ public static class BrowserSignIn
                 return new AuthorizationResponse(query["code"]!, query["state"]!, "", "");
             }
 
+            if (userName is not null && location.AbsolutePath == "/Account/LoginWith2fa")
+            {
+                response = await AnswerSecondFactorAsync(browser, location, userName);
+                continue;
+            }
+
+            if (userName is not null && location.AbsolutePath == "/Account/Manage/Authenticator")
+            {
+                response = await EnrolAuthenticatorAsync(browser, location, userName);
+                continue;
+            }
+
             response = await browser.GetAsync(location);
         }
 
         throw new InvalidOperationException("The provider never redirected back to the client.");
+    }
+
+    /// <summary>Posts the next authenticator code of <paramref name="userName"/> on the second-step page; the answer is its redirect.</summary>
+    public static async Task<HttpResponseMessage> AnswerSecondFactorAsync(HttpClient browser, Uri page, string userName)
+    {
+        var form = await ReadFormAsync(await browser.GetAsync(page), page);
+        form.Fields["Code"] = await TestAuthenticator.NextCodeAsync(userName);
+        return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+    }
+
+    /// <summary>
+    /// Enrols an authenticator on the enrolment page as a person does: reads the key it shows, confirms with a code,
+    /// and follows "Continue"; the answer is that link's response. The recovery codes shown are returned through
+    /// <paramref name="recoveryCodes"/> when asked for.
+    /// </summary>
+    public static async Task<HttpResponseMessage> EnrolAuthenticatorAsync(HttpClient browser, Uri page, string userName, List<string>? recoveryCodes = null)
+    {
+        var setup = await browser.GetAsync(page);
+        setup.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await setup.Content.ReadAsStringAsync();
+        var document = await Parser.ParseDocumentAsync(html);
+        var key = document.QuerySelector("[data-testid=authenticator-key]").ShouldNotBeNull(html).TextContent;
+        TestAuthenticator.Enrolled(userName, key);
+        var form = await ReadFormAsync(setup, page, "form[action*=Confirm]");
+        form.Fields["Confirm.Code"] = await TestAuthenticator.NextCodeAsync(userName);
+        var confirmed = await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+        var done = await Parser.ParseDocumentAsync(await confirmed.Content.ReadAsStringAsync());
+        var codes = done.QuerySelectorAll("[data-testid=recovery-codes] li").Select(li => li.TextContent.Trim()).ToList();
+        codes.Count.ShouldBe(10, await confirmed.Content.ReadAsStringAsync());
+        recoveryCodes?.AddRange(codes);
+        var next = done.QuerySelectorAll("a").First(a => a.TextContent.Trim() == "Continue").GetAttribute("href")!;
+        return await browser.GetAsync(new Uri(page, next));
     }
 }

@@ -71,6 +71,8 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases 
             case SignInOutcome.SignedIn:
                 // Only local return URLs: anything else would make this page an open redirector.
                 return Url.IsLocalUrl(Input.ReturnUrl) ? LocalRedirect(Input.ReturnUrl) : LocalRedirect("~/");
+            case SignInOutcome.SecondFactorRequired:
+                return RedirectToPage("/Account/LoginWith2fa/Index", new { returnUrl = Url.IsLocalUrl(Input.ReturnUrl) ? Input.ReturnUrl : null });
             case SignInOutcome.Busy:
                 ModelState.AddModelError(string.Empty, BusyMessage);
                 ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);
