@@ -1,18 +1,23 @@
 using System.Security.Claims;
+using Cers.Email.Outbox;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Mfa;
 using Cers.Idp.Oidc;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cers.Idp.Accounts;
 
-/// <summary>What a CERS admin (CalEPA help desk) does to an account: find it, disable it, enable it again.</summary>
+/// <summary>What a CERS admin (CalEPA help desk) does to an account: find it, disable it, enable it again, reset its sign-in factors.</summary>
 public sealed partial class AccountAdministration(
     IdpDbContext db,
     UserManager<CersUser> users,
     TokenRevocation revocation,
     AuditLog audit,
+    SignInFactorRemoval factors,
+    EmailOutbox outbox,
+    SignInProtectionEmails emails,
     ILogger<AccountAdministration> logger)
 {
     public const int SearchLimit = 50;
@@ -63,6 +68,47 @@ public sealed partial class AccountAdministration(
         }
 
         return disabled;
+    }
+
+    /// <summary>
+    /// Resets an account's sign-in factors for a person who lost them (help desk, after checking who is asking):
+    /// removes its authenticator, recovery codes and every other second factor, turns two-factor sign-in off,
+    /// ends its sessions (new security stamp) and revokes its tokens, in one transaction with the audit record
+    /// naming the admin and the email telling the person. An account whose role requires a second factor is
+    /// sent to enrol again at its next sign-in.
+    /// </summary>
+    public async Task<bool> ResetSignInFactorsAsync(string userId, string adminUserName, CancellationToken cancellationToken)
+    {
+        var reset = false;
+        await db.InTransactionAsync(async ct =>
+        {
+            reset = false;
+            var user = await users.FindByIdAsync(userId);
+            if (user is not { Status: AccountStatus.Active or AccountStatus.Disabled })
+            {
+                return;
+            }
+
+            await factors.RemoveAllFactorsAsync(user);
+            var updated = await users.UpdateSecurityStampAsync(user);
+            if (!updated.Succeeded)
+            {
+                return;
+            }
+
+            audit.Add(AuditKinds.SignInFactorsReset, user.Id, user.UserName, $"by {adminUserName}");
+            outbox.Add(db, emails.Changed(user, "CERS Technical Support removed its authenticator app, recovery codes and passkeys, and signed it out everywhere. Signing in now asks for the password only (or to set up an authenticator again, if your role requires one)."));
+            await db.SaveChangesAsync(ct);
+            await revocation.RevokeAllAsync(user, "sign-in factors reset", ct);
+            reset = true;
+        }, cancellationToken);
+
+        if (reset)
+        {
+            LogFactorsReset(logger, userId, adminUserName);
+        }
+
+        return reset;
     }
 
     public async Task<bool> EnableAsync(string userId, string adminUserName, CancellationToken cancellationToken)
@@ -147,6 +193,9 @@ public sealed partial class AccountAdministration(
         await users.RemoveClaimsAsync(user, old);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in factors of account {UserId} reset by {Admin}; its tokens are revoked")]
+    private static partial void LogFactorsReset(ILogger logger, string userId, string admin);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled by {Admin}; its tokens are revoked")]
     private static partial void LogDisabled(ILogger logger, string userId, string admin);

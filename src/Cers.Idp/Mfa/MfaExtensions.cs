@@ -15,6 +15,7 @@ public static class MfaExtensions
         builder.Services.AddScoped<SecondFactors>();
         builder.Services.AddScoped<SecondFactorSignIn>();
         builder.Services.AddScoped<AuthenticatorEnrolment>();
+        builder.Services.AddScoped<SignInFactorRemoval>();
         builder.Services.AddSingleton<SignInProtectionEmails>();
         return builder;
     }

@@ -51,6 +51,15 @@ public sealed class IndexModel(AccountAdministration administration) : PageModel
         return Page();
     }
 
+    public async Task<IActionResult> OnPostResetFactorsAsync(string id, CancellationToken cancellationToken)
+    {
+        Message = await administration.ResetSignInFactorsAsync(id, User.Identity!.Name!, cancellationToken)
+            ? "The account's sign-in factors are removed, it is signed out everywhere, its tokens are revoked, and its owner is emailed."
+            : "Only an active or disabled account has sign-in factors to reset.";
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostEnableAsync(string id, CancellationToken cancellationToken)
     {
         Message = await administration.EnableAsync(id, User.Identity!.Name!, cancellationToken)
