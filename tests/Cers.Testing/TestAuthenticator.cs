@@ -13,11 +13,11 @@ public static class TestAuthenticator
 {
     private static readonly ConcurrentDictionary<string, (string Key, long LastStep)> Accounts = new(StringComparer.OrdinalIgnoreCase);
 
-    public static void Enrolled(string userName, string key) => Accounts[userName] = (Normalize(key), long.MinValue);
-
-    public static bool Has(string userName) => Accounts.ContainsKey(userName);
-
-    public static string KeyOf(string userName) => Accounts[userName].Key;
+    /// <summary>
+    /// Remembers the key <paramref name="userName"/> enrolled at the provider serving <paramref name="page"/>: test
+    /// providers each seed their own accounts of the same names (cersadmin1), so the provider is part of the name.
+    /// </summary>
+    public static void Enrolled(Uri page, string userName, string key) => Accounts[Name(page, userName)] = (Normalize(key), long.MinValue);
 
     /// <summary>A code of <paramref name="key"/> for the given time step (RFC 6238: HMAC-SHA1, 30 s, 6 digits).</summary>
     public static string CodeAt(string key, long step) =>
@@ -25,14 +25,15 @@ public static class TestAuthenticator
 
     public static long StepAt(DateTimeOffset time) => time.ToUnixTimeSeconds() / 30;
 
-    /// <summary>The next code the provider has not seen for <paramref name="userName"/>, on the real clock.</summary>
-    public static async Task<string> NextCodeAsync(string userName)
+    /// <summary>The next code the provider serving <paramref name="page"/> has not seen for <paramref name="userName"/>, on the real clock.</summary>
+    public static async Task<string> NextCodeAsync(Uri page, string userName)
     {
+        var name = Name(page, userName);
         while (true)
         {
             var now = StepAt(DateTimeOffset.UtcNow);
             string? code = null;
-            Accounts.AddOrUpdate(userName, _ => throw new InvalidOperationException($"{userName} has no test authenticator."), (_, entry) =>
+            Accounts.AddOrUpdate(name, _ => throw new InvalidOperationException($"{userName} has no test authenticator."), (_, entry) =>
             {
                 var step = Math.Max(now, entry.LastStep + 1);
                 if (step > now + 1)
@@ -52,6 +53,8 @@ public static class TestAuthenticator
             await Task.Delay(1000);
         }
     }
+
+    private static string Name(Uri page, string userName) => page.GetLeftPart(UriPartial.Authority) + "|" + userName;
 
     private static string Normalize(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 }

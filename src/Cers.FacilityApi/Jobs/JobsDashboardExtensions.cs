@@ -95,6 +95,23 @@ public static class JobsDashboardExtensions
                     context.HandleResponse();
                     return context.Response.WriteAsync("The sign-in to the jobs dashboard did not complete. Open /jobs to sign in again.");
                 };
+                // The dashboard runs and deletes jobs that email people and expire requests: it asks the provider for a
+                // second factor (acr_values, OpenID Connect Core 3.1.2.1) and, since a provider may answer with less
+                // than was asked, checks the acr of the ID token it got (section 2) before any cookie is set.
+                oidc.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    context.ProtocolMessage.AcrValues = CersAuthenticationLevels.MultiFactor;
+                    return Task.CompletedTask;
+                };
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    if (context.Principal?.FindFirst("acr")?.Value != CersAuthenticationLevels.MultiFactor)
+                    {
+                        context.Fail("The sign-in did not use a second factor.");
+                    }
+
+                    return Task.CompletedTask;
+                };
                 oidc.UsePkce = true;
                 oidc.CallbackPath = Path + "/signin-oidc";
                 oidc.Scope.Clear();

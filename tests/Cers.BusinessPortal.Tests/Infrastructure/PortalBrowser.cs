@@ -66,10 +66,33 @@ public sealed class PortalBrowser : IDisposable
         login.Address.AbsolutePath.ShouldBe("/Account/Login", login.Text);
         var phrase = await SubmitAsync(login, "main form", new() { ["Input.UserName"] = account.UserName });
         phrase.Document.QuerySelector("[data-testid=protection-phrase]").ShouldNotBeNull(phrase.Text);
-        var home = await SubmitAsync(phrase, "main form", new() { ["Input.Password"] = account.Password });
+        var home = await AnswerSecondFactorAsync(await SubmitAsync(phrase, "main form", new() { ["Input.Password"] = account.Password }), account.UserName);
         home.Status.ShouldBe(HttpStatusCode.OK, home.Text);
         home.Address.ShouldBe(new Uri(_portal, "/"));
         return home;
+    }
+
+    /// <summary>
+    /// The provider's second step, as a person with an authenticator app answers it: a regulator (whose role
+    /// requires a second factor) enrols at the first sign-in, reading the key the enrolment page shows, and
+    /// answers with a code at later ones (see <see cref="TestAuthenticator"/>).
+    /// </summary>
+    public async Task<BrowserPage> AnswerSecondFactorAsync(BrowserPage page, string userName)
+    {
+        if (page.Address.AbsolutePath == "/Account/Manage/Authenticator")
+        {
+            TestAuthenticator.Enrolled(page.Address, userName, page.Document.QuerySelector("[data-testid=authenticator-key]").ShouldNotBeNull(page.Text).TextContent);
+            var codes = await SubmitAsync(page, "form[action*=Confirm]", new() { ["Confirm.Code"] = await TestAuthenticator.NextCodeAsync(page.Address, userName) });
+            codes.Document.QuerySelectorAll("[data-testid=recovery-codes] li").Length.ShouldBe(10, codes.Text);
+            return await FollowLinkAsync(codes, "Continue");
+        }
+
+        if (page.Address.AbsolutePath == "/Account/LoginWith2fa")
+        {
+            return await SubmitAsync(page, "main form", new() { ["Code"] = await TestAuthenticator.NextCodeAsync(page.Address, userName) });
+        }
+
+        return page;
     }
 
     /// <summary>Fills in the form <paramref name="selector"/> of <paramref name="page"/> and submits it.</summary>

@@ -194,7 +194,7 @@ public static class BrowserSignIn
     public static async Task<HttpResponseMessage> AnswerSecondFactorAsync(HttpClient browser, Uri page, string userName)
     {
         var form = await ReadFormAsync(await browser.GetAsync(page), page);
-        form.Fields["Code"] = await TestAuthenticator.NextCodeAsync(userName);
+        form.Fields["Code"] = await TestAuthenticator.NextCodeAsync(page, userName);
         return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
     }
 
@@ -210,9 +210,9 @@ public static class BrowserSignIn
         var html = await setup.Content.ReadAsStringAsync();
         var document = await Parser.ParseDocumentAsync(html);
         var key = document.QuerySelector("[data-testid=authenticator-key]").ShouldNotBeNull(html).TextContent;
-        TestAuthenticator.Enrolled(userName, key);
+        TestAuthenticator.Enrolled(page, userName, key);
         var form = await ReadFormAsync(setup, page, "form[action*=Confirm]");
-        form.Fields["Confirm.Code"] = await TestAuthenticator.NextCodeAsync(userName);
+        form.Fields["Confirm.Code"] = await TestAuthenticator.NextCodeAsync(page, userName);
         var confirmed = await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
         var done = await Parser.ParseDocumentAsync(await confirmed.Content.ReadAsStringAsync());
         var codes = done.QuerySelectorAll("[data-testid=recovery-codes] li").Select(li => li.TextContent.Trim()).ToList();

@@ -12,7 +12,7 @@ public sealed class AdminFactorResetTests(IdpFactory idp)
     [Fact]
     public async Task An_admin_resets_a_persons_factors_which_removes_them_revokes_tokens_audits_the_admin_and_emails_the_person()
     {
-        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services));
+        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services), idp.BaseAddress);
         using var browser = idp.CreateBrowser();
         using var backChannel = idp.CreateBackChannel();
         var tokens = await BrowserSignIn.RedeemAsync(backChannel, await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, MfaTestAccounts.Password));

@@ -10,7 +10,7 @@ internal static class MfaTestAccounts
     public const string Password = "a long enough test password";
 
     /// <summary>An active account with a fresh authenticator key and two-factor sign-in on; the key is registered with <see cref="TestAuthenticator"/>.</summary>
-    public static async Task<(CersUser User, string Key)> EnrolAsync(IServiceProvider services, CersUser user)
+    public static async Task<(CersUser User, string Key)> EnrolAsync(IServiceProvider services, CersUser user, Uri? provider = null)
     {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
@@ -18,7 +18,11 @@ internal static class MfaTestAccounts
         (await users.ResetAuthenticatorKeyAsync(current)).Succeeded.ShouldBeTrue();
         (await users.SetTwoFactorEnabledAsync(current, true)).Succeeded.ShouldBeTrue();
         var key = (await users.GetAuthenticatorKeyAsync(current)).ShouldNotBeNull();
-        TestAuthenticator.Enrolled(current.UserName!, key);
+        if (provider is not null)
+        {
+            TestAuthenticator.Enrolled(provider, current.UserName!, key);
+        }
+
         return (current, key);
     }
 

@@ -36,7 +36,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
     [Fact]
     public async Task A_right_password_does_not_start_a_session_for_an_account_with_an_authenticator()
     {
-        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services));
+        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services), idp.BaseAddress);
         using var browser = idp.CreateBrowser();
         var login = new Uri(idp.BaseAddress, "/Account/Login");
 
@@ -53,7 +53,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
     [Fact]
     public async Task Signing_in_with_an_authenticator_code_says_pwd_otp_mfa_and_the_mfa_level_and_refresh_keeps_them()
     {
-        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services));
+        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services), idp.BaseAddress);
         using var browser = idp.CreateBrowser();
         var tokens = await RedeemAsync(await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password));
 
@@ -72,7 +72,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
     [Fact]
     public async Task A_recovery_code_signs_in_once_as_mfa_without_otp()
     {
-        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services));
+        var (user, _) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services), idp.BaseAddress);
         string code;
         await using (var scope = idp.Services.CreateAsyncScope())
         {
@@ -102,7 +102,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
     [Fact]
     public async Task Five_wrong_second_factor_codes_lock_the_account_and_then_a_right_code_is_refused()
     {
-        var (user, key) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services));
+        var (user, key) = await MfaTestAccounts.EnrolAsync(idp.Services, await MfaTestAccounts.NewUserAsync(idp.Services), idp.BaseAddress);
         var (response, page) = await PasswordThenAsync(user, "/Account/LoginWith2fa");
         using var browser = response.Browser;
         var wrong = (int.Parse(TestAuthenticator.CodeAt(key, TestAuthenticator.StepAt(DateTimeOffset.UtcNow)), System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000;
@@ -114,7 +114,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
         }
 
         var last = await BrowserSignIn.ReadFormAsync(await browser.GetAsync(page), page);
-        last.Fields["Code"] = await TestAuthenticator.NextCodeAsync(user.UserName!);
+        last.Fields["Code"] = await TestAuthenticator.NextCodeAsync(idp.BaseAddress, user.UserName!);
         var locked = await browser.PostAsync(last.Action, new FormUrlEncodedContent(last.Fields));
         locked.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await BrowserSignIn.ReadErrorsAsync(locked)).ShouldContain(Pages.Account.LoginWith2fa.SecondStepPageModel.LockedOutMessage);
@@ -168,7 +168,7 @@ public sealed class SecondFactorSignInTests(IdpFactory idp)
         toEnrol.Headers.Location!.ToString().ShouldStartWith("/Account/Manage/Authenticator");
 
         // With one, the same password session must prove it, even though it is signed in.
-        await MfaTestAccounts.EnrolAsync(idp.Services, user);
+        await MfaTestAccounts.EnrolAsync(idp.Services, user, idp.BaseAddress);
         var (verifier, challenge2) = BrowserSignIn.NewPkce();
         var stepUp = await browser.GetAsync(BrowserSignIn.AuthorizeUrl(idp.BaseAddress, challenge2, "s3", "n3")
             + "&acr_values=" + Uri.EscapeDataString(CersAuthenticationLevels.MultiFactor));
