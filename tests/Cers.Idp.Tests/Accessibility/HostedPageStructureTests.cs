@@ -26,6 +26,8 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
         "/Account/Activate",
         "/Account/AccessDenied",
         "/Account/ConfirmEmail",
+        "/Account/LoginWith2fa",
+        "/Account/LoginWithRecoveryCode",
         "/ConditionsOfUse",
         "/Error",
     ];
@@ -87,7 +89,7 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
         }
     }
 
-    private static void AssertStructure(IDocument document)
+    internal static void AssertStructure(IDocument document)
     {
         document.DocumentElement.GetAttribute("lang").ShouldBe("en");
         document.Title.ShouldNotBeNullOrWhiteSpace();

@@ -98,6 +98,8 @@ public sealed class AccountFormInputTests(IdpFactory idp)
     [InlineData("/Account/ForgotUsername")]
     [InlineData("/Account/ForgotPassword")]
     [InlineData("/Account/ResetPassword?id=x&token=y")]
+    [InlineData("/Account/LoginWith2fa")]
+    [InlineData("/Account/LoginWithRecoveryCode")]
     public async Task A_form_post_without_the_anti_forgery_token_is_refused_with_400(string path)
     {
         using var browser = idp.CreateBrowser();
