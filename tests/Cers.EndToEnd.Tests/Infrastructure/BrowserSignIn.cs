@@ -30,7 +30,7 @@ public static class BrowserSignIn
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign In" }).ClickAsync();
         await Expect(page).Not.ToHaveURLAsync(new Regex("/Account/Login(\\?|$)"));
-        await page.AnswerSecondFactorAsync(userName);
+        await page.AnswerSecondFactorAsync(userName, steps);
     }
 
     /// <summary>
@@ -38,20 +38,36 @@ public static class BrowserSignIn
     /// as a person with an authenticator app: enrols by reading the key the page shows (the QR code holds the same),
     /// or types the app's next code (see <see cref="TestAuthenticator"/>).
     /// </summary>
-    public static async Task AnswerSecondFactorAsync(this IPage page, string userName)
+    public static async Task AnswerSecondFactorAsync(this IPage page, string userName, WalkthroughSteps? steps = null)
     {
         var at = new Uri(page.Url);
         if (at.AbsolutePath == "/Account/Manage/Authenticator")
         {
+            await Expect(page.GetByTestId("qr-code").Locator("svg")).ToBeVisibleAsync();
+            if (steps is not null)
+            {
+                await steps.RecordAsync(page, "authenticator-enrolment");
+            }
+
             TestAuthenticator.Enrolled(at, userName, await page.GetByTestId("authenticator-key").TextContentAsync() ?? "");
             await page.GetByLabel("Code from your app").FillAsync(await TestAuthenticator.NextCodeAsync(at, userName));
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
             await Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
+            if (steps is not null)
+            {
+                await steps.RecordAsync(page, "recovery-codes");
+            }
+
             await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
             await Expect(page).Not.ToHaveURLAsync(new Regex("/Account/Manage/Authenticator"));
         }
         else if (at.AbsolutePath == "/Account/LoginWith2fa")
         {
+            if (steps is not null)
+            {
+                await steps.RecordAsync(page, "authenticator-code");
+            }
+
             await page.GetByLabel("Authenticator code").FillAsync(await TestAuthenticator.NextCodeAsync(at, userName));
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await Expect(page).Not.ToHaveURLAsync(new Regex("/Account/LoginWith2fa"));

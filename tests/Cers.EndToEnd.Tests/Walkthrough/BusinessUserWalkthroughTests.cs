@@ -149,7 +149,8 @@ public sealed class BusinessUserWalkthroughTests(WalkthroughFixture fixture, ITe
 
         // The regulator of the facility's county, on the portal's Regulator page.
         var regulatorPage = await NewPersonAsync();
-        await regulatorPage.SignInToPortalAsync(fixture.Portal.BaseAddress, regulator);
+        // Regulators must use a second factor (Mfa:RequiredRoles): the first sign-in enrols an authenticator app.
+        await regulatorPage.SignInToPortalAsync(fixture.Portal.BaseAddress, regulator, steps, "regulator-protection-phrase");
         await steps.RecordAsync(regulatorPage, "regulator-home");
         await regulatorPage.GetByRole(AriaRole.Link, new() { Name = "Requests in your agency's jurisdiction (SAC-EMD)" }).ClickAsync();
         var row = regulatorPage.GetByTestId("jurisdiction").GetByRole(AriaRole.Row).Filter(new() { HasText = requester.DisplayName });
