@@ -432,6 +432,15 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
         yield return new(P + "prompt none without a session",
             t => t.GetAsync("connect/authorize", Authorize.Plus("prompt", "none")),
             new ErrorRedirect("login_required"));
+
+        // A second factor asked for (acr_values) from a password-only session cannot be given without a page.
+        yield return new(P + "prompt none asking for mfa from a password session",
+            async t =>
+            {
+                await t.SignInHereAsync();
+                return await t.GetAsync("connect/authorize", Authorize.Plus("prompt", "none").Plus("acr_values", CersAuthenticationLevels.MultiFactor));
+            },
+            new ErrorRedirect("interaction_required"));
     }
 
     // ---------------------------------------------------------------- pushed authorization requests (RFC 9126)
