@@ -60,6 +60,7 @@ public sealed class EmailHistory(IdpDbContext db, IOptions<MyAccountOptions> opt
         MyAccountEmails.Kinds.EmailChangeRequested => "Notice that a change of your email address was asked for.",
         MyAccountEmails.Kinds.EmailChanged => "Notice that your account moved to a new email address.",
         MyAccountEmails.Kinds.EmailAlreadyInUse => "Someone tried to move another account to your address.",
+        Mfa.SignInProtectionEmails.Kind => "Notice that your sign-in protection (authenticator app, recovery codes or passkeys) changed.",
         _ => "A notice about your CERS account.",
     };
 }

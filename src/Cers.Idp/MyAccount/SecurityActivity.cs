@@ -54,6 +54,12 @@ public sealed class SecurityActivity(IdpDbContext db, IOptions<MyAccountOptions>
         AuditKinds.EmailChangeRequested => "Change of email address asked for",
         AuditKinds.EmailChangeFailed => "Change of email address refused: wrong current password",
         AuditKinds.EmailChanged => "Email address changed",
+        AuditKinds.SignedInWithSecondFactor => "Signed in with a second factor",
+        AuditKinds.SecondFactorFailed => "Second-factor code refused",
+        AuditKinds.AuthenticatorEnrolled => "Authenticator app set up",
+        AuditKinds.AuthenticatorRemoved => "Authenticator app turned off",
+        AuditKinds.RecoveryCodesRegenerated => "New recovery codes made",
+        AuditKinds.SignInFactorsReset => "Sign-in factors reset by CERS",
         _ => kind.Replace('-', ' '),
     };
 }
