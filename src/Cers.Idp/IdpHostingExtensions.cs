@@ -8,6 +8,7 @@ using Cers.Idp.Keys;
 using Cers.Idp.MyAccount;
 using Cers.Idp.Mfa;
 using Cers.Idp.Oidc;
+using Cers.Idp.Passkeys;
 using Cers.Idp.Registration;
 using Cers.Idp.SignIn;
 using Cers.Jobs;
@@ -34,6 +35,7 @@ public static class IdpHostingExtensions
         builder.AddSignIn();
         builder.AddMyAccount();
         builder.AddMfa();
+        builder.AddPasskeys();
         builder.AddAnnouncements();
         builder.AddAdmin();
 

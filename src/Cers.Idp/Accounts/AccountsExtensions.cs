@@ -10,6 +10,13 @@ namespace Cers.Idp.Accounts;
 
 public static class AccountsExtensions
 {
+    /// <summary>
+    /// Identity's schema version: 3 adds the passkeys table. Identity's context reads it from <see cref="IdentityOptions"/>
+    /// in the application's services, which the design-time factories supply too (<c>DesignTimeFactories</c>), so the
+    /// running model and the migrations agree.
+    /// </summary>
+    public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
+
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PasswordPolicyOptions>()
@@ -45,6 +52,7 @@ public static class AccountsExtensions
                 identity.ClaimsIdentity.UserIdClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject;
                 identity.ClaimsIdentity.UserNameClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Name;
                 identity.ClaimsIdentity.RoleClaimType = OpenIddict.Abstractions.OpenIddictConstants.Claims.Role;
+                identity.Stores.SchemaVersion = IdentitySchemaVersion;
             })
             .AddEntityFrameworkStores<IdpDbContext>()
             .AddDefaultTokenProviders()

@@ -62,4 +62,10 @@ public static class AuditKinds
 
     /// <summary>A CERS admin removed every sign-in factor of an account (authenticator, recovery codes, passkeys).</summary>
     public const string SignInFactorsReset = "sign-in-factors-reset";
+    public const string PasskeyAdded = "passkey-added";
+    public const string PasskeyRenamed = "passkey-renamed";
+    public const string PasskeyRemoved = "passkey-removed";
+
+    /// <summary>A passkey registration whose challenge or authenticator answer did not verify; nothing was added.</summary>
+    public const string PasskeyRejected = "passkey-rejected";
 }
