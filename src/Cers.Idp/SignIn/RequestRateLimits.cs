@@ -163,6 +163,8 @@ public static class RequestRateLimits
         if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase))
+        if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
+            || Passkeys.PasskeyPages.RunScript(path))
         {
             return ("sign-in", limits.SignIn);
         }

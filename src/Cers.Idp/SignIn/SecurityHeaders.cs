@@ -16,8 +16,11 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.UseSecurityHeaders(static context =>
         {
-            // The Hangfire dashboard (CERS admins only) runs its own scripts, served from /jobs.
-            var scripts = context.Request.Path.StartsWithSegments(Jobs.JobsExtensions.DashboardPath, StringComparison.OrdinalIgnoreCase)
+            // The Hangfire dashboard (CERS admins only) runs its own scripts, served from /jobs; the passkey pages run
+            // /js/passkeys.js, the browser's WebAuthn prompt having no form to post instead.
+            var path = context.Request.Path;
+            var scripts = path.StartsWithSegments(Jobs.JobsExtensions.DashboardPath, StringComparison.OrdinalIgnoreCase)
+                || Passkeys.PasskeyPages.RunScript(path)
                 ? "'self'"
                 : $"'{FormPostScriptHash}'";
             return $"default-src 'self'; script-src {scripts}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
