@@ -36,6 +36,11 @@ public sealed class PasskeyOptions
     /// </summary>
     public string? Problem()
     {
+        if (System.Net.IPAddress.TryParse(RelyingPartyId, out _))
+        {
+            return $"Passkeys:RelyingPartyId '{RelyingPartyId}' is an IP address; browsers accept only a host name as the RP ID.";
+        }
+
         foreach (var origin in Origins)
         {
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/" || origin.EndsWith('/')
