@@ -43,6 +43,37 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserFixture fixture, ITestOutp
     }
 
     [BrowserFact]
+    public async Task A_captured_passkey_answer_replayed_from_another_browser_signs_nobody_in()
+    {
+        var account = await fixture.CreateAccountAsync();
+        var page = await fixture.NewPersonWithAuthenticatorAsync();
+        await AddPasskeyAsync(page, account, "Phone", steps: null);
+        await page.Context.ClearCookiesAsync();
+        await StartPasskeySignInAsync(page, account.UserName, steps: null);
+        var antiforgery = await page.Context.CookiesAsync();
+
+        var answer = await page.RunAndWaitForRequestAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Use my passkey" }).ClickAsync(),
+            request => request.Method == "POST" && request.Url.Contains("handler=Complete", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Manage/Passkeys$"));
+
+        // The same form post (challenge, answer, anti-forgery token and cookie) sent again from elsewhere.
+        await using var elsewhere = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Origin.ToString() });
+        await elsewhere.AddCookiesAsync(antiforgery.Select(c => new Cookie { Name = c.Name, Value = c.Value, Url = fixture.Origin.ToString() }));
+        var replay = await elsewhere.APIRequest.PostAsync(answer.Url, new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded" },
+            DataString = answer.PostData,
+            MaxRedirects = 0,
+        });
+
+        replay.Status.ShouldBe(200);
+        (await replay.TextAsync()).ShouldContain(LoginWithPasskeyPage.FailureMessage);
+        (await elsewhere.CookiesAsync([fixture.Origin.ToString()])).ShouldNotContain(c => c.Name == "cers.idp.session");
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task A_passkey_is_the_second_step_after_a_password()
     {
         var steps = new WalkthroughSteps("passkeys-second-step", output);
