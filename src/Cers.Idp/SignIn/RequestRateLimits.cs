@@ -164,7 +164,7 @@ public static class RequestRateLimits
             || path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase))
         if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
-            || Passkeys.PasskeyPages.RunScript(path))
+            || path.StartsWithSegments(Passkeys.PasskeyPages.SignIn, StringComparison.OrdinalIgnoreCase))
         {
             return ("sign-in", limits.SignIn);
         }

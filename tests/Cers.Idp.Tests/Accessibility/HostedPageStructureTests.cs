@@ -41,6 +41,7 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
         "/Account/Manage/Phrase",
         "/Account/Manage/EmailHistory",
         "/Account/Manage/Activity",
+        "/Account/Manage/Passkeys",
     ];
 
     [Theory]

@@ -40,8 +40,9 @@ public sealed class IndexModel(
     /// <summary>Set when the sign-in is too old to add a passkey: the page asks for the password first.</summary>
     public bool NeedsPassword { get; private set; }
 
+    /// <summary>What the last change did, shown by My Account's layout.</summary>
     [TempData]
-    public string? Message { get; set; }
+    public string? Status { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -94,7 +95,7 @@ public sealed class IndexModel(
 
         if (ModelState.IsValid)
         {
-            if (await limits.TryAcquireAsync(AccountLimit.SignIn, user.UserName!) is { } retryAfter)
+            if (await limits.TryAcquireAsync(AccountLimit.AccountChange, user.Id) is { } retryAfter)
             {
                 return this.TooManyAttempts(retryAfter);
             }
@@ -130,7 +131,7 @@ public sealed class IndexModel(
             var outcome = await registration.CompleteAsync(user, Input.Name, Input.State, Input.Credential, HttpContext, cancellationToken);
             if (outcome == PasskeyChangeOutcome.Done)
             {
-                Message = $"The passkey \"{Input.Name.Trim()}\" was added. You can now use it to sign in.";
+                Status = $"The passkey \"{Input.Name.Trim()}\" was added. You can now use it to sign in.";
                 return RedirectToPage();
             }
         }
@@ -156,7 +157,7 @@ public sealed class IndexModel(
         {
             if (await registration.RenameAsync(user, Change.Id, Change.Name!, cancellationToken) == PasskeyChangeOutcome.Done)
             {
-                Message = $"The passkey is now named \"{Change.Name!.Trim()}\".";
+                Status = $"The passkey is now named \"{Change.Name!.Trim()}\".";
                 return RedirectToPage();
             }
 
@@ -180,7 +181,7 @@ public sealed class IndexModel(
             return NotFound();
         }
 
-        Message = "The passkey was removed. It can no longer be used to sign in to CERS.";
+        Status = "The passkey was removed. It can no longer be used to sign in to CERS.";
         return RedirectToPage();
     }
 
