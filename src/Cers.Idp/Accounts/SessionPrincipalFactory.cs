@@ -21,9 +21,6 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
     /// </summary>
     public const string AuthenticationTimeClaim = "auth_time";
 
-    /// <summary>How the user proved who they are (RFC 8176 <c>amr</c>), one claim per method.</summary>
-    public const string AuthenticationMethodsClaim = "amr";
-
     protected override Task<ClaimsIdentity> GenerateClaimsAsync(CersUser user)
     {
         var types = Options.ClaimsIdentity;
@@ -71,15 +68,6 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
                 if (!renewed.HasClaim(CersAuthenticationMethods.ClaimType, method.Value))
                 {
                     renewed.AddClaim(new Claim(CersAuthenticationMethods.ClaimType, method.Value));
-        // How the person signed in (amr: pwd, hwk, swk, mfa) is as much a fact of the sign-in as when: the principal
-        // rebuilt from the database knows neither, and without this a passkey session would lose its amr within a minute.
-        if (context.NewPrincipal?.Identity is ClaimsIdentity rebuilt && context.CurrentPrincipal is { } current)
-        {
-            foreach (var method in current.FindAll(AuthenticationMethodsClaim))
-            {
-                if (!rebuilt.HasClaim(AuthenticationMethodsClaim, method.Value))
-                {
-                    rebuilt.AddClaim(new Claim(AuthenticationMethodsClaim, method.Value));
                 }
             }
         }

@@ -13,15 +13,13 @@ namespace Cers.Idp.Accounts;
 /// </summary>
 public sealed class SessionRenewal(SignInManager<CersUser> signIn)
 {
-    public const string AuthenticationMethodClaim = "amr";
-
     public async Task RenewAsync(HttpContext http, CersUser user)
     {
         var current = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var principal = await signIn.CreateUserPrincipalAsync(user);
         if (current.Principal is { } old && principal.Identity is ClaimsIdentity identity)
         {
-            foreach (var carried in new[] { SessionPrincipalFactory.AuthenticationTimeClaim, AuthenticationMethodClaim })
+            foreach (var carried in new[] { SessionPrincipalFactory.AuthenticationTimeClaim, Cers.Contracts.CersAuthenticationMethods.ClaimType })
             {
                 if (!old.HasClaim(c => c.Type == carried))
                 {

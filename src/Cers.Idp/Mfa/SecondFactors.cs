@@ -23,11 +23,23 @@ public sealed class SecondFactors(UserManager<CersUser> users, SignInManager<Cer
     public async Task<bool> HasAuthenticatorAsync(CersUser user) =>
         await users.GetTwoFactorEnabledAsync(user) && !string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user));
 
+    /// <summary>Whether the account has at least one passkey.</summary>
+    public async Task<bool> HasPasskeyAsync(CersUser user) => (await users.GetPasskeysAsync(user)).Count > 0;
+
     /// <summary>
-    /// Whether the account has any second factor to prove at sign-in. Passkeys join here when they exist
-    /// (a second factor besides the authenticator, which also lets a required-role account turn the app off).
+    /// Whether the account has any second factor to prove at sign-in: an authenticator app or a passkey (either
+    /// also lets a required-role account turn the other off).
     /// </summary>
-    public Task<bool> HasSecondFactorAsync(CersUser user) => HasAuthenticatorAsync(user);
+    public async Task<bool> HasSecondFactorAsync(CersUser user) => await HasAuthenticatorAsync(user) || await HasPasskeyAsync(user);
+
+    /// <summary>
+    /// The page that asks for the account's second factor: the authenticator app's code when it has one (that page
+    /// offers its passkey too), else its passkey; an account with neither is sent to enrol.
+    /// </summary>
+    public async Task<string> SecondStepPageAsync(CersUser user) =>
+        await HasAuthenticatorAsync(user) ? SecondStepPages.AuthenticatorCode
+        : await HasPasskeyAsync(user) ? Passkeys.PasskeyPages.SignIn
+        : SecondStepPages.Enrolment;
 
     /// <summary>The <c>amr</c> values of a session principal.</summary>
     public static IReadOnlyList<string> MethodsOf(ClaimsPrincipal? principal) =>
@@ -46,4 +58,11 @@ public sealed class SecondFactors(UserManager<CersUser> users, SignInManager<Cer
     public Task StartSessionAsync(CersUser user, IEnumerable<string> methods) =>
         signIn.SignInWithClaimsAsync(user, isPersistent: false,
             methods.Distinct(StringComparer.Ordinal).Select(m => new Claim(CersAuthenticationMethods.ClaimType, m)));
+}
+
+/// <summary>Where the second sign-in step and enrolment live.</summary>
+public static class SecondStepPages
+{
+    public const string AuthenticatorCode = "/Account/LoginWith2fa";
+    public const string Enrolment = "/Account/Manage/Authenticator";
 }

@@ -114,7 +114,7 @@ public static class ConnectEndpoints
             }
 
             var back = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
-            var step = await factors.HasSecondFactorAsync(user) ? "/Account/LoginWith2fa" : "/Account/Manage/Authenticator";
+            var step = await factors.SecondStepPageAsync(user);
             return Results.Redirect(step + QueryString.Create("returnUrl", back));
         }
 

@@ -1,3 +1,4 @@
+using Cers.Contracts;
 using System.Buffers.Text;
 using System.Security.Claims;
 using System.Text.Json;
@@ -144,16 +145,16 @@ public sealed partial class PasskeySignIn(
         var methods = new List<string>();
         if (afterPassword)
         {
-            methods.Add(AuthenticationMethods.Password);
+            methods.Add(CersAuthenticationMethods.Password);
         }
 
-        methods.Add(passkey.IsBackupEligible ? AuthenticationMethods.SoftwareKey : AuthenticationMethods.HardwareKey);
+        methods.Add(passkey.IsBackupEligible ? CersAuthenticationMethods.SoftwareKey : CersAuthenticationMethods.HardwareKey);
         if (afterPassword || userVerified)
         {
-            methods.Add(AuthenticationMethods.MultipleFactors);
+            methods.Add(CersAuthenticationMethods.MultiFactor);
         }
 
-        return [.. methods.Select(m => new Claim(AuthenticationMethods.ClaimType, m))];
+        return [.. methods.Select(m => new Claim(CersAuthenticationMethods.ClaimType, m))];
     }
 
     /// <summary>

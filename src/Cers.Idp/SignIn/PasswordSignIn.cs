@@ -24,8 +24,8 @@ public enum SignInOutcome
     SecondFactorRequired,
 }
 
-/// <summary>The outcome, and for a pending account the address its activation email went to.</summary>
-public sealed record SignInResult(SignInOutcome Outcome, string? PendingEmail = null);
+/// <summary>The outcome; for a pending account the address its activation email went to; for a second step, its page.</summary>
+public sealed record SignInResult(SignInOutcome Outcome, string? PendingEmail = null, string? SecondStepPage = null);
 
 /// <summary>
 /// Username + password sign-in with one password-hash verification per attempt, whether or not the
@@ -97,7 +97,7 @@ public sealed partial class PasswordSignIn(
             {
                 await secondStep.BeginAsync(user, [CersAuthenticationMethods.Password]);
                 LogSecondStep(logger, user.Id);
-                return new SignInResult(SignInOutcome.SecondFactorRequired);
+                return new SignInResult(SignInOutcome.SecondFactorRequired, SecondStepPage: await factors.SecondStepPageAsync(user));
             }
 
             await factors.StartSessionAsync(user, [CersAuthenticationMethods.Password]);

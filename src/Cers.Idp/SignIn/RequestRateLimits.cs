@@ -162,8 +162,7 @@ public static class RequestRateLimits
         // The second sign-in steps count with the first: together they are one sign-in.
         if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase))
-        if (path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments(Passkeys.PasskeyPages.SignIn, StringComparison.OrdinalIgnoreCase))
         {
             return ("sign-in", limits.SignIn);

@@ -28,7 +28,7 @@ public static class BrowserSignIn
         }
 
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign In" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign In", Exact = true }).ClickAsync();
         await Expect(page).Not.ToHaveURLAsync(new Regex("/Account/Login(\\?|$)"));
         await page.AnswerSecondFactorAsync(userName, steps);
     }
@@ -72,7 +72,6 @@ public static class BrowserSignIn
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await Expect(page).Not.ToHaveURLAsync(new Regex("/Account/LoginWith2fa"));
         }
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign In", Exact = true }).ClickAsync();
     }
 
     /// <summary>Opens the portal, which sends the browser to the provider, signs in there and lands back on the portal's home.</summary>

@@ -72,7 +72,8 @@ public sealed class IndexModel(PasswordSignIn passwordSignIn, ProtectionPhrases 
                 // Only local return URLs: anything else would make this page an open redirector.
                 return Url.IsLocalUrl(Input.ReturnUrl) ? LocalRedirect(Input.ReturnUrl) : LocalRedirect("~/");
             case SignInOutcome.SecondFactorRequired:
-                return RedirectToPage("/Account/LoginWith2fa/Index", new { returnUrl = Url.IsLocalUrl(Input.ReturnUrl) ? Input.ReturnUrl : null });
+                return LocalRedirect(result.SecondStepPage!
+                    + (Url.IsLocalUrl(Input.ReturnUrl) ? QueryString.Create("returnUrl", Input.ReturnUrl) : QueryString.Empty));
             case SignInOutcome.Busy:
                 ModelState.AddModelError(string.Empty, BusyMessage);
                 ProtectionPhrase = await phrases.ForUserNameAsync(Input.UserName, cancellationToken);

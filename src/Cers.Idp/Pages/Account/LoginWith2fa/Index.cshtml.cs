@@ -10,7 +10,7 @@ namespace Cers.Idp.Pages.Account.LoginWith2fa;
 /// when a relying party or the MFA policy asks for a second factor). A link offers a recovery code instead.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(SecondFactorSignIn secondStep, AccountRateLimiter limits) : SecondStepPageModel(secondStep, limits)
+public sealed class IndexModel(SecondFactorSignIn secondStep, SecondFactors factors, AccountRateLimiter limits) : SecondStepPageModel(secondStep, factors, limits)
 {
     public const string WrongAuthenticatorCodeMessage = "That code is not right, or it was already used. Enter the newest code your authenticator app shows.";
 

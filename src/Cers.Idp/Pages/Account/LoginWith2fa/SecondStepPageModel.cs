@@ -10,7 +10,7 @@ namespace Cers.Idp.Pages.Account.LoginWith2fa;
 /// their session, for a step-up), the per-account limit on attempts, and where each outcome leads. Each page
 /// supplies its field (validated by its attributes), its check and its wrong-code message.
 /// </summary>
-public abstract class SecondStepPageModel(SecondFactorSignIn secondStep, AccountRateLimiter limits) : PageModel
+public abstract class SecondStepPageModel(SecondFactorSignIn secondStep, SecondFactors factors, AccountRateLimiter limits) : PageModel
 {
     public const string LockedOutMessage = "The account is locked after repeated failures. It opens again after 15 minutes.";
     public const string ExpiredMessage = "Your sign-in took too long. Please sign in again.";
@@ -22,13 +22,18 @@ public abstract class SecondStepPageModel(SecondFactorSignIn secondStep, Account
 
     public bool Expired { get; private set; }
 
+    /// <summary>Whether the account waiting for its second step has a passkey it may use instead.</summary>
+    public bool HasPasskey { get; private set; }
+
     protected abstract string WrongCodeMessage { get; }
 
     protected abstract Task<SecondFactorOutcome> CheckAsync(SecondFactorSignIn step, string code, CancellationToken cancellationToken);
 
     public async Task<IActionResult> OnGetAsync()
     {
-        Expired = await secondStep.PendingAsync() is null;
+        var pending = await secondStep.PendingAsync();
+        Expired = pending is null;
+        HasPasskey = pending is var (user, _) && await factors.HasPasskeyAsync(user);
         return Page();
     }
 

@@ -8,7 +8,7 @@ namespace Cers.Idp.Pages.Account.LoginWithRecoveryCode;
 
 /// <summary>The second sign-in step with one of the account's recovery codes; each works once.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(SecondFactorSignIn secondStep, AccountRateLimiter limits) : SecondStepPageModel(secondStep, limits)
+public sealed class IndexModel(SecondFactorSignIn secondStep, SecondFactors factors, AccountRateLimiter limits) : SecondStepPageModel(secondStep, factors, limits)
 {
     public const string WrongRecoveryCodeMessage = "That recovery code is not right, or it was already used.";
 
