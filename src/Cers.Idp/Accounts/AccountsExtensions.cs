@@ -107,6 +107,18 @@ public static class AccountsExtensions
             cookie.SlidingExpiration = true;
         });
 
+        // Between the password and the second factor: Identity's short-lived cookie naming the account (5 minutes),
+        // held to the same rules as the session cookie.
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
+        {
+            cookie.Cookie.Name = "cers.idp.second-step";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always;
+        });
+
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<SecretTokens>();
