@@ -93,14 +93,10 @@ public static class AccountsExtensions
                     await checkStamp(context);
                 };
             });
+        var securePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
-            cookie.Cookie.Name = "cers.idp.session";
-            cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
-                ? CookieSecurePolicy.SameAsRequest
-                : CookieSecurePolicy.Always;
+            Protect(cookie.Cookie, "cers.idp.session", securePolicy);
             cookie.LoginPath = "/Account/Login";
             cookie.LogoutPath = "/Account/Logout";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
@@ -109,15 +105,8 @@ public static class AccountsExtensions
 
         // Between the password and the second factor: Identity's short-lived cookie naming the account (5 minutes),
         // held to the same rules as the session cookie.
-        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
-        {
-            cookie.Cookie.Name = "cers.idp.second-step";
-            cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
-                ? CookieSecurePolicy.SameAsRequest
-                : CookieSecurePolicy.Always;
-        });
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme,
+            cookie => Protect(cookie.Cookie, "cers.idp.second-step", securePolicy));
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
@@ -132,5 +121,14 @@ public static class AccountsExtensions
         builder.Services.AddOptions<DevelopmentSeedOptions>().BindConfiguration(DevelopmentSeedOptions.SectionName);
         builder.Services.AddTransient<DevelopmentUserSeeder>();
         return builder;
+    }
+
+    /// <summary>Script cannot read it, other sites' requests do not carry it (except top-level navigation), and outside Development it travels over HTTPS only.</summary>
+    private static void Protect(CookieBuilder cookie, string name, CookieSecurePolicy securePolicy)
+    {
+        cookie.Name = name;
+        cookie.HttpOnly = true;
+        cookie.SameSite = SameSiteMode.Lax;
+        cookie.SecurePolicy = securePolicy;
     }
 }
