@@ -7,7 +7,9 @@ namespace Cers.Idp.Accounts;
 /// <summary>
 /// CERS admins (CalEPA help desk, <c>role=cers-admin</c>). The session cookie carries no roles (see
 /// <see cref="SessionPrincipalFactory"/>), so the role is read from the account each time: removing
-/// it takes effect on the next request, not when the cookie expires.
+/// it takes effect on the next request, not when the cookie expires. The admin pages also need a session
+/// started with a second factor (<c>amr</c> holds <c>mfa</c>): <c>Mfa:RequiredRoles</c> protects the tokens such
+/// an account gets, and the help desk's own tools (factor resets, disabling accounts) are worth as much.
 /// </summary>
 public sealed class CersAdminRequirement : IAuthorizationRequirement
 {
@@ -24,7 +26,8 @@ public sealed class CersAdminHandler(UserManager<CersUser> users) : Authorizatio
         }
 
         var claims = await users.GetClaimsAsync(user);
-        if (claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin))
+        if (claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin)
+            && Mfa.SecondFactors.IsMultiFactor(context.User))
         {
             context.Succeed(requirement);
         }

@@ -164,8 +164,8 @@ public sealed partial class AuthenticatorEnrolment(
         Check(await users.SetTwoFactorEnabledAsync(user, false));
     }
 
-    /// <summary>A second factor other than the app (passkeys, once they exist).</summary>
-    private static Task<bool> HasFactorBesidesAuthenticatorAsync(CersUser user) => Task.FromResult(false);
+    /// <summary>A passkey is the other factor an account can hold.</summary>
+    private async Task<bool> HasFactorBesidesAuthenticatorAsync(CersUser user) => (await users.GetPasskeysAsync(user)).Count > 0;
 
     private static void Check(IdentityResult result)
     {

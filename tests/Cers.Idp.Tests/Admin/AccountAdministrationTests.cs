@@ -113,11 +113,29 @@ public sealed class AccountAdministrationTests(IdpFactory idp)
         (await db.AuditEvents.CountAsync(a => a.SubjectId == user.Id && a.Kind == AuditKinds.RoleChanged)).ShouldBe(2);
     }
 
+    [Fact]
+    public async Task A_CERS_admin_signed_in_with_a_password_alone_is_sent_to_prove_a_second_factor_before_the_admin_pages()
+    {
+        var admin = await Cers.Idp.Tests.Announcements.AnnouncementTestData.CreateAdminAsync(idp);
+        using var browser = idp.CreateBrowser();
+        (await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), admin.UserName!, Password))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var denied = await browser.GetAsync("/Admin/Accounts");
+        denied.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var onward = await browser.GetAsync(denied.Headers.Location);
+        onward.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        onward.Headers.Location!.ToString().ShouldStartWith("/Account/Manage/Authenticator?returnUrl=");
+        (await browser.GetAsync("/jobs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        await BrowserSignIn.EnrolAuthenticatorAsync(browser, new Uri(idp.BaseAddress, "/Account/Manage/Authenticator"), admin.UserName!);
+        (await browser.GetAsync("/Admin/Accounts")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private async Task<HttpClient> SignedInAdminAsync()
     {
         var admin = idp.CreateBrowser();
-        (await BrowserSignIn.PostLoginAsync(admin, new Uri(idp.BaseAddress, "/Account/Login"), "cersadmin1", "help desk sample password 1"))
-            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await BrowserSignIn.SignInWithSecondFactorAsync(admin, "cersadmin1", "help desk sample password 1");
         return admin;
     }
 
