@@ -94,6 +94,7 @@ public static class IdpHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRequestRateLimits();
+        app.UseSecondFactorBeforeDashboard(JobsExtensions.DashboardPath);
         app.MapJobsDashboard(JobsExtensions.DashboardPath, CersAdminRequirement.PolicyName);
 
         app.MapRazorPages();

@@ -33,3 +33,29 @@ public sealed class CersAdminHandler(UserManager<CersUser> users) : Authorizatio
         }
     }
 }
+
+public static class CersAdminSecondFactor
+{
+    /// <summary>
+    /// The jobs dashboard answers a refused caller with a bare 403. A CERS admin whose session has no second factor yet
+    /// is sent instead where the admin pages send them (<c>/Account/AccessDenied</c>, which leads on to proving or
+    /// enrolling one) and comes back afterwards; everyone else gets the dashboard's own answer.
+    /// </summary>
+    public static IApplicationBuilder UseSecondFactorBeforeDashboard(this IApplicationBuilder app, PathString dashboard) =>
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments(dashboard)
+                && context.User.Identity?.IsAuthenticated == true && !Mfa.SecondFactors.IsMultiFactor(context.User))
+            {
+                var users = context.RequestServices.GetRequiredService<UserManager<CersUser>>();
+                if (await users.GetUserAsync(context.User) is { Status: AccountStatus.Active } user
+                    && (await users.GetClaimsAsync(user)).Any(c => c.Type == CersClaims.Role && c.Value == CersRoles.CersAdmin))
+                {
+                    context.Response.Redirect("/Account/AccessDenied" + QueryString.Create("returnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString));
+                    return;
+                }
+            }
+
+            await next(context);
+        });
+}

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Cers.EndToEnd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -115,35 +116,58 @@ public sealed class PasskeyBrowserFixture : IAsyncLifetime, IDisposable
         return [.. ticket.Principal.FindAll("amr").Select(c => c.Value)];
     }
 
-    public async Task<bool> HasSessionAsync(IPage page) => await CookieAsync(page, IdentityConstants.ApplicationScheme) is not null;
-
     /// <summary>
-    /// Puts in the browser the two-factor cookie Identity's SignInManager writes after a correct password when the
-    /// account has a second factor (the account's id as its name and its security stamp), as the password step will.
+    /// What a relying party learns of this browser's sign-in: runs the authorization code flow of the portal's client
+    /// from the browser's session (its cookies, stopping at the redirect to the relying party), redeems the code on the back
+    /// channel, and answers the ID token's <c>amr</c> values and <c>acr</c>.
     /// </summary>
-    public async Task GivePasswordStepCookieAsync(IPage page, string userId)
+    public async Task<(IReadOnlyList<string> Amr, string? Acr)> IdTokenMethodsAsync(IPage page)
     {
-        await using var scope = Idp.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
-        var identityOptions = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value;
-        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("No such account.");
-        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
-        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
-        identity.AddClaim(new Claim(identityOptions.ClaimsIdentity.SecurityStampClaimType, await users.GetSecurityStampAsync(user)));
-        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties
+        var verifier = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var challenge = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+        // The browser's own session, carried to a client that stops at the redirect to the relying party.
+        var jar = new System.Net.CookieContainer();
+        foreach (var cookie in await page.Context.CookiesAsync([Origin.ToString()]))
         {
-            IssuedUtc = DateTimeOffset.UtcNow,
-            ExpiresUtc = DateTimeOffset.UtcNow.AddMinutes(5),
-        }, IdentityConstants.TwoFactorUserIdScheme);
-        var options = CookieOptions(IdentityConstants.TwoFactorUserIdScheme);
-        await page.Context.AddCookiesAsync([new Cookie
+            jar.Add(Origin, new System.Net.Cookie(cookie.Name, cookie.Value, "/"));
+        }
+
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = jar }) { BaseAddress = Origin };
+        var authorized = await browser.GetAsync("connect/authorize" + QueryString.Create(new Dictionary<string, string?>
         {
-            Name = options.Cookie.Name!,
-            Value = options.TicketDataFormat.Protect(ticket),
-            Url = Origin.ToString(),
-            HttpOnly = true,
-        }]);
+            ["client_id"] = DevelopmentClients.PortalClientId,
+            ["response_type"] = "code",
+            ["scope"] = "openid profile",
+            ["redirect_uri"] = DevelopmentClients.PortalRedirectUri,
+            ["state"] = "passkey-test",
+            ["nonce"] = "passkey-test",
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
+        }));
+        var callback = authorized.Headers.Location.ShouldNotBeNull(await authorized.Content.ReadAsStringAsync());
+        callback.ToString().ShouldStartWith(DevelopmentClients.PortalRedirectUri);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
+
+        using var backChannel = new HttpClient { BaseAddress = Origin };
+        var redeemed = await backChannel.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = DevelopmentClients.PortalRedirectUri,
+            ["client_id"] = DevelopmentClients.PortalClientId,
+            ["client_secret"] = DevelopmentClients.PortalSecret,
+            ["code_verifier"] = verifier,
+        }));
+        var body = await redeemed.Content.ReadAsStringAsync();
+        redeemed.IsSuccessStatusCode.ShouldBeTrue(body);
+        var idToken = JsonDocument.Parse(body).RootElement.GetProperty("id_token").GetString()!;
+        var payload = JsonDocument.Parse(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(idToken.Split('.')[1])).RootElement;
+        return ([.. payload.GetProperty("amr").EnumerateArray().Select(m => m.GetString()!)],
+            payload.TryGetProperty("acr", out var acr) ? acr.GetString() : null);
     }
+
+    public async Task<bool> HasSessionAsync(IPage page) => await CookieAsync(page, IdentityConstants.ApplicationScheme) is not null;
 
     /// <summary>The options of the sign-in page's WebAuthn request, as the page hands them to the browser.</summary>
     public static async Task<JsonElement> RequestOptionsAsync(IPage page) =>

@@ -39,6 +39,11 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserFixture fixture, ITestOutp
         await Expect(page.GetByTestId("passkey-name")).ToHaveTextAsync("Work laptop");
         // Chromium's virtual authenticator makes credentials that cannot be backed up, and verifies the user.
         (await fixture.SessionMethodsAsync(page)).ShouldBe(["hwk", "mfa"], ignoreOrder: true);
+
+        // And the relying party reads the same in the ID token.
+        var (amr, acr) = await fixture.IdTokenMethodsAsync(page);
+        amr.ShouldBe(["hwk", "mfa"], ignoreOrder: true);
+        acr.ShouldBe("urn:cers:acr:mfa");
         await page.Context.CloseAsync();
     }
 
@@ -82,9 +87,14 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserFixture fixture, ITestOutp
         await AddPasskeyAsync(page, account, "Security key", steps);
         await page.Context.ClearCookiesAsync();
 
-        // What the password step leaves for an account with a second factor (Identity's two-factor cookie).
-        await fixture.GivePasswordStepCookieAsync(page, account.Id);
-        await page.GotoAsync("/Account/LoginWithPasskey?returnUrl=%2FAccount%2FManage%2FPasskeys");
+        // The password step of an account with a passkey starts no session: it leads to the passkey step.
+        await page.GotoAsync("/Account/Login?returnUrl=%2FAccount%2FManage%2FPasskeys");
+        await page.GetByLabel("Username").FillAsync(account.UserName);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(account.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign In", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/LoginWithPasskey"));
+        (await fixture.HasSessionAsync(page)).ShouldBeFalse();
         await Expect(page.GetByText("Your password is right.")).ToBeVisibleAsync();
         await steps.RecordAsync(page, "second-step");
         (await PasskeyBrowserFixture.RequestOptionsAsync(page)).GetProperty("allowCredentials").GetArrayLength().ShouldBe(1);
@@ -92,6 +102,9 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserFixture fixture, ITestOutp
 
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Manage/Passkeys$"));
         (await fixture.SessionMethodsAsync(page)).ShouldBe(["pwd", "hwk", "mfa"], ignoreOrder: true);
+        var (amr, acr) = await fixture.IdTokenMethodsAsync(page);
+        amr.ShouldBe(["pwd", "hwk", "mfa"], ignoreOrder: true);
+        acr.ShouldBe("urn:cers:acr:mfa");
         await page.Context.CloseAsync();
     }
 

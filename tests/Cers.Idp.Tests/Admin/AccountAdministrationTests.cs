@@ -126,10 +126,13 @@ public sealed class AccountAdministrationTests(IdpFactory idp)
         var onward = await browser.GetAsync(denied.Headers.Location);
         onward.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         onward.Headers.Location!.ToString().ShouldStartWith("/Account/Manage/Authenticator?returnUrl=");
-        (await browser.GetAsync("/jobs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var dashboard = await browser.GetAsync("/jobs/recurring");
+        dashboard.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        dashboard.Headers.Location!.ToString().ShouldBe("/Account/AccessDenied?returnUrl=%2Fjobs%2Frecurring");
 
         await BrowserSignIn.EnrolAuthenticatorAsync(browser, new Uri(idp.BaseAddress, "/Account/Manage/Authenticator"), admin.UserName!);
         (await browser.GetAsync("/Admin/Accounts")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await browser.GetAsync("/jobs/recurring")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     private async Task<HttpClient> SignedInAdminAsync()
