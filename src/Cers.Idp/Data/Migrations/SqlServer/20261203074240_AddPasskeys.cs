@@ -10,6 +10,11 @@ namespace Cers.Idp.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // SQL Server cannot change the type of a column a primary key uses: the two keys are dropped around
+            // the change and made again on the same columns (Identity schema version 3 gives them 128 characters).
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens");
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins");
+
             migrationBuilder.AlterColumn<string>(
                 name: "Name",
                 table: "AspNetUserTokens",
@@ -45,6 +50,9 @@ namespace Cers.Idp.Data.Migrations.SqlServer
                 nullable: false,
                 oldClrType: typeof(string),
                 oldType: "nvarchar(450)");
+
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens", columns: new[] { "UserId", "LoginProvider", "Name" });
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins", columns: new[] { "LoginProvider", "ProviderKey" });
 
             migrationBuilder.CreateTable(
                 name: "AspNetUserPasskeys",
@@ -77,6 +85,11 @@ namespace Cers.Idp.Data.Migrations.SqlServer
             migrationBuilder.DropTable(
                 name: "AspNetUserPasskeys");
 
+            // SQL Server cannot change the type of a column a primary key uses: the two keys are dropped around
+            // the change and made again on the same columns (Identity schema version 3 gives them 128 characters).
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens");
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins");
+
             migrationBuilder.AlterColumn<string>(
                 name: "Name",
                 table: "AspNetUserTokens",
@@ -112,6 +125,9 @@ namespace Cers.Idp.Data.Migrations.SqlServer
                 oldClrType: typeof(string),
                 oldType: "nvarchar(128)",
                 oldMaxLength: 128);
+
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens", columns: new[] { "UserId", "LoginProvider", "Name" });
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins", columns: new[] { "LoginProvider", "ProviderKey" });
         }
     }
 }
