@@ -25,9 +25,7 @@ public sealed class CersAdminHandler(UserManager<CersUser> users) : Authorizatio
             return;
         }
 
-        var claims = await users.GetClaimsAsync(user);
-        if (claims.Any(c => c.Type == OpenIddict.Abstractions.OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin)
-            && Mfa.SecondFactors.IsMultiFactor(context.User))
+        if (await users.IsCersAdminAsync(user) && Mfa.SecondFactors.IsMultiFactor(context.User))
         {
             context.Succeed(requirement);
         }
@@ -36,6 +34,10 @@ public sealed class CersAdminHandler(UserManager<CersUser> users) : Authorizatio
 
 public static class CersAdminSecondFactor
 {
+    /// <summary>Whether the account holds <c>role=cers-admin</c>, read from the account itself (never from a cookie).</summary>
+    public static async Task<bool> IsCersAdminAsync(this UserManager<CersUser> users, CersUser user) =>
+        (await users.GetClaimsAsync(user)).Any(c => c.Type == CersClaims.Role && c.Value == CersRoles.CersAdmin);
+
     /// <summary>
     /// The jobs dashboard answers a refused caller with a bare 403. A CERS admin whose session has no second factor yet
     /// is sent instead where the admin pages send them (<c>/Account/AccessDenied</c>, which leads on to proving or
@@ -49,7 +51,7 @@ public static class CersAdminSecondFactor
             {
                 var users = context.RequestServices.GetRequiredService<UserManager<CersUser>>();
                 if (await users.GetUserAsync(context.User) is { Status: AccountStatus.Active } user
-                    && (await users.GetClaimsAsync(user)).Any(c => c.Type == CersClaims.Role && c.Value == CersRoles.CersAdmin))
+                    && await users.IsCersAdminAsync(user))
                 {
                     context.Response.Redirect("/Account/AccessDenied" + QueryString.Create("returnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString));
                     return;

@@ -71,7 +71,7 @@ public sealed partial class AdminEnrollment(
         }
 
         var outcome = AdminEnrollmentOutcome.AlreadyAdmin;
-        if (!await IsAdminAsync(existing))
+        if (!await users.IsCersAdminAsync(existing))
         {
             await db.InTransactionAsync(async ct =>
             {
@@ -148,9 +148,6 @@ public sealed partial class AdminEnrollment(
         LogCreated(logger, user.UserName!);
         return new AdminEnrollmentResult(AdminEnrollmentOutcome.Created, PasswordLink: await PasswordLinkAsync(user), ProtectionPhrase: user.ProtectionPhrase);
     }
-
-    private async Task<bool> IsAdminAsync(CersUser user) =>
-        (await users.GetClaimsAsync(user)).Any(c => c.Type == OpenIddictConstants.Claims.Role && c.Value == CersRoles.CersAdmin);
 
     private async Task GrantAdminRoleAsync(CersUser user)
     {

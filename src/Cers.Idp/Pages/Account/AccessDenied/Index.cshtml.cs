@@ -16,7 +16,7 @@ public sealed class IndexModel(UserManager<CersUser> users, SecondFactors factor
     public async Task<IActionResult> OnGetAsync(string? returnUrl)
     {
         if (!SecondFactors.IsMultiFactor(User) && await users.GetUserAsync(User) is { Status: AccountStatus.Active } user
-            && (await users.GetClaimsAsync(user)).Any(c => c.Type == CersClaims.Role && c.Value == CersRoles.CersAdmin))
+            && await users.IsCersAdminAsync(user))
         {
             return LocalRedirect(await factors.SecondStepPageAsync(user)
                 + (Url.IsLocalUrl(returnUrl) ? QueryString.Create("returnUrl", returnUrl) : QueryString.Empty));
