@@ -4,6 +4,7 @@ using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Facilities;
 using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
@@ -57,6 +58,7 @@ public static class FacilityApiHostingExtensions
         app.MapFacilityCreationEndpoints();
         app.MapAccessRequestEndpoints();
         app.MapMembershipEndpoints();
+        app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();
         return app;
     }

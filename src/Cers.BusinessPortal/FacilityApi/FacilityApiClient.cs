@@ -20,6 +20,9 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
     public Task<ApiResult<Caller>> GetCallerAsync(CancellationToken cancellationToken) =>
         SendAsync<Caller>(HttpMethod.Get, "api/me", null, cancellationToken);
 
+    public Task<ApiResult<EmailHistoryPage>> MyEmailsAsync(int page, CancellationToken cancellationToken) =>
+        SendAsync<EmailHistoryPage>(HttpMethod.Get, $"api/me/emails?page={page}", null, cancellationToken);
+
     public Task<ApiResult<FacilitySearchResult>> SearchAsync(FacilitySearch search, CancellationToken cancellationToken)
     {
         var query = QueryString.Create(new Dictionary<string, string?>

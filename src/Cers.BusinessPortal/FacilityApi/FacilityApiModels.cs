@@ -53,3 +53,8 @@ public sealed record AccessRequestPage(IReadOnlyList<AccessRequestView> Items, i
 public sealed record MyBusiness(string OrganizationCode, string Name, string Role, int FacilityCount);
 
 public sealed record Member(long MembershipId, string Subject, string? Name, string? Email, string Role, int Version);
+
+/// <summary>One email the facility API wrote to the signed-in person; <c>State</c> is Queued, Sent, Retrying or Failed.</summary>
+public sealed record EmailHistoryItem(DateTime CreatedAt, DateTime? SentAt, string Subject, string Kind, string Purpose, string To, string State);
+
+public sealed record EmailHistoryPage(IReadOnlyList<EmailHistoryItem> Items, int Page, int PageSize, int Total);

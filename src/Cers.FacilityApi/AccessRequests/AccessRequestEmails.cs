@@ -86,7 +86,7 @@ public sealed partial class AccessRequestEmails(
                 .Paragraph($"No Lead User of the business decided this request within {days}, so it is now with your agency. {Describe(facts)}")
                 .Paragraph("It is listed in the requests for your jurisdiction in the CERS Business Portal.");
             Send(content, $"access-request:{facts.Id}:escalated:a{agency.Id.ToString(CultureInfo.InvariantCulture)}", Kinds.Escalated,
-                new Recipient(agency.ContactEmail, agency.Name, "", IsRegulator: true));
+                new Recipient(agency.ContactEmail, agency.Name, "", Subject: null, IsRegulator: true));
         }
 
         var toRequester = new EmailContent($"CERS: your access request for {facts.BusinessName} is now with the regulator")
@@ -138,7 +138,7 @@ public sealed partial class AccessRequestEmails(
                 .Paragraph("Regulators may decide any request for a facility in their jurisdiction. If you did not expect this " +
                     "decision, review the business's members in the CERS Business Portal and contact the regulator.");
             Send(WithAgencyContact(content, facts), $"access-request:{facts.Id}:override:{lead.Key}", Kinds.Overridden,
-                new Recipient(lead.Address, lead.Name, lead.Key, IsRegulator: false));
+                new Recipient(lead.Address, lead.Name, lead.Key, lead.Subject, IsRegulator: false));
         }
     }
 
@@ -154,7 +154,7 @@ public sealed partial class AccessRequestEmails(
                     $"{facts.RequesterName} ({facts.RequesterEmail}). Lead Users manage the business's members and access requests.")
                 .Paragraph("If you did not expect this, review the business's members in the CERS Business Portal.");
             Send(content, $"access-request:{facts.Id}:lead-user-granted:{lead.Key}", Kinds.LeadUserGranted,
-                new Recipient(lead.Address, lead.Name, lead.Key, IsRegulator: false));
+                new Recipient(lead.Address, lead.Name, lead.Key, lead.Subject, IsRegulator: false));
         }
     }
 
@@ -170,7 +170,7 @@ public sealed partial class AccessRequestEmails(
     }
 
     private void Send(EmailContent content, string key, string kind, Recipient to) =>
-        writer.Send(content, key, kind, new EmailRecipient(to.Address, to.Name, to.Key));
+        writer.Send(content, key, kind, new EmailRecipient(to.Address, to.Name, to.Key, to.Subject));
 
     private static EmailContent WithAgencyContact(EmailContent content, Facts facts) =>
         facts.Agency is { } agency
@@ -180,7 +180,7 @@ public sealed partial class AccessRequestEmails(
                     : "."))
             : content;
 
-    private static Recipient Requester(Facts facts) => new(facts.RequesterEmail, facts.RequesterName, "requester", IsRegulator: false);
+    private static Recipient Requester(Facts facts) => new(facts.RequesterEmail, facts.RequesterName, "requester", facts.RequesterSubject, IsRegulator: false);
 
     private static string Describe(Facts facts)
     {
@@ -207,12 +207,12 @@ public sealed partial class AccessRequestEmails(
             var leadUsers = await writer.LeadUsersAsync(facts.BusinessId, exceptSubject: null, cancellationToken);
             if (leadUsers.Count > 0)
             {
-                return leadUsers.Select(l => new Recipient(l.Address, l.Name, l.Key, IsRegulator: false)).ToList();
+                return leadUsers.Select(l => new Recipient(l.Address, l.Name, l.Key, l.Subject, IsRegulator: false)).ToList();
             }
         }
 
         return facts.Agency is { ContactEmail: { Length: > 0 } } agency && FacilityEmailWriter.IsMailbox(agency.ContactEmail)
-            ? [new Recipient(agency.ContactEmail, agency.Name, $"a{agency.Id.ToString(CultureInfo.InvariantCulture)}", IsRegulator: true)]
+            ? [new Recipient(agency.ContactEmail, agency.Name, $"a{agency.Id.ToString(CultureInfo.InvariantCulture)}", Subject: null, IsRegulator: true)]
             : [];
     }
 
@@ -226,6 +226,7 @@ public sealed partial class AccessRequestEmails(
             r.Reason,
             r.DecidedByName,
             r.CreatedAt,
+            r.RequesterSubject,
             r.RequesterName,
             r.RequesterEmail,
             r.RequesterPhone,
@@ -244,7 +245,7 @@ public sealed partial class AccessRequestEmails(
         Message = "Access request {RequestId} has no approver with an email address (no Lead User's, no agency contact); nobody was told of it")]
     private static partial void LogNoApprover(ILogger logger, long requestId);
 
-    private sealed record Recipient(string Address, string Name, string Key, bool IsRegulator);
+    private sealed record Recipient(string Address, string Name, string Key, string? Subject, bool IsRegulator);
 
     private sealed record AgencyContact(int Id, string Name, string? ContactEmail, string? ContactPhone);
 
@@ -257,6 +258,7 @@ public sealed partial class AccessRequestEmails(
         string? Reason,
         string? DecidedByName,
         DateTime CreatedAt,
+        string RequesterSubject,
         string RequesterName,
         string RequesterEmail,
         string? RequesterPhone,

@@ -105,7 +105,7 @@ public static class AccessRequestEndpoints
     public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem>> ListMyAccessRequests(
         ApiCaller caller, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
     {
-        if (!TryPaging(page, pageSize, out var paging, out var errors))
+        if (!RequestInput.TryPaging(page, pageSize, out var paging, out var errors))
         {
             return Problems.Invalid(errors);
         }
@@ -117,7 +117,7 @@ public static class AccessRequestEndpoints
     public static async Task<Results<Ok<AccessRequestPage>, ValidationProblem>> ListWaitingAccessRequests(
         ApiCaller caller, FacilityDbContext db, string? page, string? pageSize, CancellationToken cancellationToken)
     {
-        if (!TryPaging(page, pageSize, out var paging, out var errors))
+        if (!RequestInput.TryPaging(page, pageSize, out var paging, out var errors))
         {
             return Problems.Invalid(errors);
         }
@@ -211,15 +211,6 @@ public static class AccessRequestEndpoints
 
     private static Task<AccessRequestView> ViewAsync(FacilityDbContext db, long id, CancellationToken cancellationToken) =>
         db.AccessRequests.AsNoTracking().Where(r => r.Id == id).Select(AccessRequestView.FromRequest).SingleAsync(cancellationToken);
-
-    private static bool TryPaging(string? page, string? pageSize, out (int Page, int PageSize) paging, out Dictionary<string, string[]> errors)
-    {
-        var found = new RequestInput.Errors();
-        paging = (RequestInput.Paging(page, "page", 1000, 1, found),
-            RequestInput.Paging(pageSize, "pageSize", RequestInput.MaxPageSize, RequestInput.DefaultPageSize, found));
-        errors = found.ToDictionary();
-        return !found.Any;
-    }
 
     private static async Task<AccessRequestPage> PageAsync(IOrderedQueryable<AccessRequest> requests, (int Page, int PageSize) paging,
         CancellationToken cancellationToken)

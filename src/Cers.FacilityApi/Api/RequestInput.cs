@@ -114,6 +114,15 @@ public static partial class RequestInput
         }
     }
 
+    /// <summary>The <c>page</c> and <c>pageSize</c> query parameters of a list endpoint, checked.</summary>
+    public static bool TryPaging(string? page, string? pageSize, out (int Page, int PageSize) paging, out Dictionary<string, string[]> errors)
+    {
+        var found = new Errors();
+        paging = (Paging(page, "page", 1000, 1, found), Paging(pageSize, "pageSize", MaxPageSize, DefaultPageSize, found));
+        errors = found.ToDictionary();
+        return !found.Any;
+    }
+
     public static int Paging(string? text, string field, int max, int fallback, Errors errors)
     {
         if (string.IsNullOrWhiteSpace(text))

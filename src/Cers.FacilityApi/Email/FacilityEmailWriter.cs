@@ -10,8 +10,11 @@ using Microsoft.Extensions.Options;
 
 namespace Cers.FacilityApi.Email;
 
-/// <summary>Someone the API writes to, and the short key that names them in an email's idempotency key.</summary>
-public sealed record EmailRecipient(string Address, string Name, string Key);
+/// <summary>
+/// Someone the API writes to, the short key that names them in an email's idempotency key, and their account
+/// (<c>sub</c>) when they are a person rather than an agency's address: what their Email History lists.
+/// </summary>
+public sealed record EmailRecipient(string Address, string Name, string Key, string? Subject);
 
 /// <summary>
 /// Writes the API's emails into the outbox of the caller's unit of work, so they commit with the change
@@ -40,7 +43,7 @@ public sealed partial class FacilityEmailWriter(
             content.Link("Open the CERS Business Portal", portal);
         }
 
-        outbox.Add(db, content.ToEmail(key, kind, to.Address, to.Name, email.Value));
+        outbox.Add(db, content.ToEmail(key, kind, to.Address, to.Name, email.Value, to.Subject));
     }
 
     /// <summary>
@@ -53,12 +56,12 @@ public sealed partial class FacilityEmailWriter(
             .Where(m => m.BusinessId == businessId && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser
                 && m.Email != null && m.Email != "" && m.UserSubject != exceptSubject)
             .OrderBy(m => m.Id)
-            .Select(m => new { m.Id, m.Email, m.UserName })
+            .Select(m => new { m.Id, m.Email, m.UserName, m.UserSubject })
             .ToListAsync(cancellationToken);
         return leadUsers
             .Where(m => IsMailbox(m.Email))
             .DistinctBy(m => m.Email!.ToUpperInvariant())
-            .Select(m => new EmailRecipient(m.Email!, m.UserName ?? "", $"m{m.Id.ToString(CultureInfo.InvariantCulture)}"))
+            .Select(m => new EmailRecipient(m.Email!, m.UserName ?? "", $"m{m.Id.ToString(CultureInfo.InvariantCulture)}", m.UserSubject))
             .ToList();
     }
 

@@ -52,7 +52,7 @@ public sealed class MembershipEmails(FacilityDbContext db, FacilityEmailWriter w
                     .Paragraph($"{change.ActorName} removed you from {business.Name} (organization code {business.OrganizationCode}); " +
                         "you no longer have access to its facilities in CERS.");
             toMember.Paragraph("If you think this is a mistake, ask a Lead User of the business or your local regulator.");
-            writer.Send(toMember, $"{key}:member", Kind, new EmailRecipient(memberEmail, change.MemberName ?? "", "member"));
+            writer.Send(toMember, $"{key}:member", Kind, new EmailRecipient(memberEmail, change.MemberName ?? "", "member", change.MemberSubject));
         }
 
         foreach (var lead in await writer.LeadUsersAsync(change.BusinessId, change.ActorSubject, cancellationToken))

@@ -1,20 +1,11 @@
 using Cers.Email.Outbox;
 using Cers.Idp.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cers.Idp.MyAccount;
 
-public enum DeliveryState
-{
-    Queued,
-    Sent,
-    Retrying,
-    Failed,
-}
-
 /// <summary>One email in a person's Email History. The body is never shown: sent bodies are not kept (they held single-use links).</summary>
-public sealed record EmailHistoryEntry(DateTime CreatedAt, DateTime? SentAt, string Subject, string Kind, string Purpose, string ToAddress, DeliveryState State);
+public sealed record EmailHistoryEntry(RecipientEmail Email, string Purpose);
 
 public sealed record HistoryPage<T>(IReadOnlyList<T> Rows, int Page, bool HasNext);
 
@@ -28,20 +19,9 @@ public sealed class EmailHistory(IdpDbContext db, IOptions<MyAccountOptions> opt
     {
         var size = options.Value.PageSize;
         page = Math.Clamp(page, 1, 10_000);
-        var rows = await db.EmailOutbox
-            .Where(e => e.RecipientId == userId)
-            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
-            .Skip((page - 1) * size)
-            .Take(size + 1)
-            .Select(e => new { e.CreatedAt, e.SentAt, e.FailedAt, e.Attempts, e.Subject, e.Kind, e.ToAddress })
-            .ToListAsync(cancellationToken);
-
+        var rows = await db.EmailOutbox.PageAsync(userId, (page - 1) * size, size + 1, cancellationToken);
         return new HistoryPage<EmailHistoryEntry>(
-            [.. rows.Take(size).Select(e => new EmailHistoryEntry(e.CreatedAt, e.SentAt, e.Subject, e.Kind, PurposeOf(e.Kind), e.ToAddress,
-                e.SentAt is not null ? DeliveryState.Sent
-                : e.FailedAt is not null ? DeliveryState.Failed
-                : e.Attempts > 0 ? DeliveryState.Retrying
-                : DeliveryState.Queued))],
+            [.. rows.Take(size).Select(e => new EmailHistoryEntry(e, PurposeOf(e.Kind)))],
             page,
             rows.Count > size);
     }

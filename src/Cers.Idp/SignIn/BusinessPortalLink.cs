@@ -24,4 +24,7 @@ public sealed class BusinessPortalLink(IOptions<BusinessPortalOptions> options)
     public const string ProviderSignInPath = "/Account/Login";
 
     public string SignInUrl => options.Value.Url is { Length: > 0 } portal ? portal : ProviderSignInPath;
+
+    /// <summary>The portal's Email History (the facility API's emails to the person), when the portal is configured.</summary>
+    public string? EmailHistoryUrl => options.Value.Url is { Length: > 0 } portal ? $"{portal.TrimEnd('/')}/Emails" : null;
 }

@@ -42,6 +42,7 @@ public sealed class PageStructureTests(PortalFixture fixture)
             await leadBrowser.FollowLinkAsync(leadHome, "Review request from"),
             await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"),
             await regulatorBrowser.OpenAsync("/Regulator"),
+            await leadBrowser.OpenAsync("/Emails"),
             await browser.OpenAsync("/Error"),
         ];
 

@@ -37,7 +37,7 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
             email.HtmlBody.ShouldNotBeNull().ShouldContain(requester.Name);
         }
 
-        var agencyEmail = await AgencyContactEmailAsync(scenario);
+        var agencyEmail = await scenario.AgencyContactEmailAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
         fixture.Smtp.Find(agencyEmail, scenario.Business.Name).ShouldBeEmpty();
         (await OutboxKeysAsync(created.Id)).Count.ShouldBe(2);
@@ -51,7 +51,7 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
 
         await scenario.RequestAccessOkAsync(requester, "LeadUser");
 
-        var email = await fixture.Smtp.WaitForAsync(await AgencyContactEmailAsync(scenario), scenario.Business.Name);
+        var email = await fixture.Smtp.WaitForAsync(await scenario.AgencyContactEmailAsync(), scenario.Business.Name);
         email.TextBody.ShouldNotBeNull().ShouldContain("The business has no active Lead User, so your agency decides this request.");
         email.TextBody.ShouldNotBeNull().ShouldContain("Lead User role");
     }
@@ -85,7 +85,7 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
 
         var email = await fixture.Smtp.WaitForAsync(requester.Email, "was denied");
         email.TextBody.ShouldNotBeNull().ShouldContain("Reason: We do not know you; call the front desk.");
-        email.TextBody.ShouldNotBeNull().ShouldContain(await AgencyContactEmailAsync(scenario));
+        email.TextBody.ShouldNotBeNull().ShouldContain(await scenario.AgencyContactEmailAsync());
     }
 
     [Fact]
@@ -149,13 +149,6 @@ public sealed class AccessRequestEmailTests(FacilityApiFixture fixture)
         var keys = await OutboxKeysAsync(created.Id);
         keys.ShouldContain(k => k.Contains(":created:m", StringComparison.Ordinal));
         keys.ShouldNotContain(k => k.EndsWith(":decided", StringComparison.Ordinal));
-    }
-
-    private async Task<string> AgencyContactEmailAsync(AccessRequestScenario scenario)
-    {
-        await using var scope = fixture.Api.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
-        return await db.Agencies.Where(a => a.Id == scenario.Facility.AgencyId).Select(a => a.ContactEmail!).SingleAsync();
     }
 
     private async Task<List<string>> OutboxKeysAsync(long requestId)

@@ -64,6 +64,13 @@ public sealed class AccessRequestScenario(FacilityApiFixture fixture, Business b
         return await db.Agencies.Where(a => a.Id == facility.AgencyId).Select(a => a.Code).SingleAsync();
     }
 
+    public async Task<string> AgencyContactEmailAsync()
+    {
+        await using var scope = fixture.Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacilityDbContext>();
+        return await db.Agencies.Where(a => a.Id == facility.AgencyId).Select(a => a.ContactEmail!).SingleAsync();
+    }
+
     /// <summary>The request as stored, with its history.</summary>
     public async Task<AccessRequest> StoredAsync(long id)
     {

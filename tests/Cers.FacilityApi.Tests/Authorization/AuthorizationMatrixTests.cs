@@ -73,6 +73,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         //                                                           anon          wrong scope  other biz   Viewer       Lead User    reg in       reg out      reg client   requester
         ("GET /api/me",                                             [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
         ("GET /api/agencies",                                       [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
+        // A person's own emails: a regulator API client is not a person (no facility.access scope).
+        ("GET /api/me/emails",                                      [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Forbidden,   Ok]),
         ("GET /api/facilities/search?cersId=",                      [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Ok,          Ok]),
         // Adding a facility to the business by its organization code: only its Lead User may; anyone else gets the
         // organizationCode field error (400), the same answer as for a business that does not exist. The regulator
@@ -240,6 +242,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         {
             "GET /api/me" => fixture.GetAsync("/api/me", token),
             "GET /api/agencies" => fixture.GetAsync("/api/agencies", token),
+            "GET /api/me/emails" => fixture.GetAsync("/api/me/emails", token),
             "GET /api/facilities/search?cersId=" => fixture.GetAsync($"/api/facilities/search?cersId={cell.Facility.CersId}", token),
             "POST /api/facilities (organizationCode of the business)" => fixture.PostJsonAsync("/api/facilities", token,
                 JsonSerializer.Serialize(new

@@ -309,7 +309,7 @@ public sealed class MyAccountTests(IdpFactory idp)
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await page.Content.ReadAsStringAsync());
         var rows = document.QuerySelectorAll("tbody tr");
         rows.Select(r => r.GetAttribute("data-kind")).ShouldBe([MyAccountEmails.Kinds.PasswordChanged, MyAccountEmails.Kinds.PhraseChanged]);
-        rows[1].QuerySelector("[data-state]")!.GetAttribute("data-state").ShouldBe(nameof(DeliveryState.Sent));
+        rows[1].QuerySelector("[data-state]")!.GetAttribute("data-state").ShouldBe(nameof(Cers.Email.Outbox.DeliveryState.Sent));
         rows[0].TextContent.ShouldContain(EmailHistory.PurposeOf(MyAccountEmails.Kinds.PasswordChanged));
         document.Body!.TextContent.ShouldNotContain(stranger.Email!);
         document.Body.InnerHtml.ShouldNotContain("/Account/ResetPassword?");
