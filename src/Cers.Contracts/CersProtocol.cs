@@ -9,6 +9,10 @@ public static class CersScopes
     public const string OpenId = "openid";
     public const string Profile = "profile";
     public const string Email = "email";
+
+    /// <summary>The standard scope (OpenID Connect Core section 5.4) that releases <c>phone_number</c> and <c>phone_number_verified</c>.</summary>
+    public const string Phone = "phone";
+
     public const string OfflineAccess = "offline_access";
 
     /// <summary>The standard scope that puts <c>role</c> and <c>cupa</c> into the ID token too.</summary>
@@ -27,7 +31,7 @@ public static class CersScopes
     /// <summary>Every scope a client may be configured with.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        OpenId, Profile, Email, OfflineAccess, Roles, FacilityRead, FacilityAccess, FacilityRegulator,
+        OpenId, Profile, Email, Phone, OfflineAccess, Roles, FacilityRead, FacilityAccess, FacilityRegulator,
     };
 }
 
@@ -38,6 +42,12 @@ public static class CersClaims
 
     /// <summary>The regulator agency (CUPA) of regulator staff and regulator API clients, beside <see cref="CersRoles.Regulator"/>.</summary>
     public const string AgencyCode = "cupa";
+
+    /// <summary>
+    /// The person's job title as their profile states it, released with <c>profile</c>: OpenID Connect has no standard
+    /// claim for it. The portal offers it (and <c>phone_number</c>) as the title and phone of an access request.
+    /// </summary>
+    public const string Title = "title";
 }
 
 /// <summary>The values of the <c>role</c> claim.</summary>

@@ -13,7 +13,7 @@ public static class ProviderAccounts
     /// them. Returns the account's id, its <c>sub</c>.
     /// </summary>
     public static async Task<string> CreateActiveAccountAsync(this IdpHost idp, string userName, string firstName, string lastName,
-        string password, string protectionPhrase = "", string? agencyCode = null)
+        string password, string protectionPhrase = "", string? agencyCode = null, string? phone = null, string? title = null)
     {
         await using var scope = idp.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
@@ -28,6 +28,8 @@ public static class ProviderAccounts
             Status = AccountStatus.Active,
             ActivatedAt = DateTime.UtcNow,
             RegisteredAt = DateTime.UtcNow,
+            PhoneNumber = phone,
+            Title = title,
         };
         Check(await users.CreateAsync(user, password));
         if (agencyCode is not null)

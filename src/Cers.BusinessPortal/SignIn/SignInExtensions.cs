@@ -11,7 +11,7 @@ public static class SignInExtensions
 
     /// <summary>The portal's own request scopes: identity, refresh, and the facility API's three.</summary>
     public static readonly string[] Scopes =
-        [CersScopes.OpenId, CersScopes.Profile, CersScopes.Email, CersScopes.OfflineAccess, CersScopes.FacilityRead, CersScopes.FacilityAccess,
+        [CersScopes.OpenId, CersScopes.Profile, CersScopes.Email, CersScopes.Phone, CersScopes.OfflineAccess, CersScopes.FacilityRead, CersScopes.FacilityAccess,
             CersScopes.FacilityRegulator];
 
     /// <summary>

@@ -220,12 +220,22 @@ public static class ConnectEndpoints
             claims[Claims.Name] = user.DisplayName;
             claims[Claims.GivenName] = user.FirstName;
             claims[Claims.FamilyName] = user.LastName;
+            if (!string.IsNullOrEmpty(user.Title))
+            {
+                claims[CersClaims.Title] = user.Title;
+            }
         }
 
         if (principal.HasScope(Scopes.Email))
         {
             claims[Claims.Email] = user.Email!;
             claims[Claims.EmailVerified] = user.EmailConfirmed;
+        }
+
+        if (principal.HasScope(CersScopes.Phone) && !string.IsNullOrEmpty(user.PhoneNumber))
+        {
+            claims[Claims.PhoneNumber] = user.PhoneNumber;
+            claims[Claims.PhoneNumberVerified] = user.PhoneNumberConfirmed;
         }
 
         return Results.Ok(claims);
@@ -287,6 +297,19 @@ public static class ConnectEndpoints
             .SetClaim(Claims.Name, user.DisplayName)
             .SetClaim(Claims.Email, user.Email);
 
+        // As the person typed them on their profile (CERS's phone rule, not E.164, which OpenID Connect only recommends);
+        // CERS never verifies a phone number, and says so.
+        if (!string.IsNullOrEmpty(user.PhoneNumber))
+        {
+            identity.SetClaim(Claims.PhoneNumber, user.PhoneNumber)
+                .SetClaim(Claims.PhoneNumberVerified, user.PhoneNumberConfirmed);
+        }
+
+        if (!string.IsNullOrEmpty(user.Title))
+        {
+            identity.SetClaim(CersClaims.Title, user.Title);
+        }
+
         foreach (var claim in await users.GetClaimsAsync(user))
         {
             if (claim.Type is Claims.Role or CersClaims.AgencyCode)
@@ -306,8 +329,9 @@ public static class ConnectEndpoints
     }
 
     /// <summary>
-    /// Each claim goes only where its scope allows: profile and email claims into the ID token only when
-    /// those scopes were granted (OpenID Connect Core section 5.4); roles and the agency code into the
+    /// Each claim goes only where its scope allows: profile, email and phone claims into the ID token only when
+    /// those scopes were granted (OpenID Connect Core section 5.4), the title and phone to the ID token alone (the API
+    /// takes a request's phone and title from the request itself); roles and the agency code into the
     /// access token the facility API reads, and into the ID token too for a client granted <c>roles</c>
     /// (a web app that shows regulator or admin pages by role).
     /// </summary>
@@ -317,6 +341,8 @@ public static class ConnectEndpoints
         Claims.Name or Claims.PreferredUsername when identity.HasScope(Scopes.Profile)
             => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
+        CersClaims.Title when identity.HasScope(Scopes.Profile) => [Destinations.IdentityToken],
+        Claims.PhoneNumber or Claims.PhoneNumberVerified when identity.HasScope(CersScopes.Phone) => [Destinations.IdentityToken],
         Claims.Role or CersClaims.AgencyCode when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role or CersClaims.AgencyCode => [Destinations.AccessToken],
         _ => [],

@@ -57,8 +57,9 @@ public static class OidcExtensions
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 server.RegisterScopes([.. CersScopes.All]);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email,
-                    Claims.EmailVerified, Claims.Role, CersClaims.AgencyCode,
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.GivenName, Claims.FamilyName,
+                    CersClaims.Title, Claims.Email, Claims.EmailVerified, Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.Role,
+                    CersClaims.AgencyCode,
                     Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
 
                 // The acr values a relying party may ask for with acr_values (OpenID Connect Discovery section 3).

@@ -92,9 +92,9 @@ public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValida
                     failures.Add($"{key}:RedirectUris: a machine client signs no user in and takes no redirect URI.");
                 }
 
-                if (client.Scopes.Any(s => s is "openid" or "profile" or "email" or "offline_access"))
+                if (client.Scopes.Any(s => s is "openid" or "profile" or "email" or "phone" or "offline_access"))
                 {
-                    failures.Add($"{key}:Scopes: a machine client has no user, so no openid/profile/email/offline_access.");
+                    failures.Add($"{key}:Scopes: a machine client has no user, so no openid/profile/email/phone/offline_access.");
                 }
             }
         }

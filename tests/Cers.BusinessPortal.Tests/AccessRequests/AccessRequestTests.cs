@@ -89,6 +89,34 @@ public sealed class AccessRequestTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task The_request_form_starts_from_the_phone_and_title_of_the_person_s_CERS_profile()
+    {
+        var lead = await fixture.CreateAccountAsync("Lorna");
+        var requester = await fixture.CreateAccountAsync("Pia", phone: "(530) 555-0177 x4", title: "Plant Manager");
+        var bare = await fixture.CreateAccountAsync("Bo");
+        var number = UniqueNames.Number();
+        var business = UniqueNames.Word() + " Dyeworks";
+        using var leadBrowser = fixture.NewBrowser();
+        await leadBrowser.SignInAsync(lead);
+        await leadBrowser.AddFacilityAsync(business, $"{number} {UniqueNames.Word()} St");
+
+        async Task<(string? Phone, string? Title)> FormFieldsAsync(TestAccount account)
+        {
+            using var browser = fixture.NewBrowser();
+            await browser.SignInAsync(account);
+            var results = await browser.SubmitAsync(await browser.OpenAsync("/Facilities/Add"), "main form", new() { ["Number"] = number });
+            var form = await browser.FollowLinkAsync(results, $"Request access to {business}");
+            return (form.Document.QuerySelector("input[name='Input.Phone']")!.GetAttribute("value"),
+                form.Document.QuerySelector("input[name='Input.Title']")!.GetAttribute("value"));
+        }
+
+        (await FormFieldsAsync(requester)).ShouldBe(("(530) 555-0177 x4", "Plant Manager"));
+        var (phone, title) = await FormFieldsAsync(bare);
+        phone.ShouldBeNullOrEmpty();
+        title.ShouldBeNullOrEmpty();
+    }
+
+    [Fact]
     public async Task A_bad_search_is_answered_with_a_message_next_to_the_field()
     {
         var account = await fixture.CreateAccountAsync();

@@ -65,10 +65,10 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     public PortalBrowser NewBrowser() => new(Portal.BaseAddress);
 
     /// <summary>An active account at the provider; a regulator of <paramref name="agencyCode"/> when given.</summary>
-    public async Task<TestAccount> CreateAccountAsync(string firstName = "Test", string? agencyCode = null)
+    public async Task<TestAccount> CreateAccountAsync(string firstName = "Test", string? agencyCode = null, string? phone = null, string? title = null)
     {
         var name = "p" + Guid.NewGuid().ToString("N")[..12];
-        var id = await Idp.CreateActiveAccountAsync(name, firstName, "Tester", Password, agencyCode: agencyCode);
+        var id = await Idp.CreateActiveAccountAsync(name, firstName, "Tester", Password, agencyCode: agencyCode, phone: phone, title: title);
         return new TestAccount(id, name, Password, $"{firstName} Tester");
     }
 

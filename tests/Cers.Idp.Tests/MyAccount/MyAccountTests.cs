@@ -3,6 +3,7 @@ using Cers.Idp.Audit;
 using Cers.Idp.Data;
 using Cers.Idp.MyAccount;
 using Cers.Idp.Tests.Infrastructure;
+using Duende.IdentityModel.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -27,13 +28,16 @@ public sealed class MyAccountTests(IdpFactory idp)
     }
 
     [Fact]
-    public async Task A_profile_change_is_saved_audited_and_carried_into_the_next_tokens()
+    public async Task A_profile_change_is_saved_audited_and_carried_into_the_next_tokens_and_userinfo()
     {
         var user = await idp.CreateUserAsync(Password);
         using var browser = idp.CreateBrowser();
         using var backChannel = idp.CreateBackChannel();
-        var tokens = await BrowserSignIn.RedeemAsync(backChannel, await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password));
-        new JsonWebToken(tokens.IdentityToken).GetClaim("name").Value.ShouldBe("Test User");
+        var tokens = await BrowserSignIn.RedeemAsync(backChannel,
+            await BrowserSignIn.SignInAsync(idp, browser, user.UserName!, Password, "openid profile email phone offline_access facility.read"));
+        var before = new JsonWebToken(tokens.IdentityToken);
+        before.GetClaim("name").Value.ShouldBe("Test User");
+        before.TryGetClaim("phone_number", out _).ShouldBeFalse();
 
         var saved = await AccountForms.SubmitAsync(browser, "/Account/Manage", new Dictionary<string, string>
         {
@@ -49,7 +53,24 @@ public sealed class MyAccountTests(IdpFactory idp)
 
         var refreshed = await BrowserSignIn.RefreshAsync(backChannel, tokens.RefreshToken!);
         refreshed.IsError.ShouldBeFalse(refreshed.Error);
-        new JsonWebToken(refreshed.IdentityToken).GetClaim("name").Value.ShouldBe("Marisol Ortega");
+        var identity = new JsonWebToken(refreshed.IdentityToken);
+        identity.GetClaim("name").Value.ShouldBe("Marisol Ortega");
+        identity.GetClaim("title").Value.ShouldBe("Compliance Officer");
+        identity.GetClaim("phone_number").Value.ShouldBe("(530) 555-0142 x12");
+        identity.GetPayloadValue<bool>("phone_number_verified").ShouldBeFalse();
+        // The API takes a request's phone and title from the request: its tokens need neither.
+        var access = new JsonWebToken(refreshed.AccessToken);
+        access.TryGetClaim("phone_number", out _).ShouldBeFalse();
+        access.TryGetClaim("title", out _).ShouldBeFalse();
+
+        var info = await backChannel.GetUserInfoAsync(new UserInfoRequest
+        {
+            Address = "connect/userinfo",
+            Token = refreshed.AccessToken,
+        });
+        info.IsError.ShouldBeFalse(info.Error);
+        info.Claims.Single(c => c.Type == "phone_number").Value.ShouldBe("(530) 555-0142 x12");
+        info.Claims.Single(c => c.Type == "title").Value.ShouldBe("Compliance Officer");
         (await AuditKindsOfAsync(user.Id)).ShouldContain(AuditKinds.ProfileChanged);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Cers.Idp.Tests.Infrastructure;
 using Duende.IdentityModel.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cers.Idp.Tests.Oidc;
@@ -187,6 +188,25 @@ public sealed class AuthorizationCodeFlowTests(IdpFactory idp)
         info.Claims.Single(c => c.Type == "sub").Value.ShouldBe(user.Id);
         info.Claims.Single(c => c.Type == "preferred_username").Value.ShouldBe(user.UserName);
         info.Claims.ShouldNotContain(c => c.Type == "email");
+        info.Claims.ShouldNotContain(c => c.Type == "phone_number");
+    }
+
+    [Fact]
+    public async Task Without_the_phone_scope_no_token_carries_the_phone_number()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        await using (var scope = idp.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Cers.Idp.Accounts.CersUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            (await users.SetPhoneNumberAsync(stored, "916-555-0199")).Succeeded.ShouldBeTrue();
+        }
+
+        var without = await SignInAndRedeemAsync(user.UserName!, "openid profile email");
+        var with = await SignInAndRedeemAsync(user.UserName!, "openid profile email phone");
+
+        new JsonWebToken(without.IdentityToken).TryGetClaim("phone_number", out _).ShouldBeFalse();
+        new JsonWebToken(with.IdentityToken).GetClaim("phone_number").Value.ShouldBe("916-555-0199");
     }
 
     [Fact]

@@ -26,7 +26,14 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
     public async Task<IActionResult> OnGetAsync(int cersId, CancellationToken cancellationToken)
     {
-        Input = new InputModel { CersId = cersId, RequestedRole = "Viewer" };
+        // The phone and title of the person's CERS profile (the ID token's phone_number and title) to start from.
+        Input = new InputModel
+        {
+            CersId = cersId,
+            RequestedRole = "Viewer",
+            Phone = User.FindFirst("phone_number")?.Value,
+            Title = User.FindFirst(CersClaims.Title)?.Value,
+        };
         return await LoadAsync(cersId, cancellationToken) ? Page() : RedirectToPage("/Facilities/Add/Index");
     }
 
