@@ -20,6 +20,9 @@ public enum PasskeyChangeOutcome
     /// <summary>The challenge was not ours, expired, used before, or the authenticator's answer did not verify.</summary>
     NotVerified,
     NotFound,
+
+    /// <summary>The account's role requires a second factor (<c>Mfa:RequiredRoles</c>) and this passkey is its last.</summary>
+    RequiredByPolicy,
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ public sealed partial class PasskeyRegistration(
     AuditLog audit,
     EmailOutbox outbox,
     PasskeyEmails emails,
+    Mfa.SecondFactors factors,
     IOptions<PasskeyOptions> options,
     TimeProvider time,
     ILogger<PasskeyRegistration> logger)
@@ -112,27 +116,33 @@ public sealed partial class PasskeyRegistration(
             return PasskeyChangeOutcome.NotFound;
         }
 
-        var removed = await db.InTransactionAsync(async ct =>
+        // Checked in the transaction that removes it, so two removals at once cannot each leave "the other" as the last factor.
+        var outcome = await db.InTransactionAsync(async ct =>
         {
             var owner = await users.FindByIdAsync(user.Id);
             if (owner is null || await users.GetPasskeyAsync(owner, credentialId) is not { } passkey)
             {
-                return false;
+                return PasskeyChangeOutcome.NotFound;
+            }
+
+            if (await factors.IsRequiredForAsync(owner) && !await factors.HasAuthenticatorAsync(owner)
+                && (await users.GetPasskeysAsync(owner)).Count == 1)
+            {
+                return PasskeyChangeOutcome.RequiredByPolicy;
             }
 
             var name = NameOf(passkey);
             audit.Add(AuditKinds.PasskeyRemoved, owner.Id, owner.UserName, $"\"{name}\"");
             outbox.Add(db, emails.Removed(owner, name, time.GetUtcNow().UtcDateTime, $"passkey-removed:{owner.Id}:{id}"));
-            return (await users.RemovePasskeyAsync(owner, credentialId)).Succeeded;
+            return (await users.RemovePasskeyAsync(owner, credentialId)).Succeeded ? PasskeyChangeOutcome.Done : PasskeyChangeOutcome.NotFound;
         }, cancellationToken);
 
-        if (!removed)
+        if (outcome == PasskeyChangeOutcome.Done)
         {
-            return PasskeyChangeOutcome.NotFound;
+            LogRemoved(logger, user.Id);
         }
 
-        LogRemoved(logger, user.Id);
-        return PasskeyChangeOutcome.Done;
+        return outcome;
     }
 
     private static string NameOf(UserPasskeyInfo passkey) => passkey.Name is { Length: > 0 } name ? name : "Unnamed passkey";

@@ -26,6 +26,9 @@ public sealed class IndexModel(
 
     public const string WrongPasswordMessage = "The password is not correct.";
 
+    public const string LastFactorMessage = "Your role requires a second factor and this passkey is your only one, so it cannot be removed. " +
+        "Add another passkey or an authenticator app first, or ask CERS Technical Support to reset your sign-in factors if you lost it.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -176,7 +179,15 @@ public sealed class IndexModel(
         }
 
         Only("Change.Id");
-        if (!ModelState.IsValid || await registration.RemoveAsync(user, Change.Id, cancellationToken) != PasskeyChangeOutcome.Done)
+        var outcome = ModelState.IsValid ? await registration.RemoveAsync(user, Change.Id, cancellationToken) : PasskeyChangeOutcome.NotFound;
+        if (outcome == PasskeyChangeOutcome.RequiredByPolicy)
+        {
+            ModelState.AddModelError(string.Empty, LastFactorMessage);
+            Passkeys = await registration.ListAsync(user);
+            return Page();
+        }
+
+        if (outcome != PasskeyChangeOutcome.Done)
         {
             return NotFound();
         }
