@@ -166,6 +166,14 @@ public sealed partial class ProviderSessions(
             rows.Count > size);
     }
 
+    /// <summary>How many live sessions the account has.</summary>
+    public Task<int> CountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var idleSince = now - options.Value.IdleTimeout;
+        return db.ProviderSessions.CountAsync(s => s.UserId == userId && s.ExpiresAt > now && s.LastSeenAt > idleSince, cancellationToken);
+    }
+
     /// <summary>
     /// Ends one session of <paramref name="userId"/>: the authorizations and tokens issued in it are revoked and its
     /// row deleted, so its cookie is refused at the next request. False when the account has no such session: a
