@@ -142,6 +142,16 @@ public sealed class SessionTests(IdpFactory idp)
         (await BrowserSignIn.RefreshAsync(backChannel, victimTokens.RefreshToken!)).IsError.ShouldBeFalse();
         (await QueryAsync(db => db.ProviderSessions.AnyAsync(s => s.Id == victimSession))).ShouldBeTrue();
 
+        // Nor with a made-up or oversized id: answered the same way, never a 500.
+        foreach (var madeUp in new[] { "", new string('x', 5000), "' or 1=1 --" })
+        {
+            form.Fields["sessionId"] = madeUp;
+            var odd = await attackerBrowser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+            odd.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            (await (await attackerBrowser.GetAsync(odd.Headers.Location!)).Content.ReadAsStringAsync())
+                .ShouldContain(Pages.Account.Manage.Sessions.IndexModel.NotFoundMessage);
+        }
+
         // Nor without the page's anti-forgery token.
         var forged = await attackerBrowser.PostAsync("/Account/Manage/Sessions?handler=EndAll", new FormUrlEncodedContent([]));
         forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
