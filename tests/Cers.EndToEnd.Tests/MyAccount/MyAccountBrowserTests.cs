@@ -44,7 +44,7 @@ public sealed partial class MyAccountBrowserTests(WalkthroughFixture fixture, IT
         await page.GetByRole(AriaRole.Navigation, new() { Name = "My Account" }).GetByRole(AriaRole.Link, new() { Name = "Sessions", Exact = true }).ClickAsync();
         await Expect(main.Locator("tbody tr[data-current='true']")).ToHaveCountAsync(1);
         await Expect(main.Locator("tbody tr[data-current='true']")).ToContainTextAsync("on Linux");
-        await Expect(main.Locator("tbody tr[data-current='true']")).ToContainTextAsync("cers-business-portal");
+        await Expect(main.Locator("tbody tr[data-current='true']")).ToContainTextAsync("CERS Business Portal");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "My Account" }).GetByRole(AriaRole.Link, new() { Name = "Security activity", Exact = true }).ClickAsync();
         await Expect(main.Locator("tbody tr").First).ToContainTextAsync("Profile changed");
 

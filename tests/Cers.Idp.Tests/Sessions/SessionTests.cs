@@ -63,7 +63,7 @@ public sealed class SessionTests(IdpFactory idp)
         var current = rows.Single(r => r.GetAttribute("data-current") == "true");
         current.TextContent.ShouldContain("Chromium on Linux");
         current.TextContent.ShouldContain("(this browser)");
-        current.TextContent.ShouldContain(IdpFactory.PortalClientId);
+        current.TextContent.ShouldContain("CERS Business Portal");
         current.TextContent.ShouldContain("127.0.0.1");
         rows.Single(r => r.GetAttribute("data-current") == "false").TextContent.ShouldContain("Edge on Windows");
 

@@ -15,13 +15,17 @@ namespace Cers.Idp.Pages.Account.Manage.Sessions;
 /// Plain forms: works without script. Posts are limited per client address like every My Account form.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(UserManager<CersUser> users, ProviderSessions sessions, AuditLog audit) : PageModel
+public sealed class IndexModel(UserManager<CersUser> users, ProviderSessions sessions, AuditLog audit,
+    OpenIddict.Abstractions.IOpenIddictApplicationManager applications) : PageModel
 {
     public const string EndedMessage = "That session is signed out. The applications signed in through it must sign in again.";
 
     public const string NotFoundMessage = "That session had already ended.";
 
     public HistoryPage<SessionSummary> Sessions { get; private set; } = new([], 1, false);
+
+    /// <summary>The applications' names as people know them ("CERS Business Portal"), by client id.</summary>
+    public Dictionary<string, string> ApplicationNames { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The session of the browser looking at the page.</summary>
     public string? CurrentSessionId => User.FindFirst(SessionClaims.SessionId)?.Value;
@@ -34,6 +38,14 @@ public sealed class IndexModel(UserManager<CersUser> users, ProviderSessions ses
         }
 
         Sessions = await sessions.PageAsync(account.Id, pageNumber ?? 1, cancellationToken);
+        foreach (var clientId in Sessions.Rows.SelectMany(s => s.ClientIds).Distinct(StringComparer.Ordinal))
+        {
+            // Served from OpenIddict's application cache; a client since removed from configuration shows its id.
+            var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            ApplicationNames[clientId] = application is null ? clientId
+                : await applications.GetDisplayNameAsync(application, cancellationToken) ?? clientId;
+        }
+
         return Page();
     }
 
