@@ -10,6 +10,7 @@ using Cers.Idp.Mfa;
 using Cers.Idp.Oidc;
 using Cers.Idp.Passkeys;
 using Cers.Idp.Registration;
+using Cers.Idp.Sessions;
 using Cers.Idp.SignIn;
 using Cers.Jobs;
 using Cers.ServiceDefaults.SharedState;
@@ -29,6 +30,7 @@ public static class IdpHostingExtensions
         builder.AddIdpJobs(jobStore);
         builder.AddKeys();
         builder.AddAccounts();
+        builder.AddSessions();
         builder.AddActivation();
         builder.AddRegistration();
         builder.AddOidc();

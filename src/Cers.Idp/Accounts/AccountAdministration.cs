@@ -18,6 +18,7 @@ public sealed partial class AccountAdministration(
     SignInFactorRemoval factors,
     EmailOutbox outbox,
     SignInProtectionEmails emails,
+    Sessions.ProviderSessions sessions,
     ILogger<AccountAdministration> logger)
 {
     public const int SearchLimit = 50;
@@ -111,6 +112,31 @@ public sealed partial class AccountAdministration(
         return reset;
     }
 
+    /// <summary>
+    /// Ends every session of the account (the help desk's answer to "I left myself signed in somewhere"), revoking the
+    /// tokens issued in them, with an audit record naming the admin; the number ended, or null for no such account.
+    /// </summary>
+    public async Task<int?> EndSessionsAsync(string userId, string adminUserName, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return null;
+        }
+
+        var ended = await db.InTransactionAsync(async ct =>
+        {
+            var count = await sessions.EndAllAsync(user.Id, $"ended by {adminUserName}", ct);
+            audit.Add(AuditKinds.SessionsEnded, user.Id, user.UserName, $"{count} sessions, by {adminUserName}");
+            await db.SaveChangesAsync(ct);
+            return count;
+        }, cancellationToken);
+        LogSessionsEnded(logger, userId, ended, adminUserName);
+        return ended;
+    }
+
+    /// <summary>How many live sessions the account has.</summary>
+    public Task<int> SessionCountAsync(string userId, CancellationToken cancellationToken) => sessions.CountAsync(userId, cancellationToken);
+
     public async Task<bool> EnableAsync(string userId, string adminUserName, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -196,6 +222,9 @@ public sealed partial class AccountAdministration(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in factors of account {UserId} reset by {Admin}; its tokens are revoked")]
     private static partial void LogFactorsReset(ILogger logger, string userId, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} sessions of account {UserId} ended by {Admin}")]
+    private static partial void LogSessionsEnded(ILogger logger, string userId, int count, string admin);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled by {Admin}; its tokens are revoked")]
     private static partial void LogDisabled(ILogger logger, string userId, string admin);

@@ -46,7 +46,7 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
         || !long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
         || now - DateTimeOffset.FromUnixTimeSeconds(seconds) > lifetime;
 
-    /// <summary>Keeps the original <c>auth_time</c> and <c>amr</c> when the security-stamp check rebuilds the session principal.</summary>
+    /// <summary>Keeps the original <c>auth_time</c>, <c>amr</c> and session id when the security-stamp check rebuilds the session principal.</summary>
     public static Task KeepAuthenticationTime(SecurityStampRefreshingPrincipalContext context)
     {
         if (context.CurrentPrincipal?.FindFirst(AuthenticationTimeClaim) is { } original
@@ -58,6 +58,13 @@ public sealed class SessionPrincipalFactory(UserManager<CersUser> users, IOption
             }
 
             identity.AddClaim(new Claim(AuthenticationTimeClaim, original.Value, ClaimValueTypes.Integer64));
+        }
+
+        // The server-side session the cookie belongs to: without it the rebuilt cookie would be refused (see SessionCookieEvents).
+        if (context.CurrentPrincipal?.FindFirst(Sessions.SessionClaims.SessionId) is { } session
+            && context.NewPrincipal?.Identity is ClaimsIdentity rebuilt && !rebuilt.HasClaim(c => c.Type == session.Type))
+        {
+            rebuilt.AddClaim(new Claim(session.Type, session.Value));
         }
 
         // The methods the session was started with (amr) are facts about that sign-in, like its time.

@@ -19,7 +19,7 @@ public sealed class SessionRenewal(SignInManager<CersUser> signIn)
         var principal = await signIn.CreateUserPrincipalAsync(user);
         if (current.Principal is { } old && principal.Identity is ClaimsIdentity identity)
         {
-            foreach (var carried in new[] { SessionPrincipalFactory.AuthenticationTimeClaim, Cers.Contracts.CersAuthenticationMethods.ClaimType })
+            foreach (var carried in new[] { SessionPrincipalFactory.AuthenticationTimeClaim, Cers.Contracts.CersAuthenticationMethods.ClaimType, Sessions.SessionClaims.SessionId })
             {
                 if (!old.HasClaim(c => c.Type == carried))
                 {

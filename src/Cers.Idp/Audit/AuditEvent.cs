@@ -42,6 +42,12 @@ public static class AuditKinds
     /// <summary>A resend, reset or username request that sent nothing (no such account, too soon, over the daily cap).</summary>
     public const string RequestIgnored = "request-ignored";
     public const string TokensRevoked = "tokens-revoked";
+
+    /// <summary>One session ended on purpose (signed out, ended from My Account or by an admin); the detail says how.</summary>
+    public const string SessionEnded = "session-ended";
+
+    /// <summary>Every session of the account ended at once ("sign out everywhere", or by an admin); the detail says how.</summary>
+    public const string SessionsEnded = "sessions-ended";
     public const string Disabled = "disabled";
     public const string Enabled = "enabled";
     public const string AdminCreated = "admin-created";

@@ -2,6 +2,7 @@ using Cers.Email.Outbox;
 using Cers.Idp.Accounts;
 using Cers.Idp.Announcements;
 using Cers.Idp.Audit;
+using Cers.Idp.Sessions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,10 @@ public abstract class IdpDbContext(DbContextOptions options)
     public DbSet<Announcement> Announcements => Set<Announcement>();
 
     public DbSet<OutboxEmail> EmailOutbox => Set<OutboxEmail>();
+
+    public DbSet<ProviderSession> ProviderSessions => Set<ProviderSession>();
+
+    public DbSet<SessionAuthorization> SessionAuthorizations => Set<SessionAuthorization>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -68,6 +73,31 @@ public abstract class IdpDbContext(DbContextOptions options)
             announcement.Property(a => a.Title).HasMaxLength(120);
             announcement.Property(a => a.Text).HasMaxLength(2000);
             announcement.HasIndex(a => new { a.StartsAt, a.EndsAt });
+        });
+
+        builder.Entity<ProviderSession>(session =>
+        {
+            session.ToTable("Sessions");
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.UserId).HasMaxLength(450);
+            session.Property(s => s.IpAddress).HasMaxLength(45);
+            session.Property(s => s.Browser).HasMaxLength(100);
+            session.HasOne<CersUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+
+            // My Account lists an account's sessions; the clean-up job walks them by age.
+            session.HasIndex(s => s.UserId);
+            session.HasIndex(s => s.LastSeenAt);
+            session.HasIndex(s => s.ExpiresAt);
+        });
+
+        builder.Entity<SessionAuthorization>(link =>
+        {
+            link.ToTable("SessionAuthorizations");
+            link.HasKey(a => new { a.SessionId, a.AuthorizationId });
+            link.Property(a => a.SessionId).HasMaxLength(64);
+            link.Property(a => a.AuthorizationId).HasMaxLength(100);
+            link.Property(a => a.ClientId).HasMaxLength(100);
+            link.HasOne(a => a.Session).WithMany(s => s.Authorizations).HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.MapEmailOutbox();

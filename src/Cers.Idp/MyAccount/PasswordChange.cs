@@ -32,7 +32,7 @@ public sealed record PasswordChangeResult(PasswordChangeOutcome Outcome, IReadOn
 /// is valid, and a wrong one counts toward lockout exactly as at sign-in: a session someone left open (or
 /// stole) must not be enough to take the account over. The change ends every other session and revokes
 /// every refresh token and authorization (the security stamp and <see cref="TokenRevocation"/>); the
-/// caller renews the current session (<see cref="SessionRenewal"/>).
+/// caller renews the current session (<see cref="SessionRenewal"/>), which keeps its server-side session.
 /// </summary>
 public sealed partial class PasswordChange(
     IdpDbContext db,
@@ -46,7 +46,7 @@ public sealed partial class PasswordChange(
     TokenRevocation revocation,
     ILogger<PasswordChange> logger)
 {
-    public async Task<PasswordChangeResult> ChangeAsync(CersUser user, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<PasswordChangeResult> ChangeAsync(CersUser user, string currentPassword, string newPassword, string? currentSessionId, CancellationToken cancellationToken)
     {
         var check = await gate.TryRunAsync(() => signIn.CheckPasswordSignInAsync(user, currentPassword, lockoutOnFailure: true), cancellationToken);
         if (check is null)
@@ -109,7 +109,7 @@ public sealed partial class PasswordChange(
             outbox.Add(db, emails.PasswordChanged(reload));
             audit.Add(AuditKinds.PasswordChanged, reload.Id, reload.UserName);
             await db.SaveChangesAsync(ct);
-            await revocation.RevokeAllAsync(reload, "password changed", ct);
+            await revocation.RevokeAllAsync(reload, "password changed", ct, keepSessionId: currentSessionId);
             result = new PasswordChangeResult(PasswordChangeOutcome.Changed, []);
         }, cancellationToken);
 

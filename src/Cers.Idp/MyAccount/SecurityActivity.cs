@@ -44,6 +44,8 @@ public sealed class SecurityActivity(IdpDbContext db, IOptions<MyAccountOptions>
         AuditKinds.UsernameReminderRequested => "Username reminder sent",
         AuditKinds.RequestIgnored => "Request not sent (limit reached)",
         AuditKinds.TokensRevoked => "Signed out of every application",
+        AuditKinds.SessionEnded => "Signed out of a session",
+        AuditKinds.SessionsEnded => "Signed out everywhere",
         AuditKinds.Disabled => "Account disabled by CERS",
         AuditKinds.Enabled => "Account enabled by CERS",
         AuditKinds.RoleChanged => "Role changed by CERS",

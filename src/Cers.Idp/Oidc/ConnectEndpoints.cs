@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Cers.Idp.Accounts;
+using Cers.Idp.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -39,6 +40,9 @@ public static class ConnectEndpoints
         SignInManager<CersUser> signIn,
         SignInAskedAt askedAtMarker,
         Mfa.SecondFactors factors,
+        IOpenIddictApplicationManager applications,
+        IOpenIddictAuthorizationManager authorizations,
+        ProviderSessions sessions,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -127,7 +131,34 @@ public static class ConnectEndpoints
 
         SetAuthenticationMethods(identity, Mfa.SecondFactors.MethodsOf(session.Principal));
 
+        // The session the tokens are issued in: its id goes into the ID token (sid, OpenID Connect Back-Channel Logout
+        // 1.0 section 2.1) and into the code and refresh tokens, and the authorization they hang from is created here and
+        // linked to it, so ending the session revokes every token issued in it.
+        var sessionId = session.Principal!.FindFirst(SessionClaims.SessionId)!.Value;
+        SetSessionId(identity, sessionId);
+        var application = await applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
+            ?? throw new InvalidOperationException("The authenticated client no longer exists.");
+        var authorization = await authorizations.CreateAsync(new ClaimsPrincipal(identity), user.Id,
+            (await applications.GetIdAsync(application, http.RequestAborted))!, AuthorizationTypes.AdHoc, identity.GetScopes(), http.RequestAborted);
+        var authorizationId = (await authorizations.GetIdAsync(authorization, http.RequestAborted))!;
+        identity.SetAuthorizationId(authorizationId);
+        if (!await sessions.LinkAsync(sessionId, authorizationId, request.ClientId!, http.RequestAborted))
+        {
+            // The session ended between the cookie check and here: nothing may be issued in it.
+            await authorizations.TryRevokeAsync(authorization, http.RequestAborted);
+            return request.HasPromptValue(PromptValues.None)
+                ? Forbid(Errors.LoginRequired, "The user is not signed in.")
+                : Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
+                    [IdentityConstants.ApplicationScheme]);
+        }
+
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: ServerScheme);
+    }
+
+    private static void SetSessionId(ClaimsIdentity identity, string sessionId)
+    {
+        identity.SetClaim(SessionClaims.SessionId, sessionId);
+        identity.FindFirst(SessionClaims.SessionId)!.SetDestinations(Destinations.IdentityToken);
     }
 
     private static async Task<IResult> Exchange(
@@ -136,6 +167,7 @@ public static class ConnectEndpoints
         SignInManager<CersUser> signIn,
         IOpenIddictApplicationManager applications,
         Microsoft.Extensions.Options.IOptions<SessionLifetimeOptions> sessions,
+        ProviderSessions providerSessions,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -175,7 +207,17 @@ public static class ConnectEndpoints
                 return Forbid(Errors.InvalidGrant, "The sign-in this token comes from has reached its absolute lifetime; sign in again.");
             }
 
+            // The session the code or refresh token was issued in must still be going: ended from My Account, by an admin,
+            // by a password reset, or past its idle timeout, its tokens are refused (RFC 6749 section 5.2, invalid_grant).
+            // A refresh counts as activity in it: a person working in a relying party all day keeps the session alive.
+            var sessionId = principal.GetClaim(SessionClaims.SessionId);
+            if (!await providerSessions.IsActiveAsync(sessionId, user.Id, ipAddress: null, fromBrowser: false, http.RequestAborted))
+            {
+                return Forbid(Errors.InvalidGrant, "The session this token was issued in has ended; sign in again.");
+            }
+
             var identity = await CreateUserIdentityAsync(user, users, principal.GetScopes());
+            SetSessionId(identity, sessionId!);
 
             // The ID token issued here still states when the user signed in, not when the code was redeemed.
             if (long.TryParse(principal.GetClaim(Claims.AuthenticationTime), System.Globalization.NumberStyles.None,

@@ -32,13 +32,20 @@ public sealed partial class MyAccountBrowserTests(WalkthroughFixture fixture, IT
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your profile was saved");
         await steps.RecordAsync(page, "profile-saved");
 
-        foreach (var (link, step) in new[] { ("Password", "password"), ("Protection phrase", "phrase"), ("Security activity", "activity") })
+        foreach (var (link, step) in new[] { ("Password", "password"), ("Protection phrase", "phrase"), ("Sessions", "sessions"), ("Security activity", "activity") })
         {
             await page.GetByRole(AriaRole.Navigation, new() { Name = "My Account" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
             await steps.RecordAsync(page, step);
         }
 
         await Expect(main.Locator("tbody tr[data-kind='signed-in']")).Not.ToHaveCountAsync(0);
+
+        // The Sessions page (scanned above) listed this browser's session, marked as this one, with the portal in it.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "My Account" }).GetByRole(AriaRole.Link, new() { Name = "Sessions", Exact = true }).ClickAsync();
+        await Expect(main.Locator("tbody tr[data-current='true']")).ToHaveCountAsync(1);
+        await Expect(main.Locator("tbody tr[data-current='true']")).ToContainTextAsync("on Linux");
+        await Expect(main.Locator("tbody tr[data-current='true']")).ToContainTextAsync("CERS Business Portal");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "My Account" }).GetByRole(AriaRole.Link, new() { Name = "Security activity", Exact = true }).ClickAsync();
         await Expect(main.Locator("tbody tr").First).ToContainTextAsync("Profile changed");
 
         var newAddress = $"{account.UserName}.new@example.org";

@@ -42,6 +42,7 @@ public sealed class HostedPageStructureTests(IdpFactory idp)
         "/Account/Manage/EmailHistory",
         "/Account/Manage/Activity",
         "/Account/Manage/Passkeys",
+        "/Account/Manage/Sessions",
     ];
 
     [Theory]

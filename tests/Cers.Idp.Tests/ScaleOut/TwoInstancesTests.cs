@@ -95,6 +95,42 @@ public sealed class TwoInstancesTests
         }
     }
 
+    [ServerFact]
+    public async Task A_session_signed_out_at_one_instance_is_refused_at_the_other_on_its_next_request()
+    {
+        using var data = new TempDirectory();
+        var (first, second) = StartTwo(data.Path, []);
+        using var _ = first;
+        using var __ = second;
+        const string password = "a long enough test password";
+        await first.CreateActiveAccountAsync("roamer", "Roam", "Tester", password);
+        var cookies = new CookieContainer();
+        using var atFirst = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = first.BaseAddress };
+        (await BrowserSignIn.PostLoginAsync(atFirst, new Uri(first.BaseAddress, "/Account/Login"), "roamer", password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var sessionCookie = cookies.GetCookieHeader(first.BaseAddress);
+
+        // The same browser behind the load balancer: its cookie is good at the other instance too.
+        using var atSecond = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = second.BaseAddress };
+        (await GetWithCookieAsync(atSecond, sessionCookie)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Signed out everywhere at the first instance (no password change, so the security stamp stays as it was) ...
+        var page = await atFirst.GetAsync("/Account/Manage/Sessions");
+        var form = await BrowserSignIn.ReadFormAsync(page, new Uri(first.BaseAddress, "/Account/Manage/Sessions"), "form[action*='handler=EndAll']");
+        (await atFirst.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        // ... the old cookie is refused at the second at once.
+        var refused = await GetWithCookieAsync(atSecond, sessionCookie);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        refused.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+
+    private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Account/Manage");
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
     /// <summary>
     /// Two providers on the folder's PostgreSQL database and Redis keys, naming one issuer. The second starts after the
     /// first has migrated the database and generated the Development certificates both use.

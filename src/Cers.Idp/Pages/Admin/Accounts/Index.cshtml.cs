@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cers.Idp.Pages.Admin.Accounts;
 
 /// <summary>
-/// Help-desk account lookup: find an account by username or email, disable or enable it, and make it
+/// Help-desk account lookup: find an account by username or email, end its sessions, disable or enable it, and make it
 /// regulator staff of an agency (the role and agency code its tokens carry to the facility API).
 /// </summary>
 [Authorize(Policy = CersAdminRequirement.PolicyName)]
@@ -20,7 +20,7 @@ public sealed class IndexModel(AccountAdministration administration) : PageModel
     [Display(Name = "Username or email starts with")]
     public string? Search { get; set; }
 
-    public sealed record Row(CersUser Account, IReadOnlyList<string> Roles, string? AgencyCode);
+    public sealed record Row(CersUser Account, IReadOnlyList<string> Roles, string? AgencyCode, int Sessions);
 
     public IReadOnlyList<Row> Results { get; private set; } = [];
 
@@ -35,7 +35,7 @@ public sealed class IndexModel(AccountAdministration administration) : PageModel
             foreach (var account in await administration.SearchAsync(Search, cancellationToken))
             {
                 var (roles, agency) = await administration.RolesOfAsync(account);
-                rows.Add(new Row(account, roles, agency));
+                rows.Add(new Row(account, roles, agency, await administration.SessionCountAsync(account.Id, cancellationToken)));
             }
 
             Results = rows;
@@ -47,6 +47,15 @@ public sealed class IndexModel(AccountAdministration administration) : PageModel
         Message = await administration.DisableAsync(id, User.Identity!.Name!, cancellationToken)
             ? "The account is disabled, signed out everywhere, and its tokens are revoked."
             : "Only an active account can be disabled.";
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEndSessionsAsync(string id, CancellationToken cancellationToken)
+    {
+        Message = await administration.EndSessionsAsync(id, User.Identity!.Name!, cancellationToken) is { } count
+            ? $"{count} sessions of the account are ended and the tokens issued in them revoked."
+            : "No such account.";
         await OnGetAsync(cancellationToken);
         return Page();
     }

@@ -60,7 +60,8 @@ public sealed class IndexModel(UserManager<CersUser> users, PasswordChange passw
             return this.TooManyAttempts(retryAfter);
         }
 
-        var result = await passwords.ChangeAsync(account, Input.CurrentPassword, Input.NewPassword, cancellationToken);
+        var result = await passwords.ChangeAsync(account, Input.CurrentPassword, Input.NewPassword,
+            User.FindFirst(Cers.Idp.Sessions.SessionClaims.SessionId)?.Value, cancellationToken);
         switch (result.Outcome)
         {
             case PasswordChangeOutcome.Changed:
