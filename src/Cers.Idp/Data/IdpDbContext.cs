@@ -2,6 +2,7 @@ using Cers.Email.Outbox;
 using Cers.Idp.Accounts;
 using Cers.Idp.Announcements;
 using Cers.Idp.Audit;
+using Cers.Idp.Keys;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace Cers.Idp.Data;
 /// <summary>
 /// The provider's database: Identity accounts, OpenIddict applications/authorizations/scopes/tokens
 /// the shared Data Protection key ring, the audit log,
-/// CERS Central's announcements and the email outbox. One subclass per database provider carries that
+/// CERS Central's announcements, the email outbox and the automatic signing keys. One subclass per database provider carries that
 /// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>, <see cref="PostgreSqlIdpDbContext"/>);
 /// everything else depends on this base type only.
 /// </summary>
@@ -25,6 +26,8 @@ public abstract class IdpDbContext(DbContextOptions options)
     public DbSet<Announcement> Announcements => Set<Announcement>();
 
     public DbSet<OutboxEmail> EmailOutbox => Set<OutboxEmail>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -68,6 +71,12 @@ public abstract class IdpDbContext(DbContextOptions options)
             announcement.Property(a => a.Title).HasMaxLength(120);
             announcement.Property(a => a.Text).HasMaxLength(2000);
             announcement.HasIndex(a => new { a.StartsAt, a.EndsAt });
+        });
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(10);
         });
 
         builder.MapEmailOutbox();
