@@ -15,8 +15,8 @@ public sealed class SigningKeyProtection(IDataProtectionProvider dataProtection)
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
-    /// <summary>A new key of <paramref name="algorithm"/>: RSA 2048 for RS256, P-256 for ES256.</summary>
-    public SigningKey Create(string algorithm, DateTime createdAt, DateTime activatesAt)
+    /// <summary>A new key of <paramref name="algorithm"/>: RSA 2048 for RS256, P-256 for ES256; its times are the caller's to set.</summary>
+    public SigningKey Create(string algorithm)
     {
         byte[] pkcs8;
         if (algorithm == SecurityAlgorithms.RsaSha256)
@@ -41,8 +41,6 @@ public sealed class SigningKeyProtection(IDataProtectionProvider dataProtection)
                 // Random, so a kid says nothing about the key and two instances never make the same one.
                 Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
                 Algorithm = algorithm,
-                CreatedAt = createdAt,
-                ActivatesAt = activatesAt,
                 ProtectedPrivateKey = Convert.ToBase64String(_protector.Protect(pkcs8)),
             };
         }
