@@ -39,6 +39,17 @@ public sealed class CertificateSet : ISigningKeys
         var now = time.GetUtcNow().UtcDateTime;
         var directory = Path.GetFullPath(keys.Directory, environment.ContentRootPath);
 
+        // Signing certificates first (Certificates mode only): outside Development their absence is the first thing to name.
+        var signing = keys.Mode == KeyMode.Certificates ? Load(keys.SigningCertificates, SigningSetting, environment, now) : [];
+        if (keys.Mode == KeyMode.Certificates && signing.Count == 0)
+        {
+            signing =
+            [
+                LoadOrGenerate(Path.Combine(directory, DevelopmentRsaSigningFile), KeyFamily.Rsa, X509KeyUsageFlags.DigitalSignature, now),
+                LoadOrGenerate(Path.Combine(directory, DevelopmentEcdsaSigningFile), KeyFamily.Ecdsa, X509KeyUsageFlags.DigitalSignature, now),
+            ];
+        }
+
         // Expired encryption certificates stay loaded: they encrypt nothing new (OpenIddict and Data
         // Protection encrypt with the newest valid one) but still decrypt the refresh tokens, codes and
         // key ring entries made with them.
@@ -53,16 +64,6 @@ public sealed class CertificateSet : ISigningKeys
         {
             Signing = [];
             return;
-        }
-
-        var signing = Load(keys.SigningCertificates, SigningSetting, environment, now);
-        if (signing.Count == 0)
-        {
-            signing =
-            [
-                LoadOrGenerate(Path.Combine(directory, DevelopmentRsaSigningFile), KeyFamily.Rsa, X509KeyUsageFlags.DigitalSignature, now),
-                LoadOrGenerate(Path.Combine(directory, DevelopmentEcdsaSigningFile), KeyFamily.Ecdsa, X509KeyUsageFlags.DigitalSignature, now),
-            ];
         }
 
         var credentials = signing.Select(certificate => (Certificate: certificate, Credentials: ToSigningCredentials(certificate))).ToList();
