@@ -17,6 +17,8 @@ namespace Cers.Idp.Tests.Keys;
 /// </summary>
 public sealed class AutomaticKeyOperationsTests
 {
+    private const string Password = "a long enough test password";
+
     [Fact]
     public Task Two_instances_noticing_at_once_that_a_key_is_due_make_exactly_one() =>
         TwoInstancesMakeOneKeyAsync(server: false);
@@ -33,6 +35,13 @@ public sealed class AutomaticKeyOperationsTests
         using var http = idp.Host.CreateBackChannel();
         var before = await AutomaticKeyRotationTests.RegulatorTokenAsync(http);
         var first = new JsonWebToken(before).Kid;
+        await idp.Host.CreateActiveAccountAsync("retiring1", "Re", "Tiring", Password);
+        using var browser = idp.CreateBrowser();
+        var signedIn = await BrowserSignIn.RedeemAsync(http, await BrowserSignIn.SignInAsync(idp.Host, browser, "retiring1", Password));
+        var firstRsa = new JsonWebToken(signedIn.IdentityToken).Kid;
+        using var otherBrowser = idp.CreateBrowser();
+        var oldRefreshToken = (await BrowserSignIn.RedeemAsync(http,
+            await BrowserSignIn.SignInAsync(idp.Host, otherBrowser, "retiring1", Password))).RefreshToken!;
 
         var rotated = await RunAsync(idp, "keys", "rotate");
         rotated.ExitCode.ShouldBe(AdminCommandLine.Done, rotated.Error);
@@ -47,9 +56,20 @@ public sealed class AutomaticKeyOperationsTests
         jwks.Keys.Select(k => k.Kid).ShouldContain(first);
         (await AutomaticKeyRotationTests.IsValidAsync(before, jwks, idp.Host)).ShouldBeTrue("the replaced key stays published for the tokens it signed");
 
+        // The provider's own tokens signed before the rotation still work; ID tokens now come from the new RS256 key.
+        var refreshed = await BrowserSignIn.RefreshAsync(http, signedIn.RefreshToken!);
+        refreshed.IsError.ShouldBeFalse(refreshed.Error);
+        new JsonWebToken(refreshed.IdentityToken).Kid.ShouldNotBe(firstRsa);
+        var keptRefreshToken = refreshed.RefreshToken!;
+
         var retired = await RunAsync(idp, "keys", "retire", first);
         retired.ExitCode.ShouldBe(AdminCommandLine.Done, retired.Error);
+        (await RunAsync(idp, "keys", "retire", firstRsa)).ExitCode.ShouldBe(AdminCommandLine.Done);
         await keys.RefreshAsync(CancellationToken.None);
+
+        // A refresh token signed with a retired key is refused by the provider itself; one signed after is not.
+        (await BrowserSignIn.RefreshAsync(http, keptRefreshToken)).IsError.ShouldBeFalse();
+        (await BrowserSignIn.RefreshAsync(http, oldRefreshToken)).Error.ShouldBe("invalid_grant");
         jwks = await AutomaticKeyRotationTests.JwksAsync(http);
         jwks.Keys.Select(k => k.Kid).ShouldNotContain(first);
         (await AutomaticKeyRotationTests.IsValidAsync(before, jwks, idp.Host)).ShouldBeFalse();
@@ -71,7 +91,8 @@ public sealed class AutomaticKeyOperationsTests
         list.Output.ShouldContain("retired");
 
         var audit = await idp.QueryAsync(db => db.AuditEvents.Where(a => a.Kind == AuditKinds.SigningKeyRetired).ToListAsync());
-        audit.Select(a => a.Detail).ShouldBe([$"ES256 key {first}, by {audit[0].UserName}", $"ES256 key {second}, by {audit[0].UserName}"], ignoreOrder: true);
+        audit.Select(a => a.Detail).ShouldBe([$"ES256 key {first}, by {audit[0].UserName}", $"RS256 key {firstRsa}, by {audit[0].UserName}",
+            $"ES256 key {second}, by {audit[0].UserName}"], ignoreOrder: true);
         audit[0].UserName.ShouldStartWith("command line");
     }
 
@@ -154,6 +175,18 @@ public sealed class AutomaticKeyOperationsTests
         var failure = Should.Throw<Exception>(() => host.Start());
 
         failure.ToString().ShouldContain(expected);
+    }
+
+    [Fact]
+    public void Outside_development_automatic_mode_needs_no_signing_certificate_but_still_the_encryption_certificates()
+    {
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?> { ["Keys:Mode"] = "Automatic" }, environment: "Production");
+
+        var failure = Should.Throw<Exception>(() => host.Start()).ToString();
+
+        failure.ShouldContain("Keys:EncryptionCertificates is not configured");
+        failure.ShouldNotContain("Keys:SigningCertificates");
     }
 
     private static async Task TwoInstancesMakeOneKeyAsync(bool server)
