@@ -118,6 +118,7 @@ public static class IdpHostingExtensions
     {
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.PrepareDatabaseAtStartAsync<Cers.Idp.Data.IdpDbContext>(SeedClientsAsync, stopping);
+        await app.Services.LoadSigningKeysAsync(stopping);
 
         await using var scope = app.Services.CreateAsyncScope();
         if (app.Environment.IsDevelopment())

@@ -5,7 +5,8 @@ namespace Cers.Idp.Admin;
 
 /// <summary>
 /// Maintenance commands that run instead of the web server, on the same configuration and database:
-/// <c>dotnet run --project src/Cers.Idp -- create-admin --username ... </c>, and <c>migrate</c> (<see cref="MigrateCommand"/>). Exit codes: 0 done,
+/// <c>dotnet run --project src/Cers.Idp -- create-admin --username ... </c>, <c>migrate</c> (<see cref="MigrateCommand"/>) and
+/// <c>keys</c> (<see cref="Keys.KeysCommand"/>). Exit codes: 0 done,
 /// 1 refused (the account or the configuration does not allow it), 2 the command line is wrong.
 /// </summary>
 public static class AdminCommandLine
@@ -25,6 +26,11 @@ public static class AdminCommandLine
         if (await MigrateCommand.RunAsync<IdpDbContext>(services, args, IdpHostingExtensions.SeedClientsAsync, output, error, cancellationToken) is { } migrated)
         {
             return migrated;
+        }
+
+        if (await Keys.KeysCommand.RunAsync(services, args, output, error, cancellationToken) is { } keys)
+        {
+            return keys;
         }
 
         if (args.Count == 0 || !string.Equals(args[0], CreateAdminArguments.CommandName, StringComparison.OrdinalIgnoreCase))

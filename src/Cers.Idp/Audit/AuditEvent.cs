@@ -74,4 +74,10 @@ public static class AuditKinds
 
     /// <summary>A passkey registration whose challenge or authenticator answer did not verify; nothing was added.</summary>
     public const string PasskeyRejected = "passkey-rejected";
+
+    /// <summary>A signing key was made (<c>Keys:Mode=Automatic</c>): on schedule, by an early rotation, or replacing a retired one.</summary>
+    public const string SigningKeyCreated = "signing-key-created";
+
+    /// <summary>An operator retired a signing key: it left the JWKS at once.</summary>
+    public const string SigningKeyRetired = "signing-key-retired";
 }

@@ -3,6 +3,7 @@ using Cers.Idp.Accounts;
 using Cers.Idp.Announcements;
 using Cers.Idp.Audit;
 using Cers.Idp.Sessions;
+using Cers.Idp.Keys;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace Cers.Idp.Data;
 /// <summary>
 /// The provider's database: Identity accounts, OpenIddict applications/authorizations/scopes/tokens
 /// the shared Data Protection key ring, the audit log,
-/// CERS Central's announcements and the email outbox. One subclass per database provider carries that
+/// CERS Central's announcements, the email outbox and the automatic signing keys. One subclass per database provider carries that
 /// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>, <see cref="PostgreSqlIdpDbContext"/>);
 /// everything else depends on this base type only.
 /// </summary>
@@ -30,6 +31,7 @@ public abstract class IdpDbContext(DbContextOptions options)
     public DbSet<ProviderSession> ProviderSessions => Set<ProviderSession>();
 
     public DbSet<SessionAuthorization> SessionAuthorizations => Set<SessionAuthorization>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -98,6 +100,12 @@ public abstract class IdpDbContext(DbContextOptions options)
             link.Property(a => a.AuthorizationId).HasMaxLength(100);
             link.Property(a => a.ClientId).HasMaxLength(100);
             link.HasOne(a => a.Session).WithMany(s => s.Authorizations).HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(10);
         });
 
         builder.MapEmailOutbox();

@@ -19,21 +19,29 @@ namespace Cers.Idp.Keys;
 /// 2048 one on the busiest path, client_credentials. Every configured signing certificate is
 /// published in the JWKS, so tokens signed before a rollover still validate.
 /// </para>
+/// <para>
+/// In <see cref="KeyMode.Automatic"/> mode only the encryption certificates are loaded: the signing keys come from the
+/// database (<see cref="AutomaticSigningKeys"/>).
+/// </para>
 /// </summary>
-public sealed class CertificateSet
+public sealed class CertificateSet : ISigningKeys
 {
     private const string DevelopmentRsaSigningFile = "idp-signing.development.pfx";
     private const string DevelopmentEcdsaSigningFile = "idp-signing-ecdsa.development.pfx";
     private const string DevelopmentEncryptionFile = "idp-encryption.development.pfx";
     private const string SigningSetting = "Keys:SigningCertificates";
 
+    private readonly SigningCredentials? _tokenSigning;
+    private readonly SigningCredentials? _accessTokenSigning;
+
     public CertificateSet(KeyOptions keys, IHostEnvironment environment, TimeProvider time)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var directory = Path.GetFullPath(keys.Directory, environment.ContentRootPath);
 
-        var signing = Load(keys.SigningCertificates, SigningSetting, environment, now);
-        if (signing.Count == 0)
+        // Signing certificates first (Certificates mode only): outside Development their absence is the first thing to name.
+        var signing = keys.Mode == KeyMode.Certificates ? Load(keys.SigningCertificates, SigningSetting, environment, now) : [];
+        if (keys.Mode == KeyMode.Certificates && signing.Count == 0)
         {
             signing =
             [
@@ -51,9 +59,15 @@ public sealed class CertificateSet
             encryption = [LoadOrGenerate(Path.Combine(directory, DevelopmentEncryptionFile), KeyFamily.Rsa, X509KeyUsageFlags.KeyEncipherment, now)];
         }
 
+        Encryption = encryption;
+        if (keys.Mode != KeyMode.Certificates)
+        {
+            Signing = [];
+            return;
+        }
+
         var credentials = signing.Select(certificate => (Certificate: certificate, Credentials: ToSigningCredentials(certificate))).ToList();
         Signing = credentials.Select(c => c.Credentials).ToList();
-        Encryption = encryption;
 
         var valid = credentials
             .Where(c => c.Certificate.NotBefore.ToUniversalTime() <= now && c.Certificate.NotAfter.ToUniversalTime() > now)
@@ -61,14 +75,16 @@ public sealed class CertificateSet
             .Select(c => c.Credentials)
             .ToList();
 
-        TokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.RsaSha256)
+        _tokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.RsaSha256)
             ?? throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
                 [$"{SigningSetting} has no RSA certificate that is valid now; ID tokens must be signed RS256."]);
-        AccessTokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.EcdsaSha256) ?? TokenSigning;
+        _accessTokenSigning = valid.FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.EcdsaSha256) ?? _tokenSigning;
     }
 
-    /// <summary>Every signing credential, all published in the JWKS.</summary>
+    /// <summary>Every signing credential, all published in the JWKS; none in <see cref="KeyMode.Automatic"/> mode.</summary>
     public IReadOnlyList<SigningCredentials> Signing { get; }
+
+    IReadOnlyList<SigningCredentials> ISigningKeys.Published => Signing;
 
     /// <summary>Every encryption certificate, expired ones included for decryption.</summary>
     public IReadOnlyList<X509Certificate2> Encryption { get; }
@@ -77,10 +93,13 @@ public sealed class CertificateSet
     public X509Certificate2 ActiveEncryption => Encryption.MaxBy(c => c.NotAfter)!;
 
     /// <summary>Signs ID tokens, authorization codes and refresh tokens (RS256).</summary>
-    public SigningCredentials TokenSigning { get; }
+    public SigningCredentials TokenSigning => _tokenSigning ?? throw NotCertificateMode();
 
     /// <summary>Signs access tokens: ES256 when an ECDSA certificate is configured, else <see cref="TokenSigning"/>.</summary>
-    public SigningCredentials AccessTokenSigning { get; }
+    public SigningCredentials AccessTokenSigning => _accessTokenSigning ?? throw NotCertificateMode();
+
+    private static InvalidOperationException NotCertificateMode() =>
+        new("Keys:Mode is Automatic: the signing keys come from AutomaticSigningKeys, not from certificates.");
 
     private enum KeyFamily
     {

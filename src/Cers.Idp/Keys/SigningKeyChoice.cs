@@ -5,11 +5,11 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Cers.Idp.Keys;
 
 /// <summary>
-/// Applies <see cref="CertificateSet"/>'s choice of signing key per token type to the tokens
-/// OpenIddict generates (access tokens ES256 when available, everything else RS256), replacing
-/// OpenIddict's one-key-for-all choice just after it is made.
+/// Applies the choice of signing key per token type (<see cref="ISigningKeys"/>: access tokens ES256 when available,
+/// everything else RS256) to the tokens OpenIddict generates, replacing OpenIddict's one-key-for-all choice just after
+/// it is made. In <see cref="KeyMode.Automatic"/> mode the choice is made per token, so a key takes over at its time.
 /// </summary>
-public sealed class SigningKeyChoice(CertificateSet certificates) : IOpenIddictServerHandler<GenerateTokenContext>
+public sealed class SigningKeyChoice(ISigningKeys keys) : IOpenIddictServerHandler<GenerateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
@@ -21,8 +21,8 @@ public sealed class SigningKeyChoice(CertificateSet certificates) : IOpenIddictS
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
         context.SigningCredentials = context.TokenType == TokenTypeIdentifiers.AccessToken
-            ? certificates.AccessTokenSigning
-            : certificates.TokenSigning;
+            ? keys.AccessTokenSigning
+            : keys.TokenSigning;
         return ValueTask.CompletedTask;
     }
 }

@@ -32,7 +32,7 @@ namespace Cers.Idp.Oidc;
 /// <item>No <c>openid</c> or <c>offline_access</c>: a machine client has no user and gets no refresh
 /// token (section 4.4.3).</item>
 /// <item>The token is the same RFC 9068 <c>at+jwt</c> OpenIddict issues for this grant, signed with the
-/// same credential OpenIddict uses for access tokens (<see cref="CertificateSet.AccessTokenSigning"/>), with the same issuer, audience, lifetime and claims, and no
+/// same credential OpenIddict uses for access tokens (<see cref="ISigningKeys.AccessTokenSigning"/>, as of this request), with the same issuer, audience, lifetime and claims, and no
 /// database row (see <see cref="MachineTokenStorage"/>); the response is RFC 6749 section 5.1 with
 /// <c>Cache-Control: no-store</c>.</item>
 /// </list>
@@ -42,7 +42,7 @@ public sealed class ClientCredentialsFastPath(
     IOptionsMonitor<OpenIddictServerOptions> serverOptions,
     IOptionsMonitor<OidcOptions> oidcOptions,
     IHostEnvironment environment,
-    CertificateSet certificates,
+    ISigningKeys signingKeys,
     TimeProvider time)
 {
     private static readonly HashSet<string> AcceptedParameters = new(StringComparer.Ordinal)
@@ -151,7 +151,7 @@ public sealed class ClientCredentialsFastPath(
             Audience = CersScopes.FacilityApiAudience,
             IssuedAt = now,
             Expires = now + lifetime,
-            SigningCredentials = certificates.AccessTokenSigning,
+            SigningCredentials = signingKeys.AccessTokenSigning,
             Claims = claims,
         });
 

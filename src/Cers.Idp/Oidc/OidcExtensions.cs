@@ -91,6 +91,7 @@ public static class OidcExtensions
 
                 server.AddEventHandler(MachineTokenStorage.Descriptor)
                     .AddEventHandler(SigningKeyChoice.Descriptor)
+                    .AddEventHandler(JwksCacheHeaders.Descriptor)
                     .AddEventHandler(ClientAssertionReplay.Descriptor);
 
                 // A form past ASP.NET Core's limits is a malformed request, not a server error.
@@ -122,12 +123,16 @@ public static class OidcExtensions
     }
 }
 
-/// <summary>Hands the loaded certificates to OpenIddict; every signing certificate is published in the JWKS.</summary>
-public sealed class ServerCredentialsSetup(CertificateSet certificates) : IConfigureOptions<OpenIddictServerOptions>
+/// <summary>
+/// Hands the signing keys and encryption certificates to OpenIddict: every published signing key goes in the JWKS and
+/// validates the provider's own tokens. In <c>Keys:Mode=Automatic</c> this runs again whenever the published keys change
+/// (<see cref="AutomaticSigningKeys"/> is the options' change token source).
+/// </summary>
+public sealed class ServerCredentialsSetup(ISigningKeys signingKeys, CertificateSet certificates) : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions options)
     {
-        options.SigningCredentials.AddRange(certificates.Signing);
+        options.SigningCredentials.AddRange(signingKeys.Published);
 
         foreach (var certificate in certificates.Encryption)
         {

@@ -301,6 +301,35 @@ namespace Cers.Idp.Data.Migrations.SqlServer
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Cers.Idp.Keys.SigningKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("ActivatesAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SigningKeys");
+                });
+
             modelBuilder.Entity("Cers.Idp.Sessions.ProviderSession", b =>
                 {
                     b.Property<string>("Id")
