@@ -111,6 +111,7 @@ public static class PortalHostingExtensions
         app.UseAuthorization();
 
         app.MapRazorPages();
+        app.MapPortalBackChannelLogout();
         app.MapDefaultEndpoints();
         return app;
     }

@@ -6,7 +6,7 @@ namespace Cers.FacilityApi.Tests;
 public sealed class ProductionConfigurationTests
 {
     [Fact]
-    public void Outside_Development_the_API_refuses_SQLite_and_unencrypted_dashboard_keys_naming_the_settings()
+    public void Outside_Development_the_API_refuses_SQLite_unencrypted_dashboard_keys_and_no_Redis_for_the_dashboard_naming_the_settings()
     {
         using var data = new TempDirectory();
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -23,5 +23,7 @@ public sealed class ProductionConfigurationTests
         failure.ShouldContain("Database:Provider is Sqlite, which only Development uses");
         failure.ShouldContain("ConnectionStrings:FacilityDb");
         failure.ShouldContain("DataProtection:Certificate:Path is required outside Development");
+        // The dashboard's sessions ended by back-channel logout are shared by every instance.
+        failure.ShouldContain("Redis:Configuration is required outside Development");
     }
 }

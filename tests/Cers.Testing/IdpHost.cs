@@ -39,6 +39,15 @@ public class IdpHost : WebApplicationFactory<Program>
     /// <summary>The file the provider generates its Development RSA signing certificate into (see Cers.Idp.Keys.CertificateSet).</summary>
     public string DevelopmentSigningCertificatePath => Path.Combine(DataDirectory, "idp-signing.development.pfx");
 
+    /// <summary>The provider's Development signing certificate with its private key: what a test signs "provider" tokens with.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 LoadSigningCertificate()
+    {
+        // The provider generates the file when it first loads its keys.
+        Services.GetRequiredService<Cers.Idp.Keys.CertificateSet>();
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(DevelopmentSigningCertificatePath, password: null,
+            System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet);
+    }
+
     /// <summary>Builds and starts the host; throws what the provider throws at start.</summary>
     public IdpHost Start()
     {

@@ -12,6 +12,13 @@ public static class ProviderAccounts
     /// by its policy); regulator staff of <paramref name="agencyCode"/> when given, as a CERS admin assigns
     /// them. Returns the account's id, its <c>sub</c>.
     /// </summary>
+    public static async Task<string> UserIdOfAsync(this IdpHost idp, string userName)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>().FindByNameAsync(userName);
+        return user?.Id ?? throw new InvalidOperationException($"The provider has no account {userName}.");
+    }
+
     public static async Task<string> CreateActiveAccountAsync(this IdpHost idp, string userName, string firstName, string lastName,
         string password, string protectionPhrase = "", string? agencyCode = null, string? phone = null, string? title = null)
     {

@@ -1,3 +1,4 @@
+using Cers.RelyingParty;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,9 @@ namespace Cers.BusinessPortal.SignIn;
 public static class SignInExtensions
 {
     public const string SessionCookieName = "cers.portal.session";
+
+    /// <summary>The portal's <c>backchannel_logout_uri</c> at the provider.</summary>
+    public const string BackChannelLogoutPath = "/signout-backchannel";
 
     /// <summary>The portal's own request scopes: identity, refresh, and the facility API's three.</summary>
     public static readonly string[] Scopes =
@@ -35,6 +39,7 @@ public static class SignInExtensions
         builder.Services.AddHttpClient(TokenRefresher.HttpClientName);
         builder.Services.AddSingleton<TokenRefresher>();
         builder.Services.AddScoped<TokenRefreshEvents>();
+        builder.Services.AddBackChannelLogout();
 
         builder.Services.AddAuthentication(options =>
             {
@@ -102,5 +107,13 @@ public static class SignInExtensions
             });
 
         return builder;
+    }
+
+    /// <summary>Where the provider tells the portal of sessions it ended; a session it names ends at its next request.</summary>
+    public static IEndpointRouteBuilder MapPortalBackChannelLogout(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.ServiceProvider.GetRequiredService<IOptions<SessionLifetimeOptions>>().Value;
+        app.MapBackChannelLogout(BackChannelLogoutPath, OpenIdConnectDefaults.AuthenticationScheme, sessions.AbsoluteLifetime);
+        return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cers.RelyingParty;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,12 @@ public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<Portal
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
+        // The provider ended the session (back-channel logout): it ends here too, whatever its tokens say.
+        if (await context.EndIfLoggedOutAsync(settings.Value.ClientId!))
+        {
+            return;
+        }
+
         var now = time.GetUtcNow();
 
         // However active, a session ends its absolute lifetime after it began (OWASP ASVS 3.3.2); one with no start

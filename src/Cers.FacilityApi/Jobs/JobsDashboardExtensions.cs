@@ -1,3 +1,4 @@
+using Cers.RelyingParty;
 using Cers.ServiceDefaults.SharedState;
 using Microsoft.AspNetCore.DataProtection;
 using Hangfire;
@@ -21,6 +22,12 @@ public static class JobsDashboardExtensions
     private const string CookieScheme = "jobs-cookie";
     private const string SignInScheme = "jobs-oidc";
 
+    /// <summary>The dashboard client's <c>backchannel_logout_uri</c> path at the provider.</summary>
+    public const string BackChannelLogoutPath = Path + "/backchannel-logout";
+
+    /// <summary>Absolute: an admin whose role is taken away loses the dashboard within the half hour.</summary>
+    private static readonly TimeSpan CookieLifetime = TimeSpan.FromMinutes(30);
+
     public static IHostApplicationBuilder AddJobsDashboard(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(JobsDashboardOptions.SectionName).Get<JobsDashboardOptions>() ?? new JobsDashboardOptions();
@@ -41,6 +48,10 @@ public static class JobsDashboardExtensions
             .PersistKeysToDbContext<Data.FacilityDbContext>()
             .ProtectKeysWithConfiguredCertificate(builder);
 
+        // Sessions the provider ends by back-channel logout are remembered for every instance (Redis outside Development).
+        builder.AddSharedState("facility-api");
+        builder.Services.AddBackChannelLogout();
+
         // Hangfire's dashboard protects its own buttons (requeue, delete, trigger) with anti-forgery tokens when the service is there.
         builder.Services.AddAntiforgery(antiforgery =>
         {
@@ -58,9 +69,10 @@ public static class JobsDashboardExtensions
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.Cookie.SecurePolicy = secure;
 
-                // Absolute: an admin whose role is taken away loses the dashboard within the half hour.
-                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                cookie.ExpireTimeSpan = CookieLifetime;
                 cookie.SlidingExpiration = false;
+                // Signed out at the provider (or disabled there): signed out here at the next request.
+                cookie.Events.OnValidatePrincipal = context => context.EndIfLoggedOutAsync(options.ClientId);
                 cookie.ForwardChallenge = SignInScheme;
                 cookie.Events.OnRedirectToAccessDenied = context =>
                 {
@@ -150,6 +162,7 @@ public static class JobsDashboardExtensions
             DashboardTitle = "CERS facility API jobs",
             AppPath = null,
         }, app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(Policy);
+        app.MapBackChannelLogout(BackChannelLogoutPath, SignInScheme, CookieLifetime);
         return app;
     }
 }

@@ -21,11 +21,7 @@ public sealed class FacilityApiFixture : IDisposable
     {
         Idp = new IdpHost(_data.Path, kestrel: true).Start();
 
-        // In Development the provider generates its signing certificate when it first loads its keys;
-        // loading them here makes sure the file exists before it is read back from disk.
-        Idp.Services.GetRequiredService<CertificateSet>();
-        SigningCertificate = X509CertificateLoader.LoadPkcs12FromFile(Idp.DevelopmentSigningCertificatePath, password: null,
-            X509KeyStorageFlags.EphemeralKeySet);
+        SigningCertificate = Idp.LoadSigningCertificate();
 
         Api = new FacilityApiHost(authority: Idp.BaseAddress, dataDirectory: Path.Combine(_data.Path, "facility-api"), settings: Smtp.Settings());
     }

@@ -135,6 +135,41 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
     /// As a browser: /jobs -> the provider's authorize endpoint -> its two-step sign-in page -> back to
     /// the API's callback, which sets the dashboard cookie and returns to /jobs.
     /// </summary>
+    [Fact]
+    public async Task A_logout_token_from_the_provider_ends_the_admin_s_dashboard_session_at_the_next_request()
+    {
+        using var browser = NewBrowser();
+        using (var dashboard = await SignInToDashboardAsync(browser, "cersadmin1", "help desk sample password 1"))
+        {
+            dashboard.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var adminId = await _idp.UserIdOfAsync("cersadmin1");
+
+        using var http = new HttpClient();
+        var endpoint = new Uri(_api.BaseAddress, "/jobs/backchannel-logout");
+        // The portal's token is not the dashboard's: refused, and the session goes on.
+        using var forThePortal = await LogoutTokens.PostAsync(http, endpoint, LogoutToken(adminId, DevelopmentClients.PortalClientId));
+        forThePortal.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using (var still = await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs")))
+        {
+            still.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using var logout = await LogoutTokens.PostAsync(http, endpoint, LogoutToken(adminId, "cers-facility-jobs"));
+
+        logout.StatusCode.ShouldBe(HttpStatusCode.OK, await logout.Content.ReadAsStringAsync());
+        using var next = await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs"));
+        next.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        next.Headers.Location!.ToString().ShouldStartWith(new Uri(_idp.BaseAddress, "connect/authorize").ToString());
+    }
+
+    private string LogoutToken(string subject, string audience)
+    {
+        using var key = _idp.LoadSigningCertificate();
+        return LogoutTokens.Write(key, _idp.BaseAddress.ToString(), audience, subject, sessionId: null, DateTimeOffset.UtcNow);
+    }
+
     private async Task<HttpResponseMessage> SignInToDashboardAsync(HttpClient browser, string userName, string password)
     {
         var response = await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs"));
