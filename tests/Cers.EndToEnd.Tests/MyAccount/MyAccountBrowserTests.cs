@@ -65,8 +65,9 @@ public sealed partial class MyAccountBrowserTests(WalkthroughFixture fixture, IT
         await steps.RecordAsync(page, "email-changed");
 
         await page.GotoAsync(new Uri(fixture.Idp.BaseAddress, "/Account/Manage/EmailHistory").ToString());
-        await Expect(main.Locator("tbody tr[data-kind='email-change-confirm']")).ToHaveCountAsync(1);
+        // Recorded before the check, so a failing run keeps a screenshot of what the page showed.
         await steps.RecordAsync(page, "email-history");
+        await Expect(main.Locator("tbody tr[data-kind='email-change-confirm']")).ToHaveCountAsync(1);
         await page.Context.CloseAsync();
     }
 
