@@ -19,6 +19,15 @@ public static class ProviderAccounts
         return user?.Id ?? throw new InvalidOperationException($"The provider has no account {userName}.");
     }
 
+    /// <summary>The ids of the account's live provider sessions (the <c>sid</c> of its ID tokens), oldest first.</summary>
+    public static async Task<List<string>> SessionIdsOfAsync(this IdpHost idp, string userId)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Cers.Idp.Data.IdpDbContext>();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.ProviderSessions.Where(s => s.UserId == userId).OrderBy(s => s.StartedAt).Select(s => s.Id));
+    }
+
     public static async Task<string> CreateActiveAccountAsync(this IdpHost idp, string userName, string firstName, string lastName,
         string password, string protectionPhrase = "", string? agencyCode = null, string? phone = null, string? title = null)
     {

@@ -69,6 +69,24 @@ public sealed class BackChannelLogoutTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task A_logout_token_naming_a_session_ends_that_portal_session_only()
+    {
+        var account = await fixture.CreateAccountAsync("Sid");
+        using var first = fixture.NewBrowser();
+        using var second = fixture.NewBrowser();
+        await first.SignInAsync(account);
+        var firstSession = (await fixture.Idp.SessionIdsOfAsync(account.Id)).ShouldHaveSingleItem();
+        await second.SignInAsync(account);
+        (await fixture.Idp.SessionIdsOfAsync(account.Id)).Count.ShouldBe(2);
+
+        using var response = await PostAsync(Token(account.Id, firstSession));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await first.GetWithoutRedirectAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await second.GetWithoutRedirectAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_logout_token_is_taken_once()
     {
         var account = await fixture.CreateAccountAsync("Rea");

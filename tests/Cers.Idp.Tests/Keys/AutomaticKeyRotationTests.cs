@@ -21,8 +21,10 @@ public sealed class AutomaticKeyRotationTests
     [
         ("Keys:Mode", "Automatic"),
 
-        // The longest a sign-in may be refreshed: the year's test signs in again every four weeks.
+        // The longest a sign-in may be refreshed: the year's test signs in again every four weeks. Its clock moves twelve
+        // hours a step, each step refreshing (activity in the provider's session), so the session's idle timeout is a day.
         ("Sessions:AbsoluteLifetime", "30.00:00:00"),
+        ("Sessions:IdleTimeout", "1.00:00:00"),
     ];
 
     [Fact]
