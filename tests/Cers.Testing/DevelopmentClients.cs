@@ -10,4 +10,23 @@ public static class DevelopmentClients
     public const string RegulatorClientId = "regulator-sacramento-emd";
     public const string RegulatorSecret = "development-only-regulator-secret-3d9b6c0a1e4f";
     public const string RegulatorAgencyCode = "SAC-EMD";
+
+    /// <summary>An access token of the example regulator API client (client_credentials) from the provider <paramref name="http"/> calls.</summary>
+    public static async Task<string> RegulatorAccessTokenAsync(HttpClient http, string scope = "facility.read")
+    {
+        var token = await Duende.IdentityModel.Client.HttpClientTokenRequestExtensions.RequestClientCredentialsTokenAsync(http,
+            new Duende.IdentityModel.Client.ClientCredentialsTokenRequest
+            {
+                Address = "connect/token",
+                ClientId = RegulatorClientId,
+                ClientSecret = RegulatorSecret,
+                Scope = scope,
+            });
+        if (token.IsError)
+        {
+            throw new InvalidOperationException($"The provider refused the regulator client: {token.Error} {token.ErrorDescription}");
+        }
+
+        return token.AccessToken!;
+    }
 }

@@ -122,8 +122,10 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
     [Fact]
     public async Task A_bearer_token_of_an_API_caller_does_not_open_the_dashboard()
     {
+        using var toProvider = _idp.CreateBackChannel();
+        var token = await DevelopmentClients.RegulatorAccessTokenAsync(toProvider);
         using var caller = NewBrowser();
-        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RegulatorClientTokenAsync());
+        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
         using var response = await caller.GetAsync(new Uri(_api.BaseAddress, "/jobs"));
 
@@ -255,22 +257,6 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
             .GroupBy(input => input.Name!)
             .ToDictionary(group => group.Key, group => group.First().Value);
         return (action, fields);
-    }
-
-    /// <summary>A genuine access token of the example regulator API client, which the API itself accepts.</summary>
-    private async Task<string> RegulatorClientTokenAsync()
-    {
-        using var http = _idp.CreateBackChannel();
-        var token = await Duende.IdentityModel.Client.HttpClientTokenRequestExtensions.RequestClientCredentialsTokenAsync(http,
-            new Duende.IdentityModel.Client.ClientCredentialsTokenRequest
-            {
-                Address = "connect/token",
-                ClientId = DevelopmentClients.RegulatorClientId,
-                ClientSecret = DevelopmentClients.RegulatorSecret,
-                Scope = "facility.read",
-            });
-        token.IsError.ShouldBeFalse(token.Error);
-        return token.AccessToken!;
     }
 
     private static HttpClient NewBrowser() => new(new SocketsHttpHandler

@@ -31,7 +31,7 @@ public sealed class AutomaticKeyRotationAtApiTests
             services: services => services.AddSingleton<TimeProvider>(clock)).Start();
         var keys = provider.Services.GetRequiredService<AutomaticSigningKeys>();
         using var toProvider = provider.CreateBackChannel();
-        var signers = new List<string> { new JsonWebToken(await TokenAsync(toProvider)).Kid };
+        var signers = new List<string> { new JsonWebToken(await DevelopmentClients.RegulatorAccessTokenAsync(toProvider)).Kid };
 
         async Task MoveAsync(TimeSpan by)
         {
@@ -50,18 +50,18 @@ public sealed class AutomaticKeyRotationAtApiTests
                 services: services => services.AddSingleton<TimeProvider>(clock));
 
             // Before: the current key signs, and the API fetches the JWKS (with the next key in it) for its first request.
-            (await CallAsync(api, await TokenAsync(toProvider))).ShouldBe(HttpStatusCode.OK, $"rotation {rotation}, before");
+            (await CallAsync(api, await DevelopmentClients.RegulatorAccessTokenAsync(toProvider))).ShouldBe(HttpStatusCode.OK, $"rotation {rotation}, before");
 
             // During, a few minutes before the handover: still the current key.
             await MoveAsync(next.ActivatesAt.AddMinutes(-5) - clock.GetUtcNow().UtcDateTime);
-            var lastOfCurrent = await TokenAsync(toProvider);
+            var lastOfCurrent = await DevelopmentClients.RegulatorAccessTokenAsync(toProvider);
             new JsonWebToken(lastOfCurrent).Kid.ShouldBe(signers[^1]);
             (await CallAsync(api, lastOfCurrent)).ShouldBe(HttpStatusCode.OK, $"rotation {rotation}, during");
 
             // After: the next key signs, the API accepts it from the JWKS it already had, and the token of a few
             // minutes before (still within its 15 minutes) too.
             await MoveAsync(TimeSpan.FromMinutes(6));
-            var firstOfNext = await TokenAsync(toProvider);
+            var firstOfNext = await DevelopmentClients.RegulatorAccessTokenAsync(toProvider);
             new JsonWebToken(firstOfNext).Kid.ShouldBe(next.Id);
             (await CallAsync(api, firstOfNext)).ShouldBe(HttpStatusCode.OK, $"rotation {rotation}, after: the new key");
             (await CallAsync(api, lastOfCurrent)).ShouldBe(HttpStatusCode.OK, $"rotation {rotation}, after: the previous key's token");
@@ -69,19 +69,6 @@ public sealed class AutomaticKeyRotationAtApiTests
         }
 
         signers.Distinct().Count().ShouldBe(5);
-    }
-
-    private static async Task<string> TokenAsync(HttpClient toProvider)
-    {
-        var token = await toProvider.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = DevelopmentClients.RegulatorClientId,
-            ClientSecret = DevelopmentClients.RegulatorSecret,
-            Scope = "facility.read",
-        });
-        token.IsError.ShouldBeFalse(token.Error);
-        return token.AccessToken!;
     }
 
     private static async Task<HttpStatusCode> CallAsync(FacilityApiHost api, string token)

@@ -33,7 +33,7 @@ public sealed class AutomaticKeyOperationsTests
         await using var idp = IsolatedIdp.Start(fakeClock: false, AutomaticKeyRotationTests.AutomaticSettings);
         var keys = idp.Services.GetRequiredService<AutomaticSigningKeys>();
         using var http = idp.Host.CreateBackChannel();
-        var before = await AutomaticKeyRotationTests.RegulatorTokenAsync(http);
+        var before = await DevelopmentClients.RegulatorAccessTokenAsync(http);
         var first = new JsonWebToken(before).Kid;
         await idp.Host.CreateActiveAccountAsync("retiring1", "Re", "Tiring", Password);
         using var browser = idp.CreateBrowser();
@@ -48,7 +48,7 @@ public sealed class AutomaticKeyOperationsTests
 
         // Other instances read the table every Keys:Automatic:RefreshInterval; this is that round.
         await keys.RefreshAsync(CancellationToken.None);
-        var after = await AutomaticKeyRotationTests.RegulatorTokenAsync(http);
+        var after = await DevelopmentClients.RegulatorAccessTokenAsync(http);
         var second = new JsonWebToken(after).Kid;
         second.ShouldNotBe(first);
         rotated.Output.ShouldContain(second);
@@ -78,7 +78,7 @@ public sealed class AutomaticKeyOperationsTests
         // Retiring the key that signs: a new one takes over at once, so signing never stops.
         (await RunAsync(idp, "keys", "retire", second)).ExitCode.ShouldBe(AdminCommandLine.Done);
         await keys.RefreshAsync(CancellationToken.None);
-        var third = new JsonWebToken(await AutomaticKeyRotationTests.RegulatorTokenAsync(http)).Kid;
+        var third = new JsonWebToken(await DevelopmentClients.RegulatorAccessTokenAsync(http)).Kid;
         third.ShouldNotBeOneOf(first, second);
         (await AutomaticKeyRotationTests.JwksAsync(http)).Keys.Select(k => k.Kid).ShouldNotContain(second);
 
@@ -131,7 +131,7 @@ public sealed class AutomaticKeyOperationsTests
         var page = await withFactor.GetAsync("/Admin/Keys");
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var http = idp.Host.CreateBackChannel();
-        var signing = new JsonWebToken(await AutomaticKeyRotationTests.RegulatorTokenAsync(http)).Kid;
+        var signing = new JsonWebToken(await DevelopmentClients.RegulatorAccessTokenAsync(http)).Kid;
         (await page.Content.ReadAsStringAsync()).ShouldContain(signing);
 
         // Without the page's anti-forgery token the post changes nothing.
@@ -143,7 +143,7 @@ public sealed class AutomaticKeyOperationsTests
         var rotated = await withFactor.PostAsync(rotate.Action, new FormUrlEncodedContent(rotate.Fields));
         rotated.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await (await withFactor.GetAsync("/Admin/Keys")).Content.ReadAsStringAsync()).ShouldContain("New keys sign from now on");
-        var next = new JsonWebToken(await AutomaticKeyRotationTests.RegulatorTokenAsync(http)).Kid;
+        var next = new JsonWebToken(await DevelopmentClients.RegulatorAccessTokenAsync(http)).Kid;
         next.ShouldNotBe(signing);
 
         var list = await withFactor.GetAsync("/Admin/Keys");

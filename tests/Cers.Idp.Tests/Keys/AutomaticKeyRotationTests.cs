@@ -60,7 +60,7 @@ public sealed class AutomaticKeyRotationTests
             var current = served[^1].Keys;
             var cached = served.Last(s => s.At <= now - TimeSpan.FromDays(1) || s == served[0]).Keys;
 
-            var machine = await RegulatorTokenAsync(http);
+            var machine = await DevelopmentClients.RegulatorAccessTokenAsync(http);
             var refreshed = await BrowserSignIn.RefreshAsync(http, refreshToken);
             refreshed.IsError.ShouldBeFalse($"day {day}: the provider refused its own refresh token: {refreshed.Error} {refreshed.ErrorDescription}");
             refreshToken = refreshed.RefreshToken!;
@@ -148,19 +148,6 @@ public sealed class AutomaticKeyRotationTests
         using var document = JsonDocument.Parse(json);
         PrivateParameters(document.RootElement.GetProperty("keys").EnumerateArray()).ShouldBeEmpty();
         return new JsonWebKeySet(json);
-    }
-
-    public static async Task<string> RegulatorTokenAsync(HttpClient http)
-    {
-        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "connect/token",
-            ClientId = IdpFactory.RegulatorClientId,
-            ClientSecret = IdpFactory.RegulatorSecret,
-            Scope = "facility.read",
-        });
-        token.IsError.ShouldBeFalse(token.Error);
-        return token.AccessToken!;
     }
 
     /// <summary>
