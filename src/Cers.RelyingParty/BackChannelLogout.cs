@@ -55,7 +55,7 @@ public sealed partial class BackChannelLogout(
     }
 
     /// <summary>
-    /// Whether the provider ended the session of a cookie issued at <paramref name="issuedAt"/> to <paramref name="principal"/>
+    /// Whether the provider ended the session of a cookie signed in at <paramref name="issuedAt"/> for <paramref name="principal"/>
     /// (built from the ID token: <c>sid</c>, <c>sub</c>).
     /// </summary>
     public async Task<bool> HasEndedAsync(string clientId, ClaimsPrincipal principal, DateTimeOffset? issuedAt, CancellationToken cancellationToken)

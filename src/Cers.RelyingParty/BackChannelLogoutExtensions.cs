@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -12,6 +13,12 @@ namespace Cers.RelyingParty;
 
 public static class BackChannelLogoutExtensions
 {
+    /// <summary>
+    /// When the cookie's session signed in, to the millisecond, kept through every renewal. The cookie's own issue time is
+    /// stored to the second, so a sign-in in the same second as an account-wide logout would look older than it and be
+    /// ended again at once, round and round, until the second passed.
+    /// </summary>
+    public const string SignedInAtItem = "cers.signed_in_at_ms";
     public static IServiceCollection AddBackChannelLogout(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -64,11 +71,18 @@ public static class BackChannelLogoutExtensions
             .DisableAntiforgery()
             .ExcludeFromDescription();
 
+    /// <summary>Records when the cookie's session signs in (see <see cref="SignedInAtItem"/>); call from the cookie's SigningIn event.</summary>
+    public static void RecordSignInTime(this CookieSigningInContext context)
+    {
+        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+        context.Properties.Items[SignedInAtItem] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Ends the cookie's session, on this request, when the provider ended it by back-channel logout.</summary>
     public static async Task<bool> EndIfLoggedOutAsync(this CookieValidatePrincipalContext context, string clientId)
     {
         var logout = context.HttpContext.RequestServices.GetRequiredService<BackChannelLogout>();
-        if (context.Principal is null || !await logout.HasEndedAsync(clientId, context.Principal, context.Properties.IssuedUtc, context.HttpContext.RequestAborted))
+        if (context.Principal is null || !await logout.HasEndedAsync(clientId, context.Principal, SignedInAt(context.Properties), context.HttpContext.RequestAborted))
         {
             return false;
         }
@@ -77,6 +91,13 @@ public static class BackChannelLogoutExtensions
         await context.HttpContext.SignOutAsync(context.Scheme.Name);
         return true;
     }
+
+    /// <summary>The recorded sign-in time; for a cookie from before it was recorded, the cookie's issue time (to the second).</summary>
+    private static DateTimeOffset? SignedInAt(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(SignedInAtItem, out var value)
+            && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : properties.IssuedUtc;
 
     private static IResult Refused(string description) =>
         Results.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = description },

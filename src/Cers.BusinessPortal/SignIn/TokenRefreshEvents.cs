@@ -37,6 +37,7 @@ public sealed class TokenRefreshEvents(TokenRefresher refresher, IOptions<Portal
                 ? authenticatedAt
                 : now;
         context.Properties.Items.TryAdd(SessionStartedAt, startedAt.ToString("o", CultureInfo.InvariantCulture));
+        context.RecordSignInTime();
         return Task.CompletedTask;
     }
 

@@ -73,6 +73,11 @@ public static class JobsDashboardExtensions
                 cookie.SlidingExpiration = false;
                 // Signed out at the provider (or disabled there): signed out here at the next request.
                 cookie.Events.OnValidatePrincipal = context => context.EndIfLoggedOutAsync(options.ClientId);
+                cookie.Events.OnSigningIn = context =>
+                {
+                    context.RecordSignInTime();
+                    return Task.CompletedTask;
+                };
                 cookie.ForwardChallenge = SignInScheme;
                 cookie.Events.OnRedirectToAccessDenied = context =>
                 {
