@@ -34,29 +34,9 @@ public static class EmailHostingExtensions
 
         builder.Services.AddSingleton<EmailOutbox>();
         builder.Services.AddSingleton<SmtpEmailSender>();
-        builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
-        builder.Services.AddScoped<OutboxDeliveryJob<TContext>>();
-        builder.Services.AddRecurringJob<OutboxDeliveryJob<TContext>>("email-outbox-delivery", "* * * * *",
+        builder.AddDueWork<OutboxSignal<TContext>, OutboxDeliveryJob<TContext>>("email-outbox-delivery",
             job => job.DeliverDueAsync(CancellationToken.None));
-        if (builder.RunsServer())
-        {
-            builder.Services.AddHostedService<OutboxStartupDelivery<TContext>>();
-        }
-
         return builder;
-    }
-
-    /// <summary>At start, emails left owed by a previous run (a restart between commit and delivery) go out at once, not at the next recurring run.</summary>
-    private sealed class OutboxStartupDelivery<TContext>(OutboxSignal<TContext> signal) : IHostedService
-        where TContext : DbContext
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            signal.Nudge();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

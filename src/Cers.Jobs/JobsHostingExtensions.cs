@@ -114,6 +114,27 @@ public static class JobsHostingExtensions
         return services;
     }
 
+    /// <summary>
+    /// Work committed to the database and done by a job (an outbox): <typeparamref name="TSignal"/> starts its runs, a
+    /// recurring run every minute (<paramref name="recurringJobId"/>) is the safety net, and, where this process runs a job
+    /// server, a run at start does at once what a previous process left owed (a restart between commit and run).
+    /// </summary>
+    public static IHostApplicationBuilder AddDueWork<TSignal, TJob>(this IHostApplicationBuilder builder, string recurringJobId,
+        System.Linq.Expressions.Expression<Func<TJob, Task>> run)
+        where TSignal : DueWorkSignal
+        where TJob : class
+    {
+        builder.Services.AddSingleton<TSignal>();
+        builder.Services.AddScoped<TJob>();
+        builder.Services.AddRecurringJob(recurringJobId, "* * * * *", run);
+        if (builder.RunsServer())
+        {
+            builder.Services.AddHostedService<DueWorkAtStart<TSignal>>();
+        }
+
+        return builder;
+    }
+
     /// <summary>The Hangfire dashboard at <paramref name="path"/>, for callers that satisfy <paramref name="policy"/> only.</summary>
     public static WebApplication MapJobsDashboard(this WebApplication app, string path, string policy)
     {
@@ -151,4 +172,17 @@ public static class JobsHostingExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>At start, work left owed by a previous run is done at once, not at the next recurring run.</summary>
+internal sealed class DueWorkAtStart<TSignal>(TSignal signal) : IHostedService
+    where TSignal : DueWorkSignal
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        signal.Nudge();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

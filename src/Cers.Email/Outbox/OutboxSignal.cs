@@ -1,116 +1,22 @@
+using Cers.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Cers.Email.Outbox;
 
-/// <summary>
-/// Starts delivery soon after an email is committed and again when a failed one falls due, without
-/// a flood of Hangfire jobs: while a queued run has not started here, further commits within a few
-/// seconds add no other (the run picks their emails up too), and one retry is scheduled for the
-/// earliest due time. The bound in time matters when another instance runs the queued job, or this
-/// one runs no job server. The recurring delivery job is the safety net for anything these miss (a
-/// crash between commit and enqueue, a failed enqueue).
-/// </summary>
-public sealed partial class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvider time, ILogger<OutboxSignal<TContext>> logger)
+/// <summary>Starts <see cref="OutboxDeliveryJob{TContext}"/> soon after an email is committed and when a failed one falls due.</summary>
+public sealed class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvider time, ILogger<OutboxSignal<TContext>> logger)
+    : DueWorkSignal(jobs, time, logger)
     where TContext : DbContext
 {
-    private static readonly TimeSpan CoalesceFor = TimeSpan.FromSeconds(3);
+    protected override void Enqueue(IBackgroundJobClient jobs) =>
+        jobs.Enqueue<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None));
 
-    /// <summary>Hangfire's delayed jobs are timed to the second.</summary>
-    private static readonly TimeSpan ScheduleGranularity = TimeSpan.FromSeconds(1);
-
-    private readonly Lock _gate = new();
-    private DateTime? _runQueuedAt;
-    private DateTime? _retryScheduledFor;
-
-    /// <summary>Never throws: the change that owes the email is already committed, and the recurring run will send it.</summary>
-    public void Nudge()
-    {
-        var now = DateTime.UtcNow;
-        lock (_gate)
-        {
-            if (_runQueuedAt is { } queued && now - queued < CoalesceFor)
-            {
-                return;
-            }
-
-            _runQueuedAt = now;
-        }
-
-        try
-        {
-            jobs.Enqueue<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None));
-        }
-        catch (Exception ex)
-        {
-            lock (_gate)
-            {
-                _runQueuedAt = null;
-            }
-
-            LogEnqueueFailed(logger, ex);
-        }
-    }
-
-    /// <summary>
-    /// Called when a run begins: emails committed from now on need a run of their own, and a retry
-    /// scheduled for about now is this run (it may start up to a second early, see <see cref="RetryAt"/>),
-    /// so a retry it asks for must be scheduled anew rather than taken as already scheduled.
-    /// </summary>
-    public void RunStarted()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        lock (_gate)
-        {
-            _runQueuedAt = null;
-            if (_retryScheduledFor is { } scheduled && scheduled <= now + ScheduleGranularity)
-            {
-                _retryScheduledFor = null;
-            }
-        }
-    }
-
-    public void RetryAt(DateTime dueUtc)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        lock (_gate)
-        {
-            if (_retryScheduledFor is { } scheduled && scheduled > now && scheduled <= dueUtc)
-            {
-                return;
-            }
-
-            _retryScheduledFor = dueUtc;
-        }
-
-        // Hangfire keeps a delayed job's time in whole seconds and may start it up to a second before the
-        // instant asked for, when the email is not yet due: round up to the next second past it.
-        var delay = dueUtc - now;
-        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) + ScheduleGranularity;
-        try
-        {
-            // Already due: queued at once rather than left for the scheduler's next poll.
-            if (delay == TimeSpan.Zero)
-            {
-                jobs.Enqueue<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None));
-            }
-            else
-            {
-                jobs.Schedule<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None), delay);
-            }
-        }
-        catch (Exception ex)
-        {
-            lock (_gate)
-            {
-                _retryScheduledFor = null;
-            }
-
-            LogEnqueueFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue an email delivery run; the recurring run will send the email")]
-    private static partial void LogEnqueueFailed(ILogger logger, Exception exception);
+    protected override void Schedule(IBackgroundJobClient jobs, TimeSpan delay) =>
+        jobs.Schedule<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None), delay);
 }
+
+/// <summary>Nudges email delivery once the emails a change wrote are committed.</summary>
+public sealed class OutboxCommitInterceptor<TContext>(OutboxSignal<TContext> signal) : CommittedWorkInterceptor<OutboxEmail>(signal)
+    where TContext : DbContext;

@@ -3,15 +3,16 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Cers.Email.Outbox;
+namespace Cers.Jobs;
 
 /// <summary>
-/// Nudges delivery once the emails a <c>SaveChanges</c> wrote are committed: straight after the save,
-/// or after the surrounding transaction commits (a job started before the commit would not see them).
+/// Nudges <paramref name="signal"/> once the <typeparamref name="TWork"/> rows a <c>SaveChanges</c> added are
+/// committed: straight after the save, or after the surrounding transaction commits (a job started before the
+/// commit would not see them).
 /// </summary>
-public sealed class OutboxCommitInterceptor<TContext>(OutboxSignal<TContext> signal)
+public class CommittedWorkInterceptor<TWork>(DueWorkSignal signal)
     : SaveChangesInterceptor, IDbTransactionInterceptor
-    where TContext : DbContext
+    where TWork : class
 {
     private static readonly ConditionalWeakTable<DbContext, object> Owed = new();
 
@@ -65,7 +66,7 @@ public sealed class OutboxCommitInterceptor<TContext>(OutboxSignal<TContext> sig
 
     private static void Remember(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<OutboxEmail>().Any(e => e.State == EntityState.Added))
+        if (context is not null && context.ChangeTracker.Entries<TWork>().Any(e => e.State == EntityState.Added))
         {
             Owed.AddOrUpdate(context, Owed);
         }
