@@ -1,18 +1,11 @@
 using Cers.Idp.Oidc;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace Cers.Idp.Accounts;
 
 /// <summary>
-/// Absolute links for emails. They are built on the configured issuer (required outside
-/// Development), never on the request's Host header, which an attacker could set to send a victim
-/// a reset link pointing at their own site (password-reset poisoning). Development without an
-/// issuer uses the address the server listens on; before it listens (the create-admin command runs
-/// without starting it), the configured <c>urls</c>, else the default development address.
+/// Absolute links for emails, on the provider's <see cref="PublicOrigin"/> (never a request's Host header).
 /// </summary>
-public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server, IConfiguration configuration)
+public sealed class AccountLinks(PublicOrigin origin)
 {
     public string Activation(string userId, string token) =>
         Absolute($"Account/Activate?id={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");
@@ -31,14 +24,5 @@ public sealed class AccountLinks(IOptions<OidcOptions> oidc, IServer server, ICo
 
     public string CheckEmail() => Absolute("Account/CheckEmail");
 
-    private string Absolute(string relative)
-    {
-        var origin = oidc.Value.Issuer?.ToString()
-            ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
-            ?? "http://localhost:5001/";
-        origin = origin.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);
-        return new Uri(new Uri(origin.EndsWith('/') ? origin : origin + "/"), relative).ToString();
-    }
+    private string Absolute(string relative) => new Uri(origin.Base, relative).ToString();
 }

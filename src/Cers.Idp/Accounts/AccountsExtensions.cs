@@ -1,5 +1,6 @@
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Oidc;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -111,6 +112,7 @@ public static class AccountsExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<SecretTokens>();
+        builder.Services.AddSingleton<PublicOrigin>();
         builder.Services.AddSingleton<AccountLinks>();
         builder.Services.AddScoped<TokenRevocation>();
         builder.Services.AddScoped<AccountAdministration>();
