@@ -3,6 +3,7 @@ using Cers.Idp.Accounts;
 using Cers.Idp.Announcements;
 using Cers.Idp.Audit;
 using Cers.Idp.Sessions;
+using Cers.Idp.Sessions.Logout;
 using Cers.Idp.Keys;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace Cers.Idp.Data;
 /// <summary>
 /// The provider's database: Identity accounts, OpenIddict applications/authorizations/scopes/tokens
 /// the shared Data Protection key ring, the audit log,
-/// CERS Central's announcements, the email outbox and the automatic signing keys. One subclass per database provider carries that
+/// CERS Central's announcements, the email outbox, the sessions and the back-channel logouts they owe, and the automatic signing keys. One subclass per database provider carries that
 /// provider's migrations (<see cref="SqliteIdpDbContext"/>, <see cref="SqlServerIdpDbContext"/>, <see cref="PostgreSqlIdpDbContext"/>);
 /// everything else depends on this base type only.
 /// </summary>
@@ -31,6 +32,9 @@ public abstract class IdpDbContext(DbContextOptions options)
     public DbSet<ProviderSession> ProviderSessions => Set<ProviderSession>();
 
     public DbSet<SessionAuthorization> SessionAuthorizations => Set<SessionAuthorization>();
+
+    public DbSet<LogoutNotification> LogoutNotifications => Set<LogoutNotification>();
+
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -100,6 +104,18 @@ public abstract class IdpDbContext(DbContextOptions options)
             link.Property(a => a.AuthorizationId).HasMaxLength(100);
             link.Property(a => a.ClientId).HasMaxLength(100);
             link.HasOne(a => a.Session).WithMany(s => s.Authorizations).HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<LogoutNotification>(logout =>
+        {
+            logout.ToTable("BackChannelLogouts");
+            logout.Property(n => n.ClientId).HasMaxLength(100);
+            logout.Property(n => n.UserId).HasMaxLength(450);
+            logout.Property(n => n.SessionId).HasMaxLength(64);
+            logout.Property(n => n.LastError).HasMaxLength(500);
+
+            // The delivery job's query: not delivered, not given up, due.
+            logout.HasIndex(n => new { n.DeliveredAt, n.AbandonedAt, n.NextAttemptAt });
         });
 
         builder.Entity<SigningKey>(key =>

@@ -62,10 +62,13 @@ public static class OidcExtensions
                     CersClaims.AgencyCode,
                     Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
 
-                // The acr values a relying party may ask for with acr_values (OpenID Connect Discovery section 3).
+                // The acr values a relying party may ask for with acr_values (OpenID Connect Discovery section 3), and
+                // back-channel logout, whose logout tokens always name the session (Back-Channel Logout 1.0 section 2.1).
                 server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
                 {
                     context.Metadata["acr_values_supported"] = new OpenIddict.Abstractions.OpenIddictParameter([.. CersAuthenticationLevels.All]);
+                    context.Metadata["backchannel_logout_supported"] = true;
+                    context.Metadata["backchannel_logout_session_supported"] = true;
                     return default;
                 }));
 

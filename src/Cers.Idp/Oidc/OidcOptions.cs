@@ -63,6 +63,13 @@ public sealed class ClientOptions
 
     public List<Uri> PostLogoutRedirectUris { get; set; } = [];
 
+    /// <summary>
+    /// For a web app: where it takes logout tokens (OpenID Connect Back-Channel Logout 1.0). When a provider session in
+    /// which it received tokens ends, however it ends, the provider POSTs it a logout token naming the session
+    /// (<c>sid</c>) and the account (<c>sub</c>), retrying until it answers 200 (<c>LogoutDelivery</c> section).
+    /// </summary>
+    public Uri? BackChannelLogoutUri { get; set; }
+
     [MinLength(1)]
     public List<string> Scopes { get; set; } = [];
 

@@ -84,12 +84,29 @@ public sealed class OidcOptionsValidator(IHostEnvironment environment) : IValida
                         failures.Add($"{key}: redirect URI '{uri}' must use https (plain http only on loopback in Development).");
                     }
                 }
+
+                if (client.BackChannelLogoutUri is { } logout)
+                {
+                    if (!logout.IsAbsoluteUri || !string.IsNullOrEmpty(logout.Fragment) || logout.Scheme is not ("https" or "http"))
+                    {
+                        failures.Add($"{key}:BackChannelLogoutUri '{logout}' must be an absolute http(s) URI with no fragment (Back-Channel Logout 1.0 section 2.2).");
+                    }
+                    else if (logout.Scheme != Uri.UriSchemeHttps && !(environment.IsDevelopment() && logout.IsLoopback))
+                    {
+                        failures.Add($"{key}:BackChannelLogoutUri '{logout}' must use https (plain http only on loopback in Development).");
+                    }
+                }
             }
             else
             {
                 if (client.RedirectUris.Count > 0)
                 {
                     failures.Add($"{key}:RedirectUris: a machine client signs no user in and takes no redirect URI.");
+                }
+
+                if (client.BackChannelLogoutUri is not null)
+                {
+                    failures.Add($"{key}:BackChannelLogoutUri: a machine client signs no user in, so it has no session to be told of.");
                 }
 
                 if (client.Scopes.Any(s => s is "openid" or "profile" or "email" or "phone" or "offline_access"))

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
 using Cers.Idp.MyAccount;
+using Cers.Idp.Sessions.Logout;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -20,6 +21,7 @@ public sealed partial class ProviderSessions(
     IdpDbContext db,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens,
+    BackChannelLogoutClients logoutClients,
     IOptions<SessionLifetimeOptions> options,
     IOptions<MyAccountOptions> pages,
     AuditLog audit,
@@ -175,28 +177,23 @@ public sealed partial class ProviderSessions(
     }
 
     /// <summary>
-    /// Ends one session of <paramref name="userId"/>: the authorizations and tokens issued in it are revoked and its
-    /// row deleted, so its cookie is refused at the next request. False when the account has no such session: a
-    /// session id of someone else's account is answered exactly like one that does not exist.
+    /// Ends one session of <paramref name="userId"/>: the authorizations and tokens issued in it are revoked, its row
+    /// deleted, so its cookie is refused at the next request, and each relying party that took part in it is owed a
+    /// back-channel logout, all in one transaction. False when the account has no such session: a session id of someone
+    /// else's account is answered exactly like one that does not exist.
     /// </summary>
     public async Task<bool> EndAsync(string userId, string sessionId, string reason, CancellationToken cancellationToken, bool audited = true)
     {
         var ended = await db.InTransactionAsync(async ct =>
         {
-            var links = await db.SessionAuthorizations.AsNoTracking()
-                .Where(a => a.SessionId == sessionId && a.Session!.UserId == userId)
-                .Select(a => a.AuthorizationId)
-                .ToListAsync(ct);
-            await RevokeAsync(links, ct);
-            await db.SessionAuthorizations.Where(a => a.SessionId == sessionId).ExecuteDeleteAsync(ct);
-            var deleted = await db.ProviderSessions.Where(s => s.Id == sessionId && s.UserId == userId).ExecuteDeleteAsync(ct);
-            if (deleted == 1 && audited)
+            var ended = await EndOneAsync(userId, sessionId, ct);
+            if (ended && audited)
             {
                 audit.Add(AuditKinds.SessionEnded, userId, null, reason);
-                await db.SaveChangesAsync(ct);
             }
 
-            return deleted == 1;
+            await db.SaveChangesAsync(ct);
+            return ended;
         }, cancellationToken);
         if (ended)
         {
@@ -207,21 +204,25 @@ public sealed partial class ProviderSessions(
     }
 
     /// <summary>
-    /// Ends every session of the account but <paramref name="exceptSessionId"/>, revoking what was issued in them;
+    /// Ends every session of the account but <paramref name="exceptSessionId"/>, as <see cref="EndAsync"/> does each;
     /// the number ended. Joins the caller's transaction when there is one.
     /// </summary>
     public async Task<int> EndAllAsync(string userId, string reason, CancellationToken cancellationToken, string? exceptSessionId = null)
     {
         var ended = await db.InTransactionAsync(async ct =>
         {
-            var sessions = db.ProviderSessions.Where(s => s.UserId == userId && s.Id != exceptSessionId);
-            var links = await db.SessionAuthorizations.AsNoTracking()
-                .Where(a => sessions.Any(s => s.Id == a.SessionId))
-                .Select(a => a.AuthorizationId)
+            var ids = await db.ProviderSessions.AsNoTracking()
+                .Where(s => s.UserId == userId && s.Id != exceptSessionId)
+                .Select(s => s.Id)
                 .ToListAsync(ct);
-            await RevokeAsync(links, ct);
-            await db.SessionAuthorizations.Where(a => sessions.Any(s => s.Id == a.SessionId)).ExecuteDeleteAsync(ct);
-            return await sessions.ExecuteDeleteAsync(ct);
+            var ended = 0;
+            foreach (var id in ids)
+            {
+                ended += await EndOneAsync(userId, id, ct) ? 1 : 0;
+            }
+
+            await db.SaveChangesAsync(ct);
+            return ended;
         }, cancellationToken);
         if (ended > 0)
         {
@@ -254,9 +255,24 @@ public sealed partial class ProviderSessions(
         return ended;
     }
 
-    private async Task RevokeAsync(IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inside a transaction: deletes the session's row if it is still there (a conditional delete, so of two callers
+    /// ending it at once only one goes on), revokes what was issued in it, and adds the back-channel logouts it owes,
+    /// to be saved by the caller. False when it was gone already.
+    /// </summary>
+    private async Task<bool> EndOneAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {
-        foreach (var id in authorizationIds.Distinct(StringComparer.Ordinal))
+        var links = await db.SessionAuthorizations.AsNoTracking()
+            .Where(a => a.SessionId == sessionId && a.Session!.UserId == userId)
+            .Select(a => new { a.AuthorizationId, a.ClientId })
+            .ToListAsync(cancellationToken);
+        await db.SessionAuthorizations.Where(a => a.SessionId == sessionId && a.Session!.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        if (await db.ProviderSessions.Where(s => s.Id == sessionId && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        foreach (var id in links.Select(l => l.AuthorizationId).Distinct(StringComparer.Ordinal))
         {
             if (await authorizations.FindByIdAsync(id, cancellationToken) is { } authorization)
             {
@@ -265,6 +281,21 @@ public sealed partial class ProviderSessions(
 
             await tokens.RevokeByAuthorizationIdAsync(id, cancellationToken);
         }
+
+        var now = Now;
+        foreach (var clientId in links.Select(l => l.ClientId).Distinct(StringComparer.Ordinal).Where(c => logoutClients.UriOf(c) is not null))
+        {
+            db.LogoutNotifications.Add(new LogoutNotification
+            {
+                ClientId = clientId,
+                UserId = userId,
+                SessionId = sessionId,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+
+        return true;
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
