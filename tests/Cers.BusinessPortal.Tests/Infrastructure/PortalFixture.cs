@@ -36,8 +36,9 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>
-    /// A second port the provider knows the portal's redirect URIs at, for a test that needs a portal of its own
-    /// (its own clock moved hours ahead, which would age every other test's session on the shared one).
+    /// A second port the provider knows the portal's redirect URIs (and its back-channel logout URI) at, for a test that
+    /// needs a portal of its own (its own clock moved hours ahead, which would age every other test's session on the
+    /// shared one; one the test stops and starts again).
     /// </summary>
     public int SparePortalPort { get; private set; }
 
@@ -54,6 +55,12 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
             ["Oidc:Clients:0:RedirectUris:1"] = new Uri(spare, "signin-oidc").ToString(),
             ["Oidc:Clients:0:PostLogoutRedirectUris:1"] = new Uri(spare, "signout-callback-oidc").ToString(),
             ["Oidc:AccessTokenLifetime"] = AccessTokenLifetime.ToString(),
+
+            // The portal on the spare port takes back-channel logouts (the shared one runs on a test clock, which would
+            // judge a logout token's age by it); failed deliveries are retried within a second or two.
+            ["Oidc:Clients:0:BackChannelLogoutUri"] = new Uri(spare, "signout-backchannel").ToString(),
+            ["LogoutDelivery:FirstRetryDelay"] = "00:00:01",
+            ["LogoutDelivery:MaxRetryDelay"] = "00:00:02",
         };
         Idp = new IdpHost(_data.Path, settings, kestrel: true).Start();
         Api = new ApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "facility-api"), Smtp.Settings());

@@ -67,6 +67,10 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
             ["Oidc:Clients:0:PostLogoutRedirectUris:0"] = new Uri(portal, "signout-callback-oidc").ToString(),
             ["Oidc:Clients:2:ClientSecret"] = JobsDashboardSecret,
             ["Oidc:Clients:2:RedirectUris:0"] = $"http://127.0.0.1:{apiPort}/jobs/signin-oidc",
+            ["Oidc:Clients:0:BackChannelLogoutUri"] = new Uri(portal, "signout-backchannel").ToString(),
+            ["Oidc:Clients:2:BackChannelLogoutUri"] = $"http://127.0.0.1:{apiPort}/jobs/backchannel-logout",
+            ["LogoutDelivery:FirstRetryDelay"] = "00:00:01",
+            ["LogoutDelivery:MaxRetryDelay"] = "00:00:02",
             ["BusinessPortal:Url"] = portal.ToString(),
         };
         Idp = new IdpHost(_data.Path, settings, kestrel: true).Start();

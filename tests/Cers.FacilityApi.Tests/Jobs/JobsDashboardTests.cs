@@ -32,6 +32,7 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
             {
                 ["Oidc:Clients:2:ClientSecret"] = DashboardSecret,
                 ["Oidc:Clients:2:RedirectUris:0"] = $"{apiAddress}/jobs/signin-oidc",
+                ["Oidc:Clients:2:BackChannelLogoutUri"] = $"{apiAddress}/jobs/backchannel-logout",
             }, kestrel: true).Start();
             Api = new FacilityApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "api"),
                 settings: [new("JobsDashboard:ClientSecret", DashboardSecret), new("Jobs:RunServer", "false")], port: port);

@@ -20,20 +20,21 @@ public sealed class IdpFactory : IdpHost
     public const string RegulatorAgencyCode = DevelopmentClients.RegulatorAgencyCode;
 
     public IdpFactory()
-        : this(new SmtpListener())
+        : this(new SmtpListener(), new LogoutReceiver())
     {
     }
 
-    private IdpFactory(SmtpListener smtp)
-        : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, Settings(smtp), kestrel: true)
+    private IdpFactory(SmtpListener smtp, LogoutReceiver portalLogouts)
+        : base(Directory.CreateTempSubdirectory("cers-idp-tests-").FullName, Settings(smtp, portalLogouts), kestrel: true)
     {
         Smtp = smtp;
+        PortalLogouts = portalLogouts;
         Start();
     }
 
-    private static Dictionary<string, string?> Settings(SmtpListener smtp)
+    private static Dictionary<string, string?> Settings(SmtpListener smtp, LogoutReceiver portalLogouts)
     {
-        var settings = smtp.Settings().ToDictionary();
+        var settings = smtp.Settings().Concat(portalLogouts.Settings(0)).ToDictionary();
 
         // Tests resend at once; the per-account interval has a test of its own on a clock it controls.
         settings["Activation:ResendInterval"] = "00:00:00";
@@ -43,10 +44,14 @@ public sealed class IdpFactory : IdpHost
     /// <summary>The SMTP server the provider sends its email to.</summary>
     public SmtpListener Smtp { get; }
 
+    /// <summary>The portal client's back-channel logout endpoint: the logout tokens the provider sends the portal.</summary>
+    public LogoutReceiver PortalLogouts { get; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
+        await PortalLogouts.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 

@@ -116,6 +116,24 @@ public sealed class ClientConfigurationTests(IdpFactory idp)
         failure.ToString().ShouldContain("Oidc:Clients:1:ClientSecret looks hand-made");
     }
 
+    [Theory]
+    [InlineData("Oidc:Clients:0:BackChannelLogoutUri", "/signout-backchannel", "Oidc:Clients:0:BackChannelLogoutUri '/signout-backchannel' must be an absolute http(s) URI")]
+    [InlineData("Oidc:Clients:0:BackChannelLogoutUri", "http://localhost:5003/signout-backchannel#here", "must be an absolute http(s) URI with no fragment")]
+    [InlineData("Oidc:Clients:0:BackChannelLogoutUri", "ftp://localhost/logout", "must be an absolute http(s) URI")]
+    [InlineData("Oidc:Clients:0:BackChannelLogoutUri", "http://portal.example.gov/signout-backchannel", "must use https (plain http only on loopback in Development)")]
+    [InlineData("Oidc:Clients:1:BackChannelLogoutUri", "https://regulator.example.gov/logout", "Oidc:Clients:1:BackChannelLogoutUri: a machine client signs no user in")]
+    [InlineData("LogoutDelivery:FirstRetryDelay", "02:00:00", "LogoutDelivery:FirstRetryDelay must not exceed LogoutDelivery:MaxRetryDelay")]
+    [InlineData("LogoutDelivery:Timeout", "00:10:00", "The field Timeout must be between")]
+    public void A_bad_back_channel_logout_setting_stops_the_provider_with_the_key_named(string key, string value, string expected)
+    {
+        using var data = new TempDirectory();
+        using var host = new IdpHost(data.Path, new Dictionary<string, string?> { [key] = value });
+
+        var failure = Should.Throw<Exception>(() => host.Start());
+
+        failure.ToString().ShouldContain(expected);
+    }
+
     [Fact]
     public async Task Clients_from_the_process_cache_are_detached_copies_that_reseeding_can_update()
     {

@@ -225,6 +225,19 @@ public sealed class SessionTests(IdpFactory idp)
         (await BrowserSignIn.RefreshAsync(backChannel, tokens.RefreshToken!)).Error.ShouldBe("invalid_grant");
         var left = await QueryAsync(db => db.ProviderSessions.Where(s => s.UserId == user.Id).Select(s => s.Id).ToListAsync());
         left.ShouldBe(how == "password change elsewhere" ? [otherSession] : []);
+
+        // And the portal, which received tokens in both sessions, is told of each one that ended.
+        var endedSession = new JsonWebToken(tokens.IdentityToken).GetClaim("sid").Value;
+        (await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == endedSession)).ShouldNotBeNull();
+        if (how != "password change elsewhere")
+        {
+            await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == otherSession);
+        }
+        else
+        {
+            (await QueryAsync(db => db.LogoutNotifications.AnyAsync(n => n.SessionId == otherSession))).ShouldBeFalse();
+        }
+
         browser.Dispose();
         other.Dispose();
     }
@@ -243,6 +256,88 @@ public sealed class SessionTests(IdpFactory idp)
         using var backChannel = idp.CreateBackChannel();
         (await BrowserSignIn.RefreshAsync(backChannel, tokens.RefreshToken!)).Error.ShouldBe("invalid_grant");
         browser.Dispose();
+    }
+
+    [Fact]
+    public async Task Discovery_says_back_channel_logout_is_supported_with_the_session_id()
+    {
+        using var backChannel = idp.CreateBackChannel();
+        using var discovery = System.Text.Json.JsonDocument.Parse(await backChannel.GetStringAsync("/.well-known/openid-configuration"));
+        discovery.RootElement.GetProperty("backchannel_logout_supported").GetBoolean().ShouldBeTrue();
+        discovery.RootElement.GetProperty("backchannel_logout_session_supported").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_session_that_ends_sends_its_relying_party_a_logout_token_as_the_specification_says()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        var (browser, tokens) = await SignInWithTokensAsync(user, LinuxChromium);
+        var sid = new JsonWebToken(tokens.IdentityToken).GetClaim("sid").Value;
+
+        var before = DateTimeOffset.UtcNow;
+        await EndSessionAsync(user.Id, sid);
+        var token = await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == sid);
+
+        // Section 2.4, checked against the provider's own discovery document and JWKS as a relying party checks it.
+        using var backChannel = idp.CreateBackChannel();
+        var discovery = await backChannel.GetStringAsync("/.well-known/openid-configuration");
+        var issuer = System.Text.Json.JsonDocument.Parse(discovery).RootElement.GetProperty("issuer").GetString();
+        var keys = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(await backChannel.GetStringAsync("/.well-known/jwks")).GetSigningKeys();
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(token, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = IdpFactory.PortalClientId,
+            IssuerSigningKeys = keys,
+            ValidTypes = ["logout+jwt"],
+        });
+        validation.IsValid.ShouldBeTrue(validation.Exception?.Message);
+        var jwt = new JsonWebToken(token);
+        jwt.Typ.ShouldBe("logout+jwt");
+        jwt.Subject.ShouldBe(user.Id);
+        jwt.GetClaim("sid").Value.ShouldBe(sid);
+        jwt.Id.ShouldNotBeNullOrEmpty();
+        jwt.TryGetClaim("nonce", out _).ShouldBeFalse();
+        jwt.IssuedAt.ShouldBeGreaterThanOrEqualTo(before.UtcDateTime.AddSeconds(-1));
+        jwt.ValidTo.ShouldBeGreaterThan(jwt.IssuedAt);
+        using var events = System.Text.Json.JsonDocument.Parse(jwt.GetPayloadValue<System.Text.Json.JsonElement>("events").GetRawText());
+        events.RootElement.GetProperty("http://schemas.openid.net/event/backchannel-logout").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Object);
+
+        // Recorded as delivered, once.
+        var deliveries = await idp.WaitForLogoutsAsync(n => n.SessionId == sid);
+        deliveries.ShouldHaveSingleItem().ClientId.ShouldBe(IdpFactory.PortalClientId);
+        browser.Dispose();
+    }
+
+    [Fact]
+    public async Task A_relying_party_that_fails_is_sent_a_fresh_token_again_until_it_answers_200_and_a_redirect_is_not_followed()
+    {
+        var user = await idp.CreateUserAsync(Password);
+        var (browser, tokens) = await SignInWithTokensAsync(user, LinuxChromium);
+        var sid = new JsonWebToken(tokens.IdentityToken).GetClaim("sid").Value;
+        var receiver = idp.PortalLogouts;
+        try
+        {
+            receiver.Answer = HttpStatusCode.ServiceUnavailable;
+            await EndSessionAsync(user.Id, sid);
+            var first = await receiver.WaitForAsync(t => SessionOf(t) == sid);
+            receiver.Answer = HttpStatusCode.TemporaryRedirect;
+            var second = await receiver.WaitForAsync(t => SessionOf(t) == sid && t != first);
+            var pending = await QueryAsync(db => db.LogoutNotifications.AsNoTracking().SingleAsync(n => n.SessionId == sid));
+            pending.DeliveredAt.ShouldBeNull();
+            receiver.Answer = HttpStatusCode.OK;
+            var delivered = (await idp.WaitForLogoutsAsync(n => n.SessionId == sid)).ShouldHaveSingleItem();
+
+            delivered.Attempts.ShouldBeGreaterThanOrEqualTo(3);
+            var sent = receiver.Tokens.Where(t => SessionOf(t) == sid).Select(t => new JsonWebToken(t).Id).ToList();
+            sent.Count.ShouldBe(delivered.Attempts);
+            sent.Distinct().Count().ShouldBe(sent.Count);
+            receiver.Tokens.Count(t => t.Length == 0).ShouldBe(0);
+        }
+        finally
+        {
+            receiver.Answer = HttpStatusCode.OK;
+            browser.Dispose();
+        }
     }
 
     [Theory]
@@ -306,6 +401,9 @@ public sealed class SessionTests(IdpFactory idp)
 
     private Task<List<string>> AuditKindsAsync(string userId) =>
         QueryAsync(db => db.AuditEvents.Where(a => a.SubjectId == userId).Select(a => a.Kind).ToListAsync());
+
+    private static string? SessionOf(string logoutToken) =>
+        new JsonWebToken(logoutToken).TryGetClaim("sid", out var sid) ? sid.Value : null;
 
     private async Task<T> QueryAsync<T>(Func<IdpDbContext, Task<T>> query)
     {

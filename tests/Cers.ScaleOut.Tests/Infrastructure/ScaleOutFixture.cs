@@ -71,6 +71,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime, IDisposable
             ["Oidc:Issuer"] = IdpAddress.ToString(),
             ["Oidc:Clients:0:RedirectUris:0"] = new Uri(PortalAddress, "signin-oidc").ToString(),
             ["Oidc:Clients:0:PostLogoutRedirectUris:0"] = new Uri(PortalAddress, "signout-callback-oidc").ToString(),
+            ["Oidc:Clients:0:BackChannelLogoutUri"] = new Uri(PortalAddress, "signout-backchannel").ToString(),
             ["BusinessPortal:Url"] = PortalAddress.ToString(),
         };
         var api = new Dictionary<string, string?>(common.Concat(apiServers))
