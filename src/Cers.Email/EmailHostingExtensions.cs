@@ -1,3 +1,4 @@
+using Cers.Email.Logging;
 using Cers.Email.Outbox;
 using Cers.Email.Smtp;
 using Cers.Jobs;
@@ -5,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Cers.Email;
 
@@ -31,6 +33,10 @@ public static class EmailHostingExtensions
             .Validate(o => string.IsNullOrEmpty(o.Smtp.UserName) || o.Smtp.Security != MailKit.Security.SecureSocketOptions.None,
                 "Email:Smtp:UserName is set but Email:Smtp:Security is None: the password would cross the network unencrypted.")
             .ValidateOnStart();
+
+        // What SMTP servers say back names the recipient; the logs keep the domain only (TextWithEmailAddresses).
+        builder.Services.AddRedaction(redaction => redaction.SetRedactor<EmailAddressRedactor>(CersDataClasses.TextWithEmailAddresses));
+        builder.Logging.EnableRedaction();
 
         builder.Services.AddSingleton<EmailOutbox>();
         builder.Services.AddSingleton<SmtpEmailSender>();

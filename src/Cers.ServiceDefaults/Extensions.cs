@@ -35,6 +35,12 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // The hosting layer's "Request starting/finished" lines carry each URL's query string, and CERS's URLs carry
+        // secrets there: the emailed activation, reset and email-change links' single-use tokens, an authorization
+        // response's code. Whatever configuration asks, that category logs warnings only; a request's path and status
+        // are in its trace (whose url.query OpenTelemetry redacts).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

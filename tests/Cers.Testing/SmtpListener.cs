@@ -17,6 +17,7 @@ namespace Cers.Testing;
 public sealed class SmtpListener : IAsyncDisposable
 {
     private readonly ConcurrentQueue<MimeMessage> _messages = new();
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _arrived = new(0);
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
@@ -30,6 +31,12 @@ public sealed class SmtpListener : IAsyncDisposable
     public int Port { get; }
 
     public IReadOnlyCollection<MimeMessage> Messages => _messages;
+
+    /// <summary>
+    /// From now on refuses <paramref name="address"/> for good at RCPT TO, as a real server refuses an unknown mailbox:
+    /// <c>550 5.1.1 &lt;address&gt;: Recipient address rejected: User unknown</c>.
+    /// </summary>
+    public void Refuse(string address) => _refused[address] = true;
 
     /// <summary>Settings that point a service's <c>Email</c> section at this listener, retrying quickly.</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings() =>
@@ -57,6 +64,7 @@ public sealed class SmtpListener : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new Recipients(this));
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(CancellationToken.None);
     }
@@ -126,6 +134,23 @@ public sealed class SmtpListener : IAsyncDisposable
         _arrived.Dispose();
     }
 
+
+    private sealed class Recipients(SmtpListener listener) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, SmtpServer.Mail.IMailbox from, int size, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken)
+        {
+            var address = $"{to.User}@{to.Host}";
+            if (listener._refused.ContainsKey(address))
+            {
+                throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, $"5.1.1 <{address}>: Recipient address rejected: User unknown"));
+            }
+
+            return Task.FromResult(true);
+        }
+    }
 
     private sealed class Store(SmtpListener listener) : MessageStore
     {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Cers.Email.Logging;
 using Cers.Email.Smtp;
 using Hangfire;
 using MailKit;
@@ -229,11 +230,11 @@ public sealed partial class OutboxDeliveryJob<TContext>(
     private static partial void LogSent(ILogger logger, long emailId, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server unavailable; {Count} emails wait for the next attempt: {Reason}")]
-    private static partial void LogSmtpUnavailable(ILogger logger, int count, string reason);
+    private static partial void LogSmtpUnavailable(ILogger logger, int count, [TextWithEmailAddresses] string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email {EmailId} ({Kind}) not sent on attempt {Attempt}; retrying in {Delay}")]
     private static partial void LogRetrying(ILogger logger, long emailId, string kind, int attempt, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Email {EmailId} ({Kind}) refused by the SMTP server and not retried: {Reason}")]
-    private static partial void LogRefused(ILogger logger, long emailId, string kind, string reason);
+    private static partial void LogRefused(ILogger logger, long emailId, string kind, [TextWithEmailAddresses] string reason);
 }
