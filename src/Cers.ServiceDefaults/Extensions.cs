@@ -49,6 +49,8 @@ public static class Extensions
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
+                // Each service's own meter (Cers.Idp, Cers.FacilityApi): what it issued, sent and decided.
+                .AddMeter("Cers.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())

@@ -2,6 +2,7 @@ using Cers.Email.Outbox;
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Telemetry;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public sealed partial class AccountActivation(
     AuditLog audit,
     IOptions<ActivationOptions> options,
     TimeProvider time,
+    IdpMetrics metrics,
     ILogger<AccountActivation> logger)
 {
     /// <summary>Most activation emails one address gets in 24 hours, however often the resend button is pressed.</summary>
@@ -132,6 +134,7 @@ public sealed partial class AccountActivation(
 
         await audit.WriteAsync(AuditKinds.Activated, user.Id, user.UserName, cancellationToken);
         LogActivated(logger, user.Id);
+        metrics.Activated();
         return ActivationOutcome.Activated;
     }
 

@@ -2,6 +2,7 @@ using Cers.Email.Outbox;
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public sealed partial class ActivationReminderJob(
     AuditLog audit,
     IOptions<ActivationOptions> options,
     TimeProvider time,
+    IdpMetrics metrics,
     ILogger<ActivationReminderJob> logger)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -40,6 +42,7 @@ public sealed partial class ActivationReminderJob(
         if (sent > 0)
         {
             LogReminded(logger, sent);
+            metrics.Reminded(sent);
         }
 
         return sent;

@@ -1,6 +1,7 @@
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
+using Cers.Idp.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed partial class PendingAccountExpiryJob(
     IdpDbContext db,
     IOptions<ActivationOptions> options,
     TimeProvider time,
+    IdpMetrics metrics,
     ILogger<PendingAccountExpiryJob> logger)
 {
     /// <summary>Rows this run is expiring; never committed as such (they are deleted in the same transaction).</summary>
@@ -83,6 +85,7 @@ public sealed partial class PendingAccountExpiryJob(
         if (expired > 0)
         {
             LogExpired(logger, expired);
+            metrics.Expired(expired);
         }
 
         return expired;

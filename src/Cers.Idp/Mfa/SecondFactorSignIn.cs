@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
+using Cers.Idp.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -30,6 +31,7 @@ public sealed partial class SecondFactorSignIn(
     UserManager<CersUser> users,
     SecondFactors factors,
     AuditLog audit,
+    IdpMetrics metrics,
     ILogger<SecondFactorSignIn> logger)
 {
     private const string PendingMethodClaim = "cers_pending_amr";
@@ -74,6 +76,7 @@ public sealed partial class SecondFactorSignIn(
             (user) => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code),
             [CersAuthenticationMethods.OneTimePassword, CersAuthenticationMethods.MultiFactor],
             "authenticator app",
+            "authenticator",
             cancellationToken);
 
     /// <summary>Redeems a recovery code (it works once) and, when right, starts the session (amr adds mfa only; see <see cref="CersAuthenticationMethods"/>).</summary>
@@ -82,9 +85,28 @@ public sealed partial class SecondFactorSignIn(
             async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded,
             [CersAuthenticationMethods.MultiFactor],
             "recovery code",
+            "recovery_code",
             cancellationToken);
 
+    /// <summary>Answers the challenge and counts the answer (<c>cers.idp.mfa.challenges</c>) by <paramref name="meteredFactor"/> and outcome.</summary>
     private async Task<SecondFactorOutcome> CompleteAsync(Func<CersUser, Task<bool>> check, string[] addedMethods, string factor,
+        string meteredFactor, CancellationToken cancellationToken)
+    {
+        var outcome = await AnswerAsync(check, addedMethods, factor, cancellationToken);
+        if (outcome != SecondFactorOutcome.NoPendingSignIn)
+        {
+            metrics.SecondFactor(meteredFactor, outcome switch
+            {
+                SecondFactorOutcome.SignedIn => "succeeded",
+                SecondFactorOutcome.LockedOut => "locked_out",
+                _ => "failed",
+            });
+        }
+
+        return outcome;
+    }
+
+    private async Task<SecondFactorOutcome> AnswerAsync(Func<CersUser, Task<bool>> check, string[] addedMethods, string factor,
         CancellationToken cancellationToken)
     {
         if (await PendingAsync() is not var (user, methods))

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using Cers.Idp.Keys;
+using Cers.Idp.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -43,6 +44,7 @@ public sealed class ClientCredentialsFastPath(
     IOptionsMonitor<OidcOptions> oidcOptions,
     IHostEnvironment environment,
     ISigningKeys signingKeys,
+    IdpMetrics metrics,
     TimeProvider time)
 {
     private static readonly HashSet<string> AcceptedParameters = new(StringComparer.Ordinal)
@@ -155,6 +157,7 @@ public sealed class ClientCredentialsFastPath(
             Claims = claims,
         });
 
+        metrics.TokenResponse(GrantTypes.ClientCredentials, clientId);
         return new AccessTokenResponse(jwt, TokenTypes.Bearer, (long)lifetime.TotalSeconds);
     }
 

@@ -1,5 +1,6 @@
 using Cers.Idp.Data;
 using Cers.Idp.Keys;
+using Cers.Idp.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -25,6 +26,7 @@ public static class OidcExtensions
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerCredentialsSetup>();
         builder.Services.AddTransient<ClientSeeder>();
         builder.Services.AddSingleton<SignInAskedAt>();
+        builder.Services.AddSingleton<IdpMetrics>();
 
         builder.Services.AddOpenIddict()
             .AddCore(core =>
@@ -95,7 +97,8 @@ public static class OidcExtensions
                 server.AddEventHandler(MachineTokenStorage.Descriptor)
                     .AddEventHandler(SigningKeyChoice.Descriptor)
                     .AddEventHandler(JwksCacheHeaders.Descriptor)
-                    .AddEventHandler(ClientAssertionReplay.Descriptor);
+                    .AddEventHandler(ClientAssertionReplay.Descriptor)
+                    .AddEventHandler(TokenResponseMetering.Descriptor);
 
                 // A form past ASP.NET Core's limits is a malformed request, not a server error.
                 server.AddEventHandler(OversizedFormRejection.For<ExtractAuthorizationRequestContext>())

@@ -4,6 +4,7 @@ using Cers.Idp.Activation;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
 using Cers.Idp.SignIn;
+using Cers.Idp.Telemetry;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,6 +56,7 @@ public sealed partial class AccountRegistration(
     EmailOutbox outbox,
     AuditLog audit,
     TimeProvider time,
+    IdpMetrics metrics,
     ILogger<AccountRegistration> logger)
 {
     public async Task<RegistrationResult> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken)
@@ -102,6 +104,7 @@ public sealed partial class AccountRegistration(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 LogRegistered(logger, candidate.Id);
+                metrics.Registered();
                 return RegistrationResult.Accepted;
             }
             catch (DbUpdateException)
@@ -169,6 +172,7 @@ public sealed partial class AccountRegistration(
             if (replaced)
             {
                 LogReplaced(logger, pending.Id, candidate.Id);
+                metrics.Registered();
             }
 
             return replaced;

@@ -1,6 +1,7 @@
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
 using Cers.Idp.Mfa;
+using Cers.Idp.Telemetry;
 using Microsoft.AspNetCore.Identity;
 
 namespace Cers.Idp.SignIn;
@@ -43,12 +44,32 @@ public sealed partial class PasswordSignIn(
     SecondFactors factors,
     SecondFactorSignIn secondStep,
     AuditLog audit,
+    IdpMetrics metrics,
     ILogger<PasswordSignIn> logger)
 {
     private static readonly Lazy<string> DecoyHash = new(() =>
         new PasswordHasher<CersUser>().HashPassword(new CersUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray())));
 
     public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(userName, password, cancellationToken);
+        metrics.SignIn(OutcomeName(result.Outcome));
+        return result;
+    }
+
+    /// <summary>The outcome as the <c>cers.idp.sign_in.attempts</c> meter names it.</summary>
+    public static string OutcomeName(SignInOutcome outcome) => outcome switch
+    {
+        SignInOutcome.SignedIn => "succeeded",
+        SignInOutcome.SecondFactorRequired => "second_factor_required",
+        SignInOutcome.LockedOut => "locked_out",
+        SignInOutcome.PendingActivation => "not_activated",
+        SignInOutcome.Disabled => "disabled",
+        SignInOutcome.Busy => "busy",
+        _ => "failed",
+    };
+
+    private async Task<SignInResult> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null || user.Status == AccountStatus.Expired)

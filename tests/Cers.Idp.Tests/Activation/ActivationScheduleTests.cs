@@ -1,8 +1,11 @@
 using Cers.Idp.Accounts;
 using Cers.Idp.Activation;
 using Cers.Idp.Audit;
+using Cers.Idp.Telemetry;
 using Cers.Idp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Cers.Idp.Tests.Activation;
 
@@ -13,6 +16,10 @@ public sealed class ActivationScheduleTests
     public async Task Reminders_go_out_on_day_7_and_day_27_once_each_and_day_30_expires_the_account_and_frees_its_username()
     {
         await using var idp = IsolatedIdp.Start(fakeClock: true);
+        var meters = idp.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var registrations = new MetricCollector<long>(meters, IdpMetrics.MeterName, "cers.idp.registrations");
+        using var remindersSent = new MetricCollector<long>(meters, IdpMetrics.MeterName, "cers.idp.activation.reminders");
+        using var expiries = new MetricCollector<long>(meters, IdpMetrics.MeterName, "cers.idp.activation.expiries");
         using var browser = idp.CreateBrowser();
         var pending = Applicant.New();
         var activated = Applicant.New();
@@ -60,6 +67,11 @@ public sealed class ActivationScheduleTests
         await Task.Delay(500);
         idp.Smtp.Find(pending.Email, "Reminder").Count.ShouldBe(2);
         idp.Smtp.Find(activated.Email, "Reminder").ShouldBeEmpty();
+
+        // What the provider's meter counted along the way.
+        registrations.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(3);
+        remindersSent.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(2);
+        expiries.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(1);
     }
 
     [Fact]
