@@ -37,6 +37,7 @@ public static class EmailHostingExtensions
         builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
         builder.Services.AddScoped<OutboxDeliveryJob<TContext>>();
+        builder.Services.AddScoped<OutboxOperations<TContext>>();
         builder.Services.AddRecurringJob<OutboxDeliveryJob<TContext>>("email-outbox-delivery", "* * * * *",
             job => job.DeliverDueAsync(CancellationToken.None));
         if (builder.RunsServer())
