@@ -181,7 +181,10 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         var delay = TimeSpan.FromTicks(Math.Min(
             settings.MaxRetryDelay.Ticks,
             settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 20))));
-        var message = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
+        // The server's reply code leads, so an admin reading why an email was set aside sees 550 (no such mailbox) or
+        // 552 (too large) at a glance; MailKit's message alone is the reply's text.
+        var message = error is SmtpCommandException command ? $"{(int)command.StatusCode} {command.Message}" : error.Message;
+        message = message.Length > 1000 ? message[..1000] : message;
 
         // The claim is let go of: an email waiting out its backoff is held by no run, which is what lets an admin
         // retry or discard it (OutboxOperations) without racing a sender.
