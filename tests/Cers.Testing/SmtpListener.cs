@@ -18,6 +18,7 @@ public sealed class SmtpListener : IAsyncDisposable
 {
     private readonly ConcurrentQueue<MimeMessage> _messages = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
 
@@ -44,6 +45,14 @@ public sealed class SmtpListener : IAsyncDisposable
         new("Jobs:SchedulePollingInterval", "00:00:01"),
     ];
 
+    /// <summary>
+    /// Refuses mail to <paramref name="address"/> for good, as a server does for an unknown mailbox: 550 to its
+    /// <c>RCPT TO</c>, until <see cref="Accept"/>.
+    /// </summary>
+    public void RefuseForGood(string address) => _refused[address] = true;
+
+    public void Accept(string address) => _refused.TryRemove(address, out _);
+
     public void Start()
     {
         if (_server is not null)
@@ -57,6 +66,7 @@ public sealed class SmtpListener : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new Recipients(this));
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(CancellationToken.None);
     }
@@ -126,6 +136,15 @@ public sealed class SmtpListener : IAsyncDisposable
         _arrived.Dispose();
     }
 
+    private sealed class Recipients(SmtpListener listener) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, SmtpServer.Mail.IMailbox from, int size, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from,
+            CancellationToken cancellationToken) =>
+            Task.FromResult(!listener._refused.ContainsKey($"{to.User}@{to.Host}"));
+    }
 
     private sealed class Store(SmtpListener listener) : MessageStore
     {
