@@ -126,6 +126,42 @@ public sealed class EmailOperationsPageTests(DashboardHosts hosts) : IClassFixtu
         (await denied.Content.ReadAsStringAsync()).ShouldNotContain("Email operations");
         using var post = await business.PostAsync(new Uri(hosts.Api.BaseAddress, $"{Page}/discard"), new FormUrlEncodedContent([new("id", "1")]));
         post.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // An API caller's bearer token is not the dashboard's sign-in.
+        using var toIdp = hosts.Idp.CreateBackChannel();
+        using var caller = DashboardHosts.NewBrowser();
+        caller.DefaultRequestHeaders.Authorization = new("Bearer", await DevelopmentClients.RegulatorAccessTokenAsync(toIdp));
+        using var withToken = await caller.GetAsync(new Uri(hosts.Api.BaseAddress, Page));
+        withToken.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Hostile_email_ids_and_page_numbers_get_a_clear_answer_and_change_nothing()
+    {
+        var to = $"apihostile{UniqueNames.Number()}@example.com";
+        hosts.Smtp.RefuseForGood(to);
+        var id = await AddEmailAsync(to, "Hostile access notice");
+        await DeliverAsync();
+        using var admin = DashboardHosts.NewBrowser();
+        using var page = await hosts.SignInAsync(admin, "cersadmin1", "help desk sample password 1", $"{Page}?retrying=-1&setAside=abc&done=<b>&id=x&outcome=<script>");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync();
+        html.ShouldNotContain("<script>");
+        html.ShouldNotContain("role=\"status\"");
+
+        foreach (var hostile in new[] { "", "abc", "-1", "99999999999999999999999", "1 OR 1=1", $"{id}.5" })
+        {
+            foreach (var action in new[] { "retry", "discard" })
+            {
+                var (target, fields) = await DashboardHosts.ReadFormAsync(page, page.RequestMessage!.RequestUri!, $"tr[data-email-id='{id}'] form[action$='/{action}']");
+                fields["id"] = hostile;
+                using var answer = await admin.PostAsync(target, new FormUrlEncodedContent(fields));
+                answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"{action} {hostile}");
+            }
+        }
+
+        (await RowAsync(id)).DiscardedAt.ShouldBeNull();
+        (await RowAsync(id)).FailedAt.ShouldNotBeNull();
     }
 
     /// <summary>The structure the provider's pages are held to (HostedPageStructureTests), on this hand-rendered page.</summary>

@@ -122,6 +122,34 @@ public sealed class EmailOperationsTests
     }
 
     [Fact]
+    public async Task Hostile_email_ids_get_a_redirect_with_a_message_and_change_nothing()
+    {
+        await using var idp = StartIdp();
+        var to = $"hostile{UniqueNames.Number()}@example.com";
+        idp.Smtp.RefuseForGood(to);
+        var id = await AddEmailAsync(idp, to, "Hostile notice");
+        await DeliverAsync(idp);
+        using var admin = await SignInAdminAsync(idp);
+        var page = await admin.GetAsync(Page);
+
+        foreach (var hostile in new[] { "", "abc", "-1", "99999999999999999999999", "1 OR 1=1", "<script>", $"{id}.5" })
+        {
+            foreach (var handler in new[] { "Retry", "Discard" })
+            {
+                var form = await BrowserSignIn.ReadFormAsync(page, new Uri(idp.Host.BaseAddress, Page), $"tr[data-email-id='{id}'] form[action*='handler={handler}']");
+                form.Fields["id"] = hostile;
+                var answer = await admin.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+                answer.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"{handler} {hostile}");
+            }
+        }
+
+        var row = await RowAsync(idp, id);
+        row.FailedAt.ShouldNotBeNull();
+        row.DiscardedAt.ShouldBeNull();
+        (await idp.QueryAsync(db => db.AuditEvents.CountAsync(a => a.Kind == AuditKinds.EmailDiscarded || a.Kind == AuditKinds.EmailRetriedNow))).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_page_is_for_CERS_admins_only()
     {
         await using var idp = StartIdp();
