@@ -104,9 +104,11 @@ public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContex
     /// </summary>
     public async Task<OutboxActionResult> RetryNowAsync(long id, Action<OutboxEntry> audit, CancellationToken cancellationToken)
     {
+        // Due since it was written, not since "now": a command racing this one read its clock a moment earlier,
+        // and must not find the email waiting out a delay (at rest) again. It also goes out first.
         var result = await ChangeAtRestAsync(id, audit, (rows, now) => rows.ExecuteUpdateAsync(set => set
             .SetProperty(e => e.FailedAt, (DateTime?)null)
-            .SetProperty(e => e.NextAttemptAt, now)
+            .SetProperty(e => e.NextAttemptAt, e => e.CreatedAt)
             .SetProperty(e => e.ClaimToken, (Guid?)null), cancellationToken), cancellationToken);
         if (result.Outcome == OutboxActionOutcome.Done)
         {

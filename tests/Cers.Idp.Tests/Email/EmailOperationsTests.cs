@@ -173,7 +173,7 @@ public sealed class EmailOperationsTests
     public async Task Retry_now_racing_two_discards_of_the_same_email_gives_exactly_one_outcome_and_one_audit_record()
     {
         await using var idp = StartIdp();
-        const int Emails = 6;
+        const int Emails = 10;
         var addresses = Enumerable.Range(0, Emails).Select(_ => $"race{UniqueNames.Number()}@example.com").ToList();
         var ids = new List<long>();
         foreach (var address in addresses)
