@@ -30,6 +30,7 @@ public static class EmailOperationsHtml
         main { margin: 1.5rem; background: #fff; padding: 1.5rem; border-radius: 4px; }
         table { width: 100%; border-collapse: collapse; margin: 1rem 0; font-size: .95rem; }
         caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
+        .table-scroll { overflow-x: auto; }
         th, td { border-bottom: 1px solid #bbb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
         dt { font-weight: 600; }
         form { display: inline; }
@@ -113,6 +114,7 @@ public static class EmailOperationsHtml
     private static void RenderTable(StringBuilder html, EmailOperationsView view, OutboxEntryPage list, string testId, string caption,
         string[] lastColumns, Func<OutboxEntry, (string Value, string TestId)[]> lastCells)
     {
+        html.Append("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"").Append(caption).Append("\">\n");
         html.Append("<table data-testid=\"").Append(testId).Append("\">\n<caption>").Append(caption)
             .Append(" (page ").Append(Number(list.Page)).Append(" of ").Append(Number(list.Pages)).Append(")</caption>\n<thead><tr>");
         foreach (var column in (string[])["Email", "Kind", "Recipient", "Subject", "Created", "Attempts", .. lastColumns, "Actions"])
@@ -141,7 +143,7 @@ public static class EmailOperationsHtml
             html.Append("</td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table>\n</div>\n");
     }
 
     private static void RenderButton(StringBuilder html, EmailOperationsView view, string action, string id, string label, string name) =>
