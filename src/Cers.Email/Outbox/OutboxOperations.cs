@@ -1,5 +1,6 @@
 using Cers.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Cers.Email.Outbox;
 
@@ -61,7 +62,11 @@ public sealed record OutboxActionResult(OutboxActionOutcome Outcome, OutboxEntry
 /// row is written in the same transaction, so a change is never made unaudited, nor audited unmade.
 /// </para>
 /// </summary>
-public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContext> signal, TimeProvider time)
+public sealed partial class OutboxOperations<TContext>(
+    TContext db,
+    OutboxSignal<TContext> signal,
+    TimeProvider time,
+    ILogger<OutboxOperations<TContext>> logger)
     where TContext : DbContext
 {
     public const int PageSize = 20;
@@ -102,7 +107,7 @@ public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContex
     /// Makes an email at rest due now, no longer set aside, and nudges delivery once committed. Its attempts are kept
     /// (they are its history): one past the attempt limit is set aside again if this try fails too.
     /// </summary>
-    public async Task<OutboxActionResult> RetryNowAsync(long id, Action<OutboxEntry> audit, CancellationToken cancellationToken)
+    public async Task<OutboxActionResult> RetryNowAsync(long id, string admin, Action<OutboxEntry> audit, CancellationToken cancellationToken)
     {
         // Due since it was written, not since "now": a command racing this one read its clock a moment earlier,
         // and must not find the email waiting out a delay (at rest) again. It also goes out first.
@@ -112,6 +117,7 @@ public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContex
             .SetProperty(e => e.ClaimToken, (Guid?)null), cancellationToken), cancellationToken);
         if (result.Outcome == OutboxActionOutcome.Done)
         {
+            LogRetriedNow(logger, id, result.Email!.Kind, admin);
             signal.Nudge();
         }
 
@@ -119,10 +125,18 @@ public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContex
     }
 
     /// <summary>Marks an email at rest discarded by <paramref name="admin"/>: never sent, never deleted.</summary>
-    public Task<OutboxActionResult> DiscardAsync(long id, string admin, Action<OutboxEntry> audit, CancellationToken cancellationToken) =>
-        ChangeAtRestAsync(id, audit, (rows, now) => rows.ExecuteUpdateAsync(set => set
+    public async Task<OutboxActionResult> DiscardAsync(long id, string admin, Action<OutboxEntry> audit, CancellationToken cancellationToken)
+    {
+        var result = await ChangeAtRestAsync(id, audit, (rows, now) => rows.ExecuteUpdateAsync(set => set
             .SetProperty(e => e.DiscardedAt, now)
             .SetProperty(e => e.DiscardedBy, admin), cancellationToken), cancellationToken);
+        if (result.Outcome == OutboxActionOutcome.Done)
+        {
+            LogDiscarded(logger, id, result.Email!.Kind, admin);
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// The conditional update first (on SQLite it takes the write lock before anything is read, so two admins queue
@@ -167,4 +181,11 @@ public sealed class OutboxOperations<TContext>(TContext db, OutboxSignal<TContex
     private static System.Linq.Expressions.Expression<Func<OutboxEmail, OutboxEntry>> Entry(DateTime now) => e => new OutboxEntry(
         e.Id, e.Kind, e.ToAddress, e.Subject, e.CreatedAt, e.Attempts, e.NextAttemptAt, e.FailedAt, e.LastError,
         e.FailedAt == null && e.ClaimToken != null && e.NextAttemptAt > now);
+
+    // No addresses: logs redact them (the audit and the page name the recipient).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} ({Kind}) retried now by {Admin}")]
+    private static partial void LogRetriedNow(ILogger logger, long emailId, string kind, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {EmailId} ({Kind}) discarded by {Admin}; it will not be sent")]
+    private static partial void LogDiscarded(ILogger logger, long emailId, string kind, string admin);
 }

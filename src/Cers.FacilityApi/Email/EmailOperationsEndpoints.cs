@@ -51,7 +51,7 @@ public static class EmailOperationsEndpoints
     public static Task<Results<RedirectHttpResult, BadRequest<string>>> RetryAsync(HttpContext context, IAntiforgery antiforgery,
         OutboxOperations<FacilityDbContext> operations, FacilityDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
         ChangeAsync(context, antiforgery, "retry", AuditKinds.EmailRetriedNow,
-            (id, admin, audit) => operations.RetryNowAsync(id, audit, cancellationToken), db, time);
+            (id, admin, audit) => operations.RetryNowAsync(id, admin, audit, cancellationToken), db, time);
 
     public static Task<Results<RedirectHttpResult, BadRequest<string>>> DiscardAsync(HttpContext context, IAntiforgery antiforgery,
         OutboxOperations<FacilityDbContext> operations, FacilityDbContext db, TimeProvider time, CancellationToken cancellationToken) =>

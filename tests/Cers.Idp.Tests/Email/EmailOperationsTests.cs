@@ -245,7 +245,7 @@ public sealed class EmailOperationsTests
     }
 
     private static Task<OutboxActionResult> RetryAsync(IsolatedIdp idp, long id) =>
-        CommandAsync(idp, AuditKinds.EmailRetriedNow, (operations, audit) => operations.RetryNowAsync(id, audit, CancellationToken.None));
+        CommandAsync(idp, AuditKinds.EmailRetriedNow, (operations, audit) => operations.RetryNowAsync(id, "racer", audit, CancellationToken.None));
 
     private static Task<OutboxActionResult> DiscardAsync(IsolatedIdp idp, long id, string admin) =>
         CommandAsync(idp, AuditKinds.EmailDiscarded, (operations, audit) => operations.DiscardAsync(id, admin, audit, CancellationToken.None));

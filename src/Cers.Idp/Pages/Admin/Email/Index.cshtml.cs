@@ -48,7 +48,7 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
     {
         var (subject, admin) = Actor();
-        var result = await operations.RetryNowAsync(id,
+        var result = await operations.RetryNowAsync(id, admin,
             email => audit.Add(AuditKinds.EmailRetriedNow, subject, admin, OutboxOperationsText.AuditDetail(email, admin)), cancellationToken);
         Status = OutboxOperationsText.RetryOutcome(id, result);
         return RedirectToPage();
