@@ -41,6 +41,7 @@ public static class EmailHostingExtensions
         builder.Services.AddSingleton<EmailOutbox>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
+        builder.Services.AddScoped<OutboxOperations<TContext>>();
         builder.AddDueWork<OutboxSignal<TContext>, OutboxDeliveryJob<TContext>>("email-outbox-delivery",
             job => job.DeliverDueAsync(CancellationToken.None));
         return builder;

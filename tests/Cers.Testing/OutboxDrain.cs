@@ -21,7 +21,7 @@ public static class OutboxDrain
             await using (var scope = services.CreateAsyncScope())
             {
                 if (!await scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxEmail>()
-                        .AnyAsync(e => e.SentAt == null && e.FailedAt == null))
+                        .AnyAsync(e => e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null))
                 {
                     return;
                 }

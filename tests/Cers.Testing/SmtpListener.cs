@@ -32,12 +32,6 @@ public sealed class SmtpListener : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Messages => _messages;
 
-    /// <summary>
-    /// From now on refuses <paramref name="address"/> for good at RCPT TO, as a real server refuses an unknown mailbox:
-    /// <c>550 5.1.1 &lt;address&gt;: Recipient address rejected: User unknown</c>.
-    /// </summary>
-    public void Refuse(string address) => _refused[address] = true;
-
     /// <summary>Settings that point a service's <c>Email</c> section at this listener, retrying quickly.</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
@@ -50,6 +44,14 @@ public sealed class SmtpListener : IAsyncDisposable
         new("Jobs:QueuePollInterval", "00:00:00.200"),
         new("Jobs:SchedulePollingInterval", "00:00:01"),
     ];
+
+    /// <summary>
+    /// Refuses mail to <paramref name="address"/> for good, as a real server refuses an unknown mailbox, until
+    /// <see cref="Accept"/>: its <c>RCPT TO</c> is answered <c>550 5.1.1 &lt;address&gt;: Recipient address rejected: User unknown</c>.
+    /// </summary>
+    public void RefuseForGood(string address) => _refused[address] = true;
+
+    public void Accept(string address) => _refused.TryRemove(address, out _);
 
     public void Start()
     {
@@ -133,7 +135,6 @@ public sealed class SmtpListener : IAsyncDisposable
         await StopAsync();
         _arrived.Dispose();
     }
-
 
     private sealed class Recipients(SmtpListener listener) : IMailboxFilter
     {

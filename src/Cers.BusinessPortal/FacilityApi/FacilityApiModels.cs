@@ -54,7 +54,7 @@ public sealed record MyBusiness(string OrganizationCode, string Name, string Rol
 
 public sealed record Member(long MembershipId, string Subject, string? Name, string? Email, string Role, int Version);
 
-/// <summary>One email the facility API wrote to the signed-in person; <c>State</c> is Queued, Sent, Retrying or Failed.</summary>
+/// <summary>One email the facility API wrote to the signed-in person; <c>State</c> is Queued, Sent, Retrying, Failed or Discarded.</summary>
 public sealed record EmailHistoryItem(DateTime CreatedAt, DateTime? SentAt, string Subject, string Kind, string Purpose, string To, string State);
 
 public sealed record EmailHistoryPage(IReadOnlyList<EmailHistoryItem> Items, int Page, int PageSize, int Total);

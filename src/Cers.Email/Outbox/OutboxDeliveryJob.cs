@@ -55,7 +55,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         var settings = options.Value.Outbox;
         var now = time.GetUtcNow().UtcDateTime;
         var due = await db.Set<OutboxEmail>()
-            .Where(e => e.SentAt == null && e.FailedAt == null && e.NextAttemptAt <= now)
+            .Where(e => e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null && e.NextAttemptAt <= now)
             .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id)
             .Select(e => e.Id)
             .Take(settings.BatchSize)
@@ -68,7 +68,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         var claim = Guid.NewGuid();
         var leaseEnd = now + settings.ClaimLease;
         await db.Set<OutboxEmail>()
-            .Where(e => due.Contains(e.Id) && e.SentAt == null && e.FailedAt == null && e.NextAttemptAt <= now)
+            .Where(e => due.Contains(e.Id) && e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null && e.NextAttemptAt <= now)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(e => e.ClaimToken, claim)
                 .SetProperty(e => e.NextAttemptAt, leaseEnd), cancellationToken);
@@ -113,7 +113,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                     // email over; renewing the lease per email keeps one sender per email.
                     var now = time.GetUtcNow().UtcDateTime;
                     var stillOurs = await db.Set<OutboxEmail>()
-                        .Where(e => e.Id == email.Id && e.ClaimToken == claim && e.SentAt == null)
+                        .Where(e => e.Id == email.Id && e.ClaimToken == claim && e.SentAt == null && e.DiscardedAt == null)
                         .ExecuteUpdateAsync(set => set.SetProperty(e => e.NextAttemptAt, now + options.Value.Outbox.ClaimLease), CancellationToken.None);
                     if (stillOurs == 0)
                     {
@@ -182,11 +182,17 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         var delay = TimeSpan.FromTicks(Math.Min(
             settings.MaxRetryDelay.Ticks,
             settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 20))));
-        var message = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
+        // The server's reply code leads, so an admin reading why an email was set aside sees 550 (no such mailbox) or
+        // 552 (too large) at a glance; MailKit's message alone is the reply's text.
+        var message = error is SmtpCommandException command ? $"{(int)command.StatusCode} {command.Message}" : error.Message;
+        message = message.Length > 1000 ? message[..1000] : message;
 
+        // The claim is let go of: an email waiting out its backoff is held by no run, which is what lets an admin
+        // retry or discard it (OutboxOperations) without racing a sender.
         await db.Set<OutboxEmail>()
             .Where(e => e.Id == email.Id && e.ClaimToken == claim)
             .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.ClaimToken, (Guid?)null)
                 .SetProperty(e => e.Attempts, attempts)
                 .SetProperty(e => e.NextAttemptAt, now + delay)
                 .SetProperty(e => e.FailedAt, permanent ? now : null)
@@ -211,7 +217,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
     private async Task ScheduleNextRetryAsync(CancellationToken cancellationToken)
     {
         var next = await db.Set<OutboxEmail>()
-            .Where(e => e.SentAt == null && e.FailedAt == null)
+            .Where(e => e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null)
             .OrderBy(e => e.NextAttemptAt)
             .Select(e => (DateTime?)e.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);

@@ -39,9 +39,22 @@ public sealed class OutboxEmail
 
     public DateTime? SentAt { get; set; }
 
-    /// <summary>Set when the SMTP server refused the recipient for good (5xx); such an email is not retried.</summary>
+    /// <summary>
+    /// Set when the SMTP server refused the recipient for good (5xx), or the attempts ran out: such an email is set
+    /// aside and not retried unless an admin retries it (<see cref="OutboxOperations{TContext}.RetryNowAsync"/>).
+    /// </summary>
     public DateTime? FailedAt { get; set; }
 
+    /// <summary>
+    /// Set when an admin discarded the email (<see cref="OutboxOperations{TContext}.DiscardAsync"/>): it is never sent,
+    /// but the row stays, so a person's Email History and the audit trail still tell what happened to it.
+    /// </summary>
+    public DateTime? DiscardedAt { get; set; }
+
+    /// <summary>The admin who discarded it, by username.</summary>
+    public string? DiscardedBy { get; set; }
+
+    /// <summary>The delivery run holding the email while <see cref="NextAttemptAt"/> (its lease) is in the future; cleared when a run lets go of it unsent.</summary>
     public Guid? ClaimToken { get; set; }
 
     public string? LastError { get; set; }

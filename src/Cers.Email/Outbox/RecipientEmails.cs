@@ -9,6 +9,9 @@ public enum DeliveryState
     Sent,
     Retrying,
     Failed,
+
+    /// <summary>A CERS admin discarded it before it was sent: it will not be sent.</summary>
+    Discarded,
 }
 
 /// <summary>One email written for an account, as its Email History shows it: never the body (sent bodies held single-use links).</summary>
@@ -30,13 +33,15 @@ public static class RecipientEmails
             .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
             .Skip(skip)
             .Take(take)
-            .Select(e => new { e.CreatedAt, e.SentAt, e.FailedAt, e.Attempts, e.Subject, e.Kind, e.ToAddress })
+            .Select(e => new { e.CreatedAt, e.SentAt, e.FailedAt, e.DiscardedAt, e.Attempts, e.Subject, e.Kind, e.ToAddress })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(e => new RecipientEmail(e.CreatedAt, e.SentAt, e.Subject, e.Kind, e.ToAddress, StateOf(e.SentAt, e.FailedAt, e.Attempts)))];
+        return [.. rows.Select(e => new RecipientEmail(e.CreatedAt, e.SentAt, e.Subject, e.Kind, e.ToAddress, StateOf(e.SentAt, e.FailedAt, e.DiscardedAt, e.Attempts)))];
     }
 
-    public static DeliveryState StateOf(DateTime? sentAt, DateTime? failedAt, int attempts) =>
+    /// <summary>Sent wins over discarded: an email a delivery run had already handed to the server went out, whatever came after.</summary>
+    public static DeliveryState StateOf(DateTime? sentAt, DateTime? failedAt, DateTime? discardedAt, int attempts) =>
         sentAt is not null ? DeliveryState.Sent
+        : discardedAt is not null ? DeliveryState.Discarded
         : failedAt is not null ? DeliveryState.Failed
         : attempts > 0 ? DeliveryState.Retrying
         : DeliveryState.Queued;

@@ -1,7 +1,7 @@
 namespace Cers.FacilityApi.Audit;
 
 /// <summary>
-/// One decision or membership change: who did what to which business, request or membership.
+/// One decision, membership change or admin email operation: who did what to which business, request, membership or email.
 /// Kept when the rows it names change again, so the log is the history.
 /// </summary>
 public sealed class AuditEvent
@@ -40,4 +40,10 @@ public static class AuditKinds
     public const string MembershipRoleChanged = "membership-role-changed";
     public const string MembershipRemoved = "membership-removed";
     public const string FacilityCreated = "facility-created";
+
+    /// <summary>A CERS admin made a retrying or set-aside email of the outbox due now (the email operations page).</summary>
+    public const string EmailRetriedNow = "email-retried-now";
+
+    /// <summary>A CERS admin discarded an unsent email of the outbox: it is kept, marked, and never sent.</summary>
+    public const string EmailDiscarded = "email-discarded";
 }

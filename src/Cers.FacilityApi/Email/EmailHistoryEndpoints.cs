@@ -26,8 +26,8 @@ public static class EmailHistoryEndpoints
             .RequireAuthorization(TokenValidationExtensions.FacilityAccessPolicy)
             .WithName("ListMyEmails")
             .WithSummary("The emails about facility access written to the caller, newest first, paged, with their delivery state.")
-            .WithDescription("Bodies are not returned; purpose says what each email was for. State: Queued, Sent, Retrying, or Failed " +
-                "(the mail server refused it for good). Emails to an agency's contact address are the agency's, not a person's, and " +
+            .WithDescription("Bodies are not returned; purpose says what each email was for. State: Queued, Sent, Retrying, Failed " +
+                "(the mail server refused it for good), or Discarded (a CERS admin discarded it unsent). Emails to an agency's contact address are the agency's, not a person's, and " +
                 "are not listed. The provider's My Account lists the emails about the account itself.")
             .WithTags("Caller")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,3 +1,4 @@
+using Cers.FacilityApi.Email;
 using Cers.RelyingParty;
 using Cers.ServiceDefaults.SharedState;
 using Microsoft.AspNetCore.DataProtection;
@@ -168,6 +169,9 @@ public static class JobsDashboardExtensions
             AppPath = null,
         }, app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(Policy);
         app.MapBackChannelLogout(BackChannelLogoutPath, SignInScheme, CookieLifetime);
+
+        // Beside the dashboard, under its sign-in and policy.
+        app.MapEmailOperations();
         return app;
     }
 }

@@ -80,4 +80,10 @@ public static class AuditKinds
 
     /// <summary>An operator retired a signing key: it left the JWKS at once.</summary>
     public const string SigningKeyRetired = "signing-key-retired";
+
+    /// <summary>A CERS admin made a retrying or set-aside email of the outbox due now (the email operations page).</summary>
+    public const string EmailRetriedNow = "email-retried-now";
+
+    /// <summary>A CERS admin discarded an unsent email of the outbox: it is kept, marked, and never sent.</summary>
+    public const string EmailDiscarded = "email-discarded";
 }

@@ -1,54 +1,16 @@
 using System.Net;
-using System.Net.Sockets;
-using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using Cers.FacilityApi.Tests.Infrastructure;
 
 namespace Cers.FacilityApi.Tests.Jobs;
 
 /// <summary>
 /// The Hangfire dashboard at /jobs signs people in through the real provider (code flow + PKCE, its
-/// own client) and shows itself to CERS admins only. A provider of its own, whose dashboard client
-/// names this API's address as its redirect URI, and the API on a port chosen first.
+/// own client) and shows itself to CERS admins only (<see cref="DashboardHosts"/>).
 /// </summary>
-public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassFixture<JobsDashboardTests.Hosts>
+public sealed class JobsDashboardTests(DashboardHosts hosts) : IClassFixture<DashboardHosts>
 {
-    private const string DashboardSecret = "test-jobs-dashboard-secret-2b9e4c7a";
-    private static readonly HtmlParser Parser = new();
-
     private readonly IdpHost _idp = hosts.Idp;
     private readonly FacilityApiHost _api = hosts.Api;
-
-    /// <summary>The provider and the API, shared by this class's tests; each test signs in with a browser of its own.</summary>
-    public sealed class Hosts : IDisposable
-    {
-        private readonly TempDirectory _data = new("cers-facility-dashboard-");
-
-        public Hosts()
-        {
-            var port = Loopback.FreePort();
-            var apiAddress = $"http://127.0.0.1:{port}";
-            Idp = new IdpHost(_data.Path, new Dictionary<string, string?>
-            {
-                ["Oidc:Clients:2:ClientSecret"] = DashboardSecret,
-                ["Oidc:Clients:2:RedirectUris:0"] = $"{apiAddress}/jobs/signin-oidc",
-                ["Oidc:Clients:2:BackChannelLogoutUri"] = $"{apiAddress}/jobs/backchannel-logout",
-            }, kestrel: true).Start();
-            Api = new FacilityApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "api"),
-                settings: [new("JobsDashboard:ClientSecret", DashboardSecret), new("Jobs:RunServer", "false")], port: port);
-        }
-
-        public IdpHost Idp { get; }
-
-        public FacilityApiHost Api { get; }
-
-        public void Dispose()
-        {
-            Api.Dispose();
-            Idp.Dispose();
-            _data.Dispose();
-        }
-    }
 
     [Fact]
     public async Task An_anonymous_visitor_is_sent_to_the_provider_with_the_dashboard_client_s_pushed_authorization_request()
@@ -173,97 +135,8 @@ public sealed class JobsDashboardTests(JobsDashboardTests.Hosts hosts) : IClassF
         return LogoutTokens.Write(key, _idp.BaseAddress.ToString(), audience, subject, sessionId: null, DateTimeOffset.UtcNow);
     }
 
-    private async Task<HttpResponseMessage> SignInToDashboardAsync(HttpClient browser, string userName, string password)
-    {
-        var response = await browser.GetAsync(new Uri(_api.BaseAddress, "/jobs"));
-        for (var hop = 0; hop < 20; hop++)
-        {
-            if (response.StatusCode == HttpStatusCode.Redirect)
-            {
-                var next = response.Headers.Location!.IsAbsoluteUri
-                    ? response.Headers.Location
-                    : new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location);
-                response.Dispose();
-                response = await browser.GetAsync(next);
-                continue;
-            }
+    private Task<HttpResponseMessage> SignInToDashboardAsync(HttpClient browser, string userName, string password) =>
+        hosts.SignInAsync(browser, userName, password);
 
-            var page = response.RequestMessage!.RequestUri!;
-            if (response.StatusCode == HttpStatusCode.OK && page.AbsolutePath == "/connect/authorize")
-            {
-                // The provider answers with response_mode=form_post: a page whose form a browser posts to the callback.
-                var (callback, answer) = await ReadFormAsync(response, page, "form");
-                response.Dispose();
-                response = await browser.PostAsync(callback, new FormUrlEncodedContent(answer));
-                continue;
-            }
-
-            if (response.StatusCode == HttpStatusCode.OK && page.AbsolutePath == "/Account/Manage/Authenticator")
-            {
-                // The dashboard asks for a second factor: an admin without one enrols, as a person with an app does.
-                var html = await response.Content.ReadAsStringAsync();
-                TestAuthenticator.Enrolled(page, userName, Parser.ParseDocument(html).QuerySelector("[data-testid=authenticator-key]").ShouldNotBeNull(html).TextContent);
-                var (confirm, confirmFields) = await ReadFormAsync(response, page, "form[action*=Confirm]");
-                confirmFields["Confirm.Code"] = await TestAuthenticator.NextCodeAsync(page, userName);
-                response.Dispose();
-                response = await browser.PostAsync(confirm, new FormUrlEncodedContent(confirmFields));
-                var done = Parser.ParseDocument(await response.Content.ReadAsStringAsync());
-                var next = new Uri(confirm, done.QuerySelectorAll("a").First(a => a.TextContent.Trim() == "Continue").GetAttribute("href"));
-                response.Dispose();
-                response = await browser.GetAsync(next);
-                continue;
-            }
-
-            if (response.StatusCode == HttpStatusCode.OK && page.AbsolutePath == "/Account/LoginWith2fa")
-            {
-                var (verify, codeFields) = await ReadFormAsync(response, page);
-                codeFields["Code"] = await TestAuthenticator.NextCodeAsync(page, userName);
-                response.Dispose();
-                response = await browser.PostAsync(verify, new FormUrlEncodedContent(codeFields));
-                continue;
-            }
-
-            if (response.StatusCode != HttpStatusCode.OK || !page.AbsolutePath.StartsWith("/Account/Login", StringComparison.Ordinal))
-            {
-                return response;
-            }
-
-            // The provider's sign-in page: first the username, then (beside the protection phrase) the password.
-            var (action, fields) = await ReadFormAsync(response, page);
-            var field = fields.ContainsKey("Input.Password") ? "Input.Password" : "Input.UserName";
-            fields[field] = field == "Input.Password" ? password : userName;
-            response.Dispose();
-            response = await browser.PostAsync(action, new FormUrlEncodedContent(fields));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                // The password step is answered on the same address.
-                var (passwordAction, passwordFields) = await ReadFormAsync(response, action);
-                passwordFields["Input.Password"] = password;
-                response.Dispose();
-                response = await browser.PostAsync(passwordAction, new FormUrlEncodedContent(passwordFields));
-            }
-        }
-
-        throw new InvalidOperationException("The sign-in never came back to the dashboard.");
-    }
-
-    private static async Task<(Uri Action, Dictionary<string, string> Fields)> ReadFormAsync(HttpResponseMessage response, Uri page,
-        string selector = "main form")
-    {
-        var html = await response.Content.ReadAsStringAsync();
-        var form = (Parser.ParseDocument(html).QuerySelector(selector) as IHtmlFormElement).ShouldNotBeNull(html);
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page : new Uri(page, form.GetAttribute("action"));
-        var fields = form.Elements.OfType<IHtmlInputElement>()
-            .Where(input => !string.IsNullOrEmpty(input.Name) && (input.Type is not ("checkbox" or "radio") || input.IsChecked))
-            .GroupBy(input => input.Name!)
-            .ToDictionary(group => group.Key, group => group.First().Value);
-        return (action, fields);
-    }
-
-    private static HttpClient NewBrowser() => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = true,
-        CookieContainer = new CookieContainer(),
-    });
+    private static HttpClient NewBrowser() => DashboardHosts.NewBrowser();
 }

@@ -80,7 +80,7 @@ public sealed class LogContentTests
         await using var idp = new IdpHost(data.Path, smtp.Settings().ToDictionary(), kestrel: true,
             services: services => services.AddLogging(logging => logging.AddProvider(capture))).Start();
         var applicant = Applicant.New();
-        smtp.Refuse(applicant.Email);
+        smtp.RefuseForGood(applicant.Email);
 
         using var browser = BrowserSignIn.NewBrowser(idp.BaseAddress);
         await AccountForms.RegisterAcceptedAsync(browser, applicant);

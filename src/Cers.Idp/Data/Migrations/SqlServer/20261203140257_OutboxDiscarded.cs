@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Cers.Idp.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class OutboxDiscarded : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "DiscardedAt",
+                table: "EmailOutbox",
+                type: "datetime2",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DiscardedBy",
+                table: "EmailOutbox",
+                type: "nvarchar(256)",
+                maxLength: 256,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "DiscardedAt",
+                table: "EmailOutbox");
+
+            migrationBuilder.DropColumn(
+                name: "DiscardedBy",
+                table: "EmailOutbox");
+        }
+    }
+}
