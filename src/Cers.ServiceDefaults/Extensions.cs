@@ -38,8 +38,16 @@ public static class Extensions
         // The hosting layer's "Request starting/finished" lines carry each URL's query string, and CERS's URLs carry
         // secrets there: the emailed activation, reset and email-change links' single-use tokens, an authorization
         // response's code. Whatever configuration asks, that category logs warnings only; a request's path and status
-        // are in its trace (whose url.query OpenTelemetry redacts).
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
+        // are in its trace (whose url.query OpenTelemetry redacts). A rule naming a provider outranks any rule that
+        // names none, so the rule is added for every registered provider too, after configuration's own.
+        const string RequestLines = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        builder.Services.AddOptions<LoggerFilterOptions>().PostConfigure<IEnumerable<ILoggerProvider>>((filters, providers) =>
+        {
+            foreach (var provider in providers.Select(p => p.GetType().FullName).Distinct().Prepend(null))
+            {
+                filters.Rules.Add(new LoggerFilterRule(provider, RequestLines, null, (_, _, level) => level >= LogLevel.Warning));
+            }
+        });
 
         builder.Logging.AddOpenTelemetry(logging =>
         {

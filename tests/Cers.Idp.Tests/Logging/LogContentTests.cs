@@ -24,6 +24,10 @@ public sealed class LogContentTests
         settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Debug";
         settings["Logging:LogLevel:OpenIddict"] = "Debug";
         settings["Logging:LogLevel:Hangfire"] = "Debug";
+
+        // Also as a rule for this very provider, which outranks every rule that names none.
+        settings[$"Logging:{typeof(LogCapture).FullName}:LogLevel:Default"] = "Debug";
+        settings[$"Logging:{typeof(LogCapture).FullName}:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Debug";
         await using var idp = new IdpHost(data.Path, settings, kestrel: true,
             services: services => services.AddLogging(logging => logging.AddProvider(capture).SetMinimumLevel(LogLevel.Debug))).Start();
 
