@@ -187,12 +187,16 @@ public sealed partial class ProviderSessions(
         var ended = await db.InTransactionAsync(async ct =>
         {
             var ended = await EndOneAsync(userId, sessionId, ct);
-            if (ended && audited)
+            if (ended)
             {
-                audit.Add(AuditKinds.SessionEnded, userId, null, reason);
+                if (audited)
+                {
+                    audit.Add(AuditKinds.SessionEnded, userId, null, reason);
+                }
+
+                await db.SaveChangesAsync(ct);
             }
 
-            await db.SaveChangesAsync(ct);
             return ended;
         }, cancellationToken);
         if (ended)

@@ -228,7 +228,7 @@ public sealed class SessionTests(IdpFactory idp)
 
         // And the portal, which received tokens in both sessions, is told of each one that ended.
         var endedSession = new JsonWebToken(tokens.IdentityToken).GetClaim("sid").Value;
-        (await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == endedSession)).ShouldNotBeNull();
+        new JsonWebToken(await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == endedSession)).Subject.ShouldBe(user.Id);
         if (how != "password change elsewhere")
         {
             await idp.PortalLogouts.WaitForAsync(t => SessionOf(t) == otherSession);

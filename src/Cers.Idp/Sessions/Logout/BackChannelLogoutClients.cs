@@ -12,6 +12,4 @@ public sealed class BackChannelLogoutClients(IOptions<OidcOptions> options)
 
     /// <summary>Where <paramref name="clientId"/> takes logout tokens; null when it registered no back-channel logout URI (or no longer exists).</summary>
     public Uri? UriOf(string clientId) => _uris.GetValueOrDefault(clientId);
-
-    public bool Any => _uris.Count > 0;
 }

@@ -139,22 +139,28 @@ public sealed partial class BackChannelLogoutJob(
 
         if (outcome.Abandon || now - notification.CreatedAt >= Settings.GiveUpAfter)
         {
-            await mine.ExecuteUpdateAsync(set => set
+            if (await mine.ExecuteUpdateAsync(set => set
                 .SetProperty(n => n.AbandonedAt, now)
                 .SetProperty(n => n.Attempts, attempts)
                 .SetProperty(n => n.ClaimToken, (Guid?)null)
-                .SetProperty(n => n.LastError, error), CancellationToken.None);
-            LogAbandoned(logger, notification.ClientId, notification.SessionId, attempts, error);
+                .SetProperty(n => n.LastError, error), CancellationToken.None) == 1)
+            {
+                LogAbandoned(logger, notification.ClientId, notification.SessionId, attempts, error);
+            }
+
             return false;
         }
 
         var next = now + RetryDelay(attempts);
-        await mine.ExecuteUpdateAsync(set => set
+        if (await mine.ExecuteUpdateAsync(set => set
             .SetProperty(n => n.NextAttemptAt, next)
             .SetProperty(n => n.Attempts, attempts)
             .SetProperty(n => n.ClaimToken, (Guid?)null)
-            .SetProperty(n => n.LastError, error), CancellationToken.None);
-        LogFailed(logger, notification.ClientId, notification.SessionId, attempts, error, next);
+            .SetProperty(n => n.LastError, error), CancellationToken.None) == 1)
+        {
+            LogFailed(logger, notification.ClientId, notification.SessionId, attempts, error, next);
+        }
+
         return false;
     }
 
