@@ -39,6 +39,7 @@ public static class EmailHostingExtensions
         builder.Logging.EnableRedaction();
 
         builder.Services.AddSingleton<EmailOutbox>();
+        builder.Services.AddSingleton<EmailMetrics>();
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
         builder.Services.AddScoped<OutboxOperations<TContext>>();

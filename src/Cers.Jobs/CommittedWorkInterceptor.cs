@@ -14,7 +14,7 @@ public class CommittedWorkInterceptor<TWork>(DueWorkSignal signal)
     : SaveChangesInterceptor, IDbTransactionInterceptor
     where TWork : class
 {
-    private static readonly ConditionalWeakTable<DbContext, object> Owed = new();
+    private static readonly ConditionalWeakTable<DbContext, StrongBox<int>> Owed = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -64,11 +64,17 @@ public class CommittedWorkInterceptor<TWork>(DueWorkSignal signal)
         return Task.CompletedTask;
     }
 
+    /// <summary>Called once the <paramref name="count"/> rows a change added are committed, before the signal is nudged.</summary>
+    protected virtual void Committed(int count)
+    {
+    }
+
     private static void Remember(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<TWork>().Any(e => e.State == EntityState.Added))
+        var added = context?.ChangeTracker.Entries<TWork>().Count(e => e.State == EntityState.Added) ?? 0;
+        if (added > 0)
         {
-            Owed.AddOrUpdate(context, Owed);
+            Owed.GetOrCreateValue(context!).Value += added;
         }
     }
 
@@ -82,8 +88,9 @@ public class CommittedWorkInterceptor<TWork>(DueWorkSignal signal)
 
     private void NudgeIfOwed(DbContext? context)
     {
-        if (context is not null && Owed.Remove(context))
+        if (context is not null && Owed.TryGetValue(context, out var owed) && Owed.Remove(context))
         {
+            Committed(owed.Value);
             signal.Nudge();
         }
     }

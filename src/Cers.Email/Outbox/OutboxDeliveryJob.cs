@@ -22,6 +22,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
     TContext db,
     SmtpEmailSender sender,
     OutboxSignal<TContext> signal,
+    EmailMetrics metrics,
     IOptions<EmailOptions> options,
     TimeProvider time,
     ILogger<OutboxDeliveryJob<TContext>> logger)
@@ -149,6 +150,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                             .SetProperty(e => e.HtmlBody, "")
                             .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
                     LogSent(logger, email.Id, email.Kind);
+                    metrics.Sent(email.Kind);
                     sent++;
                 }
             }
@@ -201,10 +203,12 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         if (permanent)
         {
             LogRefused(logger, email.Id, email.Kind, message);
+            metrics.Failed(email.Kind);
         }
         else
         {
             LogRetrying(logger, email.Id, email.Kind, attempts, delay);
+            metrics.Retried(email.Kind);
         }
     }
 
@@ -212,12 +216,13 @@ public sealed partial class OutboxDeliveryJob<TContext>(
 
     /// <summary>
     /// Asks Hangfire to run again when the earliest pending email falls due, so a retry after an SMTP
-    /// outage does not wait for the next recurring run.
+    /// outage does not wait for the next recurring run; and tells the meter how old the oldest waiting email is.
     /// </summary>
     private async Task ScheduleNextRetryAsync(CancellationToken cancellationToken)
     {
-        var next = await db.Set<OutboxEmail>()
-            .Where(e => e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null)
+        var waiting = db.Set<OutboxEmail>().Where(e => e.SentAt == null && e.FailedAt == null && e.DiscardedAt == null);
+        metrics.OldestWaiting(await waiting.OrderBy(e => e.CreatedAt).Select(e => (DateTime?)e.CreatedAt).FirstOrDefaultAsync(cancellationToken));
+        var next = await waiting
             .OrderBy(e => e.NextAttemptAt)
             .Select(e => (DateTime?)e.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);

@@ -17,6 +17,9 @@ public sealed class OutboxSignal<TContext>(IBackgroundJobClient jobs, TimeProvid
         jobs.Schedule<OutboxDeliveryJob<TContext>>(job => job.DeliverDueAsync(CancellationToken.None), delay);
 }
 
-/// <summary>Nudges email delivery once the emails a change wrote are committed.</summary>
-public sealed class OutboxCommitInterceptor<TContext>(OutboxSignal<TContext> signal) : CommittedWorkInterceptor<OutboxEmail>(signal)
-    where TContext : DbContext;
+/// <summary>Counts and nudges email delivery once the emails a change wrote are committed.</summary>
+public sealed class OutboxCommitInterceptor<TContext>(OutboxSignal<TContext> signal, EmailMetrics metrics) : CommittedWorkInterceptor<OutboxEmail>(signal)
+    where TContext : DbContext
+{
+    protected override void Committed(int count) => metrics.Queued(count);
+}

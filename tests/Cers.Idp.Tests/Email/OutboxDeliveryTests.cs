@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Cers.Email.Outbox;
 using Cers.Idp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Cers.Idp.Tests.Email;
 
@@ -12,6 +14,8 @@ public sealed class OutboxDeliveryTests
     public async Task An_email_owed_while_the_SMTP_server_is_down_is_delivered_once_it_is_back()
     {
         await using var idp = IsolatedIdp.Start();
+        using var retried = Collect(idp, "cers.email.retried");
+        using var oldest = new MetricCollector<double>(idp.Services.GetRequiredService<IMeterFactory>(), "Cers.Idp", "cers.email.oldest_waiting.age");
         await idp.Smtp.StopAsync();
         using var browser = idp.CreateBrowser();
         var applicant = Applicant.New();
@@ -19,9 +23,19 @@ public sealed class OutboxDeliveryTests
         await AccountForms.RegisterAcceptedAsync(browser, applicant);
         var failed = await WaitUntilAsync(() => idp.QueryAsync(db => db.EmailOutbox.AnyAsync(e => e.ToAddress == applicant.Email && e.Attempts > 0 && e.SentAt == null)));
         failed.ShouldBeTrue("the first delivery attempt should have failed against the stopped SMTP server");
+        (await WaitUntilAsync(() => Task.FromResult(retried.GetMeasurementSnapshot().Sum(m => m.Value) > 0))).ShouldBeTrue();
+        retried.GetMeasurementSnapshot().ShouldAllBe(m => Equals(m.Tags["cers.email.kind"], "activation"));
+        await Task.Delay(50);
+        oldest.RecordObservableInstruments();
+        oldest.LastMeasurement.ShouldNotBeNull().Value.ShouldBeGreaterThan(0);
 
         idp.Smtp.Start();
         var email = await idp.Smtp.WaitForAsync(applicant.Email, "Activate your CERS account");
+        (await WaitUntilAsync(() =>
+        {
+            oldest.RecordObservableInstruments();
+            return Task.FromResult(oldest.LastMeasurement?.Value == 0);
+        })).ShouldBeTrue("nothing waits once the email is sent");
 
         email.TextBody.ShouldNotBeNull().ShouldContain(applicant.UserName);
         await Task.Delay(2000);
@@ -87,6 +101,9 @@ public sealed class OutboxDeliveryTests
     public async Task An_email_that_cannot_be_sent_is_set_aside_and_the_emails_behind_it_still_go_and_sent_bodies_are_not_kept()
     {
         await using var idp = IsolatedIdp.Start(fakeClock: false, ("Jobs:RunServer", "false"));
+        using var queued = Collect(idp, "cers.email.queued");
+        using var sentCount = Collect(idp, "cers.email.sent");
+        using var failedCount = Collect(idp, "cers.email.failed");
         await idp.QueryAsync(async db =>
         {
             var outbox = idp.Services.GetRequiredService<EmailOutbox>();
@@ -107,7 +124,15 @@ public sealed class OutboxDeliveryTests
         rows[1].HtmlBody.ShouldBeEmpty();
 
         (await idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None))).ShouldBe(0);
+
+        // The provider's meter: two queued in one commit, one sent and one set aside, each of kind "test".
+        queued.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(2);
+        sentCount.GetMeasurementSnapshot().ShouldHaveSingleItem().Tags["cers.email.kind"].ShouldBe("test");
+        failedCount.GetMeasurementSnapshot().ShouldHaveSingleItem().Tags["cers.email.kind"].ShouldBe("test");
     }
+
+    private static MetricCollector<long> Collect(IsolatedIdp idp, string instrument) =>
+        new(idp.Services.GetRequiredService<IMeterFactory>(), "Cers.Idp", instrument);
 
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
     {
