@@ -10,6 +10,7 @@ using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
+using Cers.FacilityApi.Telemetry;
 using Cers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +22,7 @@ public static class FacilityApiHostingExtensions
     public static IHostApplicationBuilder AddFacilityApi(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FacilityApiMetrics>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

@@ -1,6 +1,7 @@
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public sealed class AccessRequestCreation(
     AccessRequestRouter router,
     AccessRequestEmails emails,
     IOptions<AccessRequestOptions> options,
+    FacilityApiMetrics metrics,
     TimeProvider time)
 {
     public async Task<CreationOutcome> CreateAsync(ApiCaller caller, CreateAccessRequestInput input, CancellationToken cancellationToken)
@@ -113,7 +115,7 @@ public sealed class AccessRequestCreation(
             // The request first (its id names the emails), then the approvers' emails, in one transaction.
             // Each attempt starts from nothing tracked (the transaction contract) and adds the request anew, so
             // a retry neither skips the insert nor writes an email twice.
-            return new CreationOutcome.Created(await db.InTransactionAsync(async ct =>
+            var created = new CreationOutcome.Created(await db.InTransactionAsync(async ct =>
             {
                 // One requester's submissions take turns, so each count below sees the ones committed before it (on a
                 // server engine, two transactions would otherwise each count only their own new row).
@@ -130,6 +132,8 @@ public sealed class AccessRequestCreation(
                 await db.SaveChangesAsync(ct);
                 return request.Id;
             }, cancellationToken));
+            metrics.Created(route);
+            return created;
         }
         catch (RequestThrottledException throttled)
         {

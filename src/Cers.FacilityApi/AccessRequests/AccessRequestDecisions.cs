@@ -2,6 +2,7 @@ using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cers.FacilityApi.AccessRequests;
@@ -49,7 +50,7 @@ public enum DeciderStanding
 /// decision waits for the first to commit, then matches no row and is refused. The same statement checks
 /// again that the caller is not the requester and, for a Lead User, still leads the business.
 /// </summary>
-public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEmails emails, TimeProvider time)
+public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEmails emails, FacilityApiMetrics metrics, TimeProvider time)
 {
     /// <summary>The request, and how <paramref name="caller"/> stands to it; no request when they have no standing.</summary>
     public async Task<(AccessRequest? Request, DeciderStanding Standing)> FindAsync(long id, ApiCaller caller,
@@ -158,7 +159,7 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         var asRegulator = standing == DeciderStanding.Regulator;
         var subject = caller.Subject;
         var now = time.GetUtcNow().UtcDateTime;
-        return await db.InTransactionAsync(async ct =>
+        var outcome = await db.InTransactionAsync(async ct =>
         {
             // Whether it overrides the Lead Users is read from the row as it is decided, not as it was read:
             // the escalation job may have routed it to the regulator in between.
@@ -226,6 +227,12 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
             await db.SaveChangesAsync(ct);
             return DecisionOutcome.Decided;
         }, cancellationToken);
+        if (outcome == DecisionOutcome.Decided)
+        {
+            metrics.Decided(asRegulator, status == AccessRequestStatus.Approved);
+        }
+
+        return outcome;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public sealed partial class PendingAccessRequestJobs(
     AccessRequestEmails emails,
     IOptions<AccessRequestOptions> options,
     TimeProvider time,
+    FacilityApiMetrics metrics,
     ILogger<PendingAccessRequestJobs> logger)
 {
     /// <summary>Reminds the approvers of requests waiting N days since they were made or last reminded.</summary>
@@ -50,6 +52,7 @@ public sealed partial class PendingAccessRequestJobs(
         if (reminded > 0)
         {
             LogReminded(logger, reminded);
+            metrics.Reminded(reminded);
         }
 
         return reminded;
@@ -91,6 +94,7 @@ public sealed partial class PendingAccessRequestJobs(
         if (escalated > 0)
         {
             LogEscalated(logger, escalated);
+            metrics.Escalated(escalated);
         }
 
         return escalated;
@@ -127,6 +131,7 @@ public sealed partial class PendingAccessRequestJobs(
         if (expired > 0)
         {
             LogExpired(logger, expired);
+            metrics.Expired(expired);
         }
 
         return expired;

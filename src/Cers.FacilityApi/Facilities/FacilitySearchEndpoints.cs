@@ -1,4 +1,5 @@
 using Cers.FacilityApi.Security;
+using Cers.FacilityApi.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cers.FacilityApi.Facilities;
@@ -25,13 +26,17 @@ public static class FacilitySearchEndpoints
     }
 
     public static async Task<Results<Ok<FacilitySearchResult>, ValidationProblem>> SearchFacilities(
-        [AsParameters] FacilitySearchRequest request, FacilityAddressSearch search, CancellationToken cancellationToken)
+        [AsParameters] FacilitySearchRequest request, FacilityAddressSearch search, FacilityApiMetrics metrics, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (!request.TryGetCriteria(out var criteria, out var errors))
         {
             return TypedResults.ValidationProblem(errors, title: "The search is not valid.");
         }
 
-        return TypedResults.Ok(await search.SearchAsync(criteria, cancellationToken));
+        var started = time.GetTimestamp();
+        var result = await search.SearchAsync(criteria, cancellationToken);
+        metrics.Searched(time.GetElapsedTime(started));
+        return TypedResults.Ok(result);
     }
 }

@@ -28,6 +28,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
     public async Task Approvers_are_reminded_after_7_days_once_and_again_after_7_more()
     {
         await using var api = IsolatedFacilityApi.Start(fixture, ("AccessRequests:BatchSize", "3"));
+        using var reminded = Collect(api, "cers.access_request.reminded");
         var (business, facility) = await api.NewFacilityAsync();
         var lead = await api.AddLeadUserAsync(business);
         var request = await api.RequestAccessAsync(facility, TestUser.Create("Requester"));
@@ -50,6 +51,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         stored.Status.ShouldBe(AccessRequestStatus.Pending);
         stored.Version.ShouldBe(request.Version);
         stored.Events.Count(e => e.Kind == AccessRequestEventKind.Reminded).ShouldBe(2);
+        reminded.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(2);
     }
 
     [Fact]
@@ -59,6 +61,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var (business, facility) = await api.NewFacilityAsync();
         var lead = await api.AddLeadUserAsync(business);
         var requester = TestUser.Create("Requester");
+        using var escalated = Collect(api, "cers.access_request.escalated");
         var request = await api.RequestAccessAsync(facility, requester);
         var agencyEmail = await AgencyContactEmailAsync(api, facility);
 
@@ -69,6 +72,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
         var escalations = await Task.WhenAll(
             Run(api, j => j.EscalateAsync(CancellationToken.None)), Run(api, j => j.EscalateAsync(CancellationToken.None)));
         escalations.Sum().ShouldBe(1);
+        escalated.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(1);
 
         // The escalation email stands for this period's reminder: no second email to the regulator minutes later.
         (await Run(api, j => j.RemindAsync(CancellationToken.None))).ShouldBe(0);
@@ -216,4 +220,7 @@ public sealed class AccessRequestJobTests(FacilityApiFixture fixture)
 
     private static Task<string> AgencyContactEmailAsync(IsolatedFacilityApi api, Facility facility) =>
         api.QueryAsync(db => db.Agencies.Where(a => a.Id == facility.AgencyId).Select(a => a.ContactEmail!).SingleAsync());
+
+    private static Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> Collect(IsolatedFacilityApi api, string instrument) =>
+        new(api.Host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Cers.FacilityApi.Telemetry.FacilityApiMetrics.MeterName, instrument);
 }
