@@ -16,9 +16,10 @@ public static class EmailHostingExtensions
     /// The email outbox of <typeparamref name="TContext"/>: settings (validated), MailKit sender, delivery job
     /// on the service's Hangfire host (<see cref="JobsHostingExtensions.AddJobs"/> first), commit interceptor, a
     /// recurring delivery run as safety net, and delivery at start of what a previous run left owed. The caller
-    /// adds <see cref="OutboxCommitInterceptor{TContext}"/> to its DbContext options.
+    /// adds <see cref="OutboxCommitInterceptor{TContext}"/> to its DbContext options. The outbox's instruments
+    /// (<see cref="EmailMetrics"/>) go on the service's own meter, <paramref name="meterName"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddEmailOutbox<TContext>(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddEmailOutbox<TContext>(this IHostApplicationBuilder builder, string meterName)
         where TContext : DbContext
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -39,7 +40,8 @@ public static class EmailHostingExtensions
         builder.Logging.EnableRedaction();
 
         builder.Services.AddSingleton<EmailOutbox>();
-        builder.Services.AddSingleton<EmailMetrics>();
+        builder.Services.AddSingleton(services => new EmailMetrics(
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), meterName, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
         builder.Services.AddScoped<OutboxOperations<TContext>>();

@@ -30,7 +30,7 @@ public static class FacilityApiHostingExtensions
         builder.AddJobsDashboard();
         builder.AddFacilityDatabase(out var jobStore);
         builder.AddJobs(jobStore, "cers-facility-api");
-        builder.AddEmailOutbox<FacilityDbContext>();
+        builder.AddEmailOutbox<FacilityDbContext>(FacilityApiMetrics.MeterName);
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();

@@ -1,11 +1,10 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Hosting;
 
 namespace Cers.Email.Outbox;
 
 /// <summary>
-/// The email outbox's instruments, on the service's own meter (named after the application: <c>Cers.Idp</c>,
-/// <c>Cers.FacilityApi</c>): emails queued, sent, set aside, and attempts that will be retried, by the template's kind;
+/// The email outbox's instruments, on the service's own meter (<c>Cers.Idp</c>, <c>Cers.FacilityApi</c>, as the service
+/// names it to <see cref="EmailHostingExtensions.AddEmailOutbox{TContext}"/>): emails queued, sent, set aside, and attempts that will be retried, by the template's kind;
 /// and the age of the oldest email still waiting, which grows while nothing is delivered, whatever the reason.
 /// </summary>
 public sealed class EmailMetrics
@@ -17,17 +16,17 @@ public sealed class EmailMetrics
     private readonly TimeProvider _time;
     private long _oldestWaitingTicks;
 
-    public EmailMetrics(IMeterFactory meters, IHostEnvironment environment, TimeProvider time)
+    public EmailMetrics(IMeterFactory meters, string meterName, TimeProvider time)
     {
         _time = time;
-        var meter = meters.Create(environment.ApplicationName);
+        var meter = meters.Create(meterName);
         _queued = meter.CreateCounter<long>("cers.email.queued", "{email}", "Emails committed to the outbox with the change that owes them.");
         _sent = meter.CreateCounter<long>("cers.email.sent", "{email}", "Emails the SMTP server accepted, by kind.");
         _failed = meter.CreateCounter<long>("cers.email.failed", "{email}",
             "Emails set aside for good (refused with a 5xx, unsendable, or past the attempt limit), by kind.");
         _retried = meter.CreateCounter<long>("cers.email.retried", "{attempt}", "Delivery attempts that failed and will be retried, by kind.");
         meter.CreateObservableGauge("cers.email.oldest_waiting.age", ObserveOldestWaiting, "s",
-            "Age of the oldest email waiting to be sent (0 when none waits), as of the last delivery run's count.");
+            "Age, when read, of the oldest email the last delivery run found waiting to be sent (0 when none waited).");
     }
 
     public void Queued(int count) => _queued.Add(count);

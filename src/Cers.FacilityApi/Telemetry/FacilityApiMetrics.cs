@@ -37,7 +37,7 @@ public sealed class FacilityApiMetrics
     public void Created(AccessRequestRoute route) => _created.Add(1, new KeyValuePair<string, object?>("cers.route", RouteName(route)));
 
     public void Decided(bool byRegulator, bool approved) => _decided.Add(1,
-        new KeyValuePair<string, object?>("cers.route", byRegulator ? "regulator" : "lead_user"),
+        new KeyValuePair<string, object?>("cers.route", RouteName(byRegulator ? AccessRequestRoute.Regulator : AccessRequestRoute.LeadUser)),
         new KeyValuePair<string, object?>("cers.decision", approved ? "approved" : "denied"));
 
     public void Reminded(int count) => _reminded.Add(count);

@@ -1,6 +1,7 @@
 using Cers.Email;
 using Cers.Idp.Activation;
 using Cers.Idp.Data;
+using Cers.Idp.Telemetry;
 using Cers.Jobs;
 
 namespace Cers.Idp.Jobs;
@@ -13,7 +14,7 @@ public static class JobsExtensions
     public static IHostApplicationBuilder AddIdpJobs(this IHostApplicationBuilder builder, JobStore store)
     {
         builder.AddJobs(store, "cers-idp");
-        builder.AddEmailOutbox<IdpDbContext>();
+        builder.AddEmailOutbox<IdpDbContext>(IdpMetrics.MeterName);
         builder.Services.AddScoped<ActivationReminderJob>();
         builder.Services.AddScoped<PendingAccountExpiryJob>();
         builder.Services.AddRecurringJob<ActivationReminderJob>("activation-reminders", "*/15 * * * *",

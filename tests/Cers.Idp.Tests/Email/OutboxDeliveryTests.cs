@@ -15,7 +15,7 @@ public sealed class OutboxDeliveryTests
     {
         await using var idp = IsolatedIdp.Start();
         using var retried = Collect(idp, "cers.email.retried");
-        using var oldest = new MetricCollector<double>(idp.Services.GetRequiredService<IMeterFactory>(), "Cers.Idp", "cers.email.oldest_waiting.age");
+        using var oldest = new MetricCollector<double>(idp.Services.GetRequiredService<IMeterFactory>(), Cers.Idp.Telemetry.IdpMetrics.MeterName, "cers.email.oldest_waiting.age");
         await idp.Smtp.StopAsync();
         using var browser = idp.CreateBrowser();
         var applicant = Applicant.New();
@@ -132,7 +132,7 @@ public sealed class OutboxDeliveryTests
     }
 
     private static MetricCollector<long> Collect(IsolatedIdp idp, string instrument) =>
-        new(idp.Services.GetRequiredService<IMeterFactory>(), "Cers.Idp", instrument);
+        new(idp.Services.GetRequiredService<IMeterFactory>(), Cers.Idp.Telemetry.IdpMetrics.MeterName, instrument);
 
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
     {
