@@ -43,6 +43,8 @@ public static class EmailHostingExtensions
         builder.Services.AddSingleton(services => new EmailMetrics(
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), meterName, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<SmtpEmailSender>();
+        // MailKit's SMTP spans and instruments exist only once asked for (ServiceDefaults exports them).
+        MailKit.Telemetry.SmtpClient.Configure();
         builder.Services.AddSingleton<OutboxCommitInterceptor<TContext>>();
         builder.Services.AddScoped<OutboxOperations<TContext>>();
         builder.AddDueWork<OutboxSignal<TContext>, OutboxDeliveryJob<TContext>>("email-outbox-delivery",

@@ -63,6 +63,7 @@ public static class JobsHostingExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        JobTracing.AddFilterOnce();
 
         if (builder.RunsServer())
         {

@@ -59,17 +59,28 @@ public static class Extensions
             .WithMetrics(metrics => metrics
                 // Each service's own meter (Cers.Idp, Cers.FacilityApi): what it issued, sent and decided.
                 .AddMeter("Cers.*")
+                // MailKit's SMTP client: connections, operations and their durations, by server and error.
+                .AddMeter("mailkit.net.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                // CERS's own spans: one per job run (Cers.Jobs), one per email delivered (Cers.Email), each linked to
+                // the trace that owed the work.
+                .AddSource("Cers.*")
+                // MailKit's SMTP conversation (connect, authenticate, send), under the email's span.
+                .AddSource("MailKit.*")
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes would drown the traces that matter.
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath, StringComparison.Ordinal)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath, StringComparison.Ordinal))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                // A client span per command EF Core runs, on every engine. Its text has literals sanitized and no
+                // parameter values (the default), so no address, hash or token reaches a trace. Hangfire's own
+                // storage polling is not EF Core and is left out.
+                .AddEntityFrameworkCoreInstrumentation());
 
         // The exporter is on only where an OTLP endpoint is configured (the Aspire dashboard sets it).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -47,6 +47,7 @@ public sealed class EmailOutbox(TimeProvider time)
             HtmlBody = email.HtmlBody,
             CreatedAt = now,
             NextAttemptAt = now,
+            TraceParent = EmailTracing.CurrentTraceParent(),
         });
     }
 }

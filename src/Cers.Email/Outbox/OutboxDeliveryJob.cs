@@ -121,13 +121,14 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                         continue;
                     }
 
+                    using var span = EmailTracing.StartDelivery(email);
                     try
                     {
                         await session.SendAsync(email, cancellationToken);
                     }
                     catch (Exception ex) when (IsTransient(ex) && !IsRefusedForGood(ex))
                     {
-                        await RecordFailureAsync(email, claim, ex, permanent: false);
+                        EmailTracing.Failed(span, FailureReason(ex), permanent: await RecordFailureAsync(email, claim, ex, permanent: false));
                         continue;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
@@ -135,7 +136,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                         // Refused by the server for good (5xx), or an email that cannot be sent at all (an
                         // address MimeKit cannot parse): recorded and set aside, never retried, never in the
                         // way of the emails behind it.
-                        await RecordFailureAsync(email, claim, ex, permanent: true);
+                        EmailTracing.Failed(span, FailureReason(ex), permanent: await RecordFailureAsync(email, claim, ex, permanent: true));
                         continue;
                     }
 
@@ -151,6 +152,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
                             .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
                     LogSent(logger, email.Id, email.Kind);
                     metrics.Sent(email.Kind);
+                    EmailTracing.Sent(span);
                     sent++;
                 }
             }
@@ -173,7 +175,8 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         return sent;
     }
 
-    private async Task RecordFailureAsync(OutboxEmail email, Guid claim, Exception error, bool permanent)
+    /// <summary>Records a failed attempt; returns whether the email is now set aside for good.</summary>
+    private async Task<bool> RecordFailureAsync(OutboxEmail email, Guid claim, Exception error, bool permanent)
     {
         var settings = options.Value.Outbox;
         var now = time.GetUtcNow().UtcDateTime;
@@ -210,7 +213,13 @@ public sealed partial class OutboxDeliveryJob<TContext>(
             LogRetrying(logger, email.Id, email.Kind, attempts, delay);
             metrics.Retried(email.Kind);
         }
+
+        return permanent;
     }
+
+    /// <summary>What a trace may say of a failure: the server's reply code, or the kind of error (MailKit's texts can quote the recipient).</summary>
+    private static string FailureReason(Exception ex) =>
+        ex is SmtpCommandException command ? ((int)command.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : ex.GetType().Name;
 
     private static bool IsRefusedForGood(Exception ex) => ex is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 };
 

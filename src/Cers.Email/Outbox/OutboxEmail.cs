@@ -58,4 +58,10 @@ public sealed class OutboxEmail
     public Guid? ClaimToken { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The W3C trace context of the span that owed the email (the request that registered an account, say), so each
+    /// delivery's span links back to it (<see cref="EmailTracing"/>); none when nothing was being traced.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

@@ -23,6 +23,7 @@ public static class OutboxModel
             email.Property(e => e.Subject).HasMaxLength(SubjectMaxLength);
             email.Property(e => e.LastError).HasMaxLength(1000);
             email.Property(e => e.DiscardedBy).HasMaxLength(256);
+            email.Property(e => e.TraceParent).HasMaxLength(EmailTracing.TraceParentMaxLength);
 
             // The delivery job's query: unsent, not failed for good, due.
             email.HasIndex(e => new { e.SentAt, e.FailedAt, e.NextAttemptAt });
