@@ -9,10 +9,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cers.Idp.Accounts;
 
-/// <summary>What a CERS admin (CalEPA help desk) does to an account: find it, disable it, enable it again, reset its sign-in factors.</summary>
+/// <summary>
+/// What a CERS admin (CalEPA help desk) does to an account: find it, disable it, enable it again, reset its sign-in factors,
+/// send a pending account its activation link again, end a lockout. Each action is audited with the admin's username.
+/// </summary>
 public sealed partial class AccountAdministration(
     IdpDbContext db,
     UserManager<CersUser> users,
+    Activation.AccountActivation activation,
+    TimeProvider time,
     TokenRevocation revocation,
     AuditLog audit,
     SignInFactorRemoval factors,
@@ -23,17 +28,88 @@ public sealed partial class AccountAdministration(
 {
     public const int SearchLimit = 50;
 
-    /// <summary>Accounts whose username or email starts with <paramref name="term"/> (case-insensitive), at most <see cref="SearchLimit"/>.</summary>
+    /// <summary>
+    /// Accounts whose username, email, first name, last name or "first last" starts with <paramref name="term"/>
+    /// (case-insensitive), at most <see cref="SearchLimit"/>. Names are compared upper-cased on every engine (PostgreSQL's
+    /// LIKE is case-sensitive); the help desk searches rarely, so that scan of the names is not indexed.
+    /// </summary>
     public async Task<IReadOnlyList<CersUser>> SearchAsync(string term, CancellationToken cancellationToken)
     {
-        var name = users.NormalizeName(term.Trim());
-        var email = users.NormalizeEmail(term.Trim());
+        var text = term.Trim();
+        var name = users.NormalizeName(text);
+        var email = users.NormalizeEmail(text);
+        // LIKE on upper-cased text, with the term's own % and _ escaped: a prefix match on every engine.
+        var prefix = text.ToUpperInvariant().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal) + "%";
         return await db.Users.AsNoTracking()
-            .Where(u => u.NormalizedUserName!.StartsWith(name) || u.NormalizedEmail!.StartsWith(email))
+            .Where(u => u.NormalizedUserName!.StartsWith(name) || u.NormalizedEmail!.StartsWith(email)
+                || EF.Functions.Like(u.FirstName.ToUpper(), prefix, @"\") || EF.Functions.Like(u.LastName.ToUpper(), prefix, @"\")
+                || EF.Functions.Like((u.FirstName + " " + u.LastName).ToUpper(), prefix, @"\"))
             .OrderBy(u => u.NormalizedUserName)
             .Take(SearchLimit)
             .ToListAsync(cancellationToken);
     }
+
+    public Task<CersUser?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+
+    /// <summary>
+    /// The help desk's answer to "I never got my activation email": a new link to a pending account (the older one stops
+    /// working), within the activation window and the per-address daily cap strangers are held to, audited with the admin.
+    /// Unlike the public resend there is no minimum interval: the admin has just heard the first did not arrive.
+    /// </summary>
+    public async Task<AdminResendOutcome> ResendActivationAsync(string userId, string adminUserName, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is not { Status: AccountStatus.PendingActivation })
+        {
+            return AdminResendOutcome.NotPending;
+        }
+
+        if (time.GetUtcNow().UtcDateTime >= activation.ExpiresAt(user))
+        {
+            return AdminResendOutcome.WindowPassed;
+        }
+
+        if (await outbox.IsOverDailyCapAsync(db, user.Email!, "activation", Activation.AccountActivation.DailyCap, cancellationToken))
+        {
+            return AdminResendOutcome.DailyCapReached;
+        }
+
+        activation.QueueActivationEmail(user, AuditKinds.ActivationResent, $"by {adminUserName}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Activated, resent or expired meanwhile: that outcome stands, and the admin looks again.
+            db.ChangeTracker.Clear();
+            return AdminResendOutcome.ChangedMeanwhile;
+        }
+
+        LogActivationResent(logger, userId, adminUserName);
+        return AdminResendOutcome.Sent;
+    }
+
+    /// <summary>Ends a lockout before its time (the person proved who they are to the help desk), audited with the admin.</summary>
+    public async Task<bool> UnlockAsync(string userId, string adminUserName, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || !await users.IsLockedOutAsync(user))
+        {
+            return false;
+        }
+
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        audit.Add(AuditKinds.Unlocked, user.Id, user.UserName, $"by {adminUserName}");
+        return (await users.UpdateAsync(user)).Succeeded;
+    }
+
+    /// <summary>Whether the account is locked out now, and until when (UTC).</summary>
+    public DateTimeOffset? LockedUntil(CersUser user) =>
+        user.LockoutEnd is { } end && end > time.GetUtcNow() ? end : null;
 
     /// <summary>
     /// Disables an active account: it can no longer sign in, a new security stamp ends its sessions,
@@ -226,6 +302,18 @@ public sealed partial class AccountAdministration(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} sessions of account {UserId} ended by {Admin}")]
     private static partial void LogSessionsEnded(ILogger logger, string userId, int count, string admin);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activation link of account {UserId} sent again by {Admin}")]
+    private static partial void LogActivationResent(ILogger logger, string userId, string admin);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled by {Admin}; its tokens are revoked")]
     private static partial void LogDisabled(ILogger logger, string userId, string admin);
+}
+
+public enum AdminResendOutcome
+{
+    Sent,
+    NotPending,
+    WindowPassed,
+    DailyCapReached,
+    ChangedMeanwhile,
 }

@@ -72,11 +72,11 @@ public sealed partial class AccountActivation(
     }
 
     /// <summary>Writes the activation email for a just-registered or resending account into the current unit of work.</summary>
-    public void QueueActivationEmail(CersUser user, string auditKind)
+    public void QueueActivationEmail(CersUser user, string auditKind, string? auditDetail = null)
     {
         var link = IssueLink(user);
         outbox.Add(db, emails.Activation(user, link, ExpiresAt(user), $"activation:{user.Id}:{user.ActivationTokenHash}"));
-        audit.Add(auditKind, user.Id, user.UserName);
+        audit.Add(auditKind, user.Id, user.UserName, auditDetail);
     }
 
     /// <summary>

@@ -68,6 +68,9 @@ public static class AuditKinds
 
     /// <summary>A CERS admin removed every sign-in factor of an account (authenticator, recovery codes, passkeys).</summary>
     public const string SignInFactorsReset = "sign-in-factors-reset";
+
+    /// <summary>A CERS admin ended a lockout before its time; the detail names the admin.</summary>
+    public const string Unlocked = "unlocked";
     public const string PasskeyAdded = "passkey-added";
     public const string PasskeyRenamed = "passkey-renamed";
     public const string PasskeyRemoved = "passkey-removed";

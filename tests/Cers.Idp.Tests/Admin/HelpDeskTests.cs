@@ -1,0 +1,170 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using Cers.Idp.Accounts;
+using Cers.Idp.Audit;
+using Cers.Idp.Data;
+using Cers.Idp.Tests.Infrastructure;
+using Cers.Idp.Tests.Mfa;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cers.Idp.Tests.Admin;
+
+/// <summary>
+/// The help desk at <c>/Admin/Accounts</c>: finding an account by name, its page (state, audit trail, Email History), and
+/// the answers to "I never got my email" and "I am locked out", each audited with the admin's name.
+/// </summary>
+[Collection(IdpCollection.Name)]
+public sealed class HelpDeskTests(IdpFactory idp)
+{
+    private const string Admin = "cersadmin1";
+
+    [Fact]
+    public async Task An_account_is_found_by_its_first_name_last_name_or_both_whatever_their_case_and_a_wildcard_matches_nothing_more()
+    {
+        var user = await CreateNamedUserAsync("Marisol", "Quintanilla" + Guid.NewGuid().ToString("N")[..6]);
+        using var admin = await SignedInAdminAsync();
+
+        foreach (var term in new[] { user.LastName, user.LastName.ToLowerInvariant(), $"marisol {user.LastName[..8]}" })
+        {
+            var rows = await ResultRowsAsync(admin, term);
+            rows.ShouldContain(user.UserName!, $"searching for '{term}'");
+        }
+
+        // The term's own % and _ are literal characters, not LIKE wildcards.
+        (await ResultRowsAsync(admin, "%" + user.LastName[1..])).ShouldNotContain(user.UserName!);
+        (await ResultRowsAsync(admin, "_" + user.LastName[1..])).ShouldNotContain(user.UserName!);
+    }
+
+    [Fact]
+    public async Task I_never_got_my_email_the_admin_sees_the_pending_account_and_its_email_and_sends_a_new_link_that_works()
+    {
+        var applicant = Applicant.New();
+        using var browser = idp.CreateBrowser();
+        await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        var first = AccountForms.LinkIn(await idp.Smtp.WaitForAsync(applicant.Email, "Activate your CERS account"), "/Account/Activate");
+        var id = await idp.Services.QueryAsync(db => db.Users.Where(u => u.UserName == applicant.UserName).Select(u => u.Id).SingleAsync());
+        await OutboxDrain.WaitUntilDeliveredAsync<IdpDbContext>(idp.Services);
+
+        using var admin = await SignedInAdminAsync();
+        var page = await admin.GetAsync($"/Admin/Accounts/Account?id={id}");
+        var document = await ParseAsync(page);
+        document.QuerySelector("[data-testid=status]")!.TextContent.ShouldBe(nameof(AccountStatus.PendingActivation));
+        document.QuerySelectorAll("[data-testid=emails] tbody tr[data-kind=activation] [data-state=Sent]").Length.ShouldBe(1);
+        document.QuerySelectorAll("[data-testid=audit] tbody tr[data-kind=registered]").Length.ShouldBe(1);
+
+        var resent = await PostAsync(admin, page, "ResendActivation");
+        (await resent.Content.ReadAsStringAsync()).ShouldContain("A new activation link is on its way");
+        var second = AccountForms.LinkIn((await idp.Smtp.WaitForCountAsync(applicant.Email, "Activate your CERS account", 2))[1], "/Account/Activate");
+        second.ShouldNotBe(first);
+
+        // The older link stopped working; the new one activates.
+        (await AccountForms.TitleOfAsync(await browser.GetAsync(first))).ShouldNotBe("Activate your account");
+        (await AccountForms.ActivateAsync(browser, second, applicant.Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await idp.Services.QueryAsync(db => db.Users.SingleAsync(u => u.Id == id))).Status.ShouldBe(AccountStatus.Active);
+
+        var audited = await idp.Services.QueryAsync(db => db.AuditEvents.SingleAsync(a => a.SubjectId == id && a.Kind == AuditKinds.ActivationResent));
+        audited.Detail.ShouldBe($"by {Admin}");
+        var trail = await ParseAsync(await admin.GetAsync($"/Admin/Accounts/Account?id={id}"));
+        trail.QuerySelector("[data-testid=audit] tbody tr[data-kind=activation-resent]")!.TextContent.ShouldContain($"by {Admin}");
+        trail.QuerySelectorAll("[data-testid=emails] tbody tr[data-kind=activation]").Length.ShouldBe(2);
+
+        // An active account has no link to send: the action is not offered, and a forged post changes nothing.
+        trail.QuerySelector("form[action*='handler=ResendActivation']").ShouldBeNull();
+        var refused = await PostAsync(admin, page, "ResendActivation");
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("Only an account waiting for activation");
+        (await idp.Services.QueryAsync(db => db.EmailOutbox.CountAsync(e => e.RecipientId == id && e.Kind == "activation"))).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_locked_out_account_is_shown_locked_and_the_admin_unlocks_it_so_the_right_password_signs_in()
+    {
+        const string Password = "a long enough test password";
+        var user = await idp.CreateUserAsync(Password);
+        using var browser = idp.CreateBrowser();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, "not the password " + attempt);
+        }
+
+        (await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, Password)).StatusCode.ShouldNotBe(HttpStatusCode.Redirect);
+
+        using var admin = await SignedInAdminAsync();
+        var page = await admin.GetAsync($"/Admin/Accounts/Account?id={user.Id}");
+        (await ParseAsync(page)).QuerySelector("[data-testid=locked]")!.TextContent.ShouldStartWith("Until ");
+        var unlocked = await PostAsync(admin, page, "Unlock");
+        (await unlocked.Content.ReadAsStringAsync()).ShouldContain("The account is unlocked");
+        (await ParseAsync(unlocked)).QuerySelector("[data-testid=locked]")!.TextContent.ShouldBe("No");
+
+        (await BrowserSignIn.PostLoginAsync(browser, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await idp.Services.QueryAsync(db => db.AuditEvents.SingleAsync(a => a.SubjectId == user.Id && a.Kind == AuditKinds.Unlocked))).Detail.ShouldBe($"by {Admin}");
+
+        // Not locked any more: a second unlock says so and records nothing.
+        (await (await PostAsync(admin, page, "Unlock")).Content.ReadAsStringAsync()).ShouldContain("The account is not locked");
+        (await idp.Services.QueryAsync(db => db.AuditEvents.CountAsync(a => a.SubjectId == user.Id && a.Kind == AuditKinds.Unlocked))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_account_page_is_for_CERS_admins_only_and_a_bad_id_is_not_found()
+    {
+        var user = await idp.CreateUserAsync();
+        var path = $"/Admin/Accounts/Account?id={user.Id}";
+
+        using var anonymous = idp.CreateBrowser();
+        (await anonymous.GetAsync(path)).Headers.Location!.ToString().ShouldContain("/Account/Login");
+
+        using var ordinary = idp.CreateBrowser();
+        await BrowserSignIn.PostLoginAsync(ordinary, new Uri(idp.BaseAddress, "/Account/Login"), user.UserName!, "a long enough test password");
+        (await ordinary.GetAsync(path)).Headers.Location!.AbsolutePath.ShouldBe("/Account/AccessDenied");
+
+        using var admin = await SignedInAdminAsync();
+        var page = await admin.GetAsync(path);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Accessibility.HostedPageStructureTests.AssertStructure(await ParseAsync(page));
+        Accessibility.HostedPageStructureTests.AssertStructure(await ParseAsync(await admin.GetAsync($"/Admin/Accounts?Search={user.UserName}")));
+        (await admin.GetAsync(path + "&events=abc&emails=-4")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.GetAsync("/Admin/Accounts/Account?id=no-such-account")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await admin.GetAsync("/Admin/Accounts/Account?id=" + new string('x', 500))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await admin.GetAsync("/Admin/Accounts/Account")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // An action without the page's anti-forgery token is refused and changes nothing.
+        var forged = await admin.PostAsync(path + "&handler=Disable", new FormUrlEncodedContent([]));
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await idp.Services.QueryAsync(db => db.Users.SingleAsync(u => u.Id == user.Id))).Status.ShouldBe(AccountStatus.Active);
+    }
+
+    private async Task<CersUser> CreateNamedUserAsync(string first, string last)
+    {
+        var user = await idp.CreateUserAsync();
+        await using var scope = idp.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CersUser>>();
+        var stored = (await users.FindByIdAsync(user.Id))!;
+        stored.FirstName = first;
+        stored.LastName = last;
+        (await users.UpdateAsync(stored)).Succeeded.ShouldBeTrue();
+        return stored;
+    }
+
+    private async Task<HttpClient> SignedInAdminAsync()
+    {
+        var admin = idp.CreateBrowser();
+        await BrowserSignIn.SignInWithSecondFactorAsync(admin, Admin, "help desk sample password 1");
+        return admin;
+    }
+
+    private static async Task<List<string>> ResultRowsAsync(HttpClient admin, string term)
+    {
+        var document = await ParseAsync(await admin.GetAsync($"/Admin/Accounts?Search={Uri.EscapeDataString(term)}"));
+        return [.. document.QuerySelectorAll("table.data tbody tr td:first-child a").Select(a => a.TextContent.Trim())];
+    }
+
+    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
+        new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient browser, HttpResponseMessage page, string handler)
+    {
+        var form = await BrowserSignIn.ReadFormAsync(page, page.RequestMessage!.RequestUri!, $"form[action*='handler={handler}']");
+        return await browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+    }
+}
