@@ -6,6 +6,7 @@ using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.Invitations;
 using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.SampleData;
@@ -60,6 +61,7 @@ public static class FacilityApiHostingExtensions
         app.MapFacilityCreationEndpoints();
         app.MapAccessRequestEndpoints();
         app.MapMembershipEndpoints();
+        app.MapInvitationEndpoints();
         app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();
         return app;

@@ -40,6 +40,9 @@ public static class AuditKinds
     public const string MembershipRoleChanged = "membership-role-changed";
     public const string MembershipRemoved = "membership-removed";
     public const string FacilityCreated = "facility-created";
+    public const string InvitationSent = "invitation-sent";
+    public const string InvitationRevoked = "invitation-revoked";
+    public const string InvitationAccepted = "invitation-accepted";
 
     /// <summary>A CERS admin made a retrying or set-aside email of the outbox due now (the email operations page).</summary>
     public const string EmailRetriedNow = "email-retried-now";

@@ -1,3 +1,4 @@
+using Cers.FacilityApi.Invitations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Cers.Email.Outbox;
 using Cers.FacilityApi.AccessRequests;
@@ -43,6 +44,8 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AccessRequestEvent> AccessRequestEvents => Set<AccessRequestEvent>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<BusinessInvitation> Invitations => Set<BusinessInvitation>();
 
     public DbSet<KeyCounter> KeyCounters => Set<KeyCounter>();
 
@@ -184,6 +187,29 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
             history.Property(e => e.Detail).HasMaxLength(1000);
             history.HasOne<AccessRequest>().WithMany(r => r.Events).HasForeignKey(e => e.AccessRequestId).OnDelete(DeleteBehavior.Cascade);
             history.HasIndex(e => new { e.AccessRequestId, e.OccurredAt });
+        });
+
+        modelBuilder.Entity<BusinessInvitation>(invitation =>
+        {
+            invitation.ToTable("Invitations");
+            invitation.Property(i => i.Email).HasMaxLength(256);
+            invitation.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+            invitation.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            invitation.Property(i => i.TokenHash).HasMaxLength(64);
+            invitation.Property(i => i.InvitedBySubject).HasMaxLength(SubjectMaxLength);
+            invitation.Property(i => i.InvitedByName).HasMaxLength(NameMaxLength);
+            invitation.Property(i => i.ClosedBySubject).HasMaxLength(SubjectMaxLength);
+            invitation.Property(i => i.ClosedByName).HasMaxLength(NameMaxLength);
+            invitation.HasOne(i => i.Business).WithMany().HasForeignKey(i => i.BusinessId).OnDelete(DeleteBehavior.Restrict);
+            invitation.HasIndex(i => i.TokenHash).IsUnique();
+
+            // One pending invitation per business and address, enforced by the engine.
+            invitation.HasIndex(i => new { i.BusinessId, i.Email }).IsUnique()
+                .HasDatabaseName("IX_Invitations_BusinessId_Email_Pending")
+                .HasFilter($"{Delimit(nameof(BusinessInvitation.Status))} = '{nameof(InvitationStatus.Pending)}'");
+
+            // A business's pending list and its limits' count by age.
+            invitation.HasIndex(i => new { i.BusinessId, i.CreatedAt });
         });
 
         modelBuilder.Entity<AuditEvent>(audit =>

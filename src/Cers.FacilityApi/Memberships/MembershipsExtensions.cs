@@ -6,6 +6,7 @@ public static class MembershipsExtensions
     {
         builder.Services.AddScoped<MembershipChanges>();
         builder.Services.AddScoped<MembershipEmails>();
+        builder.Services.AddScoped<Invitations.InvitationService>();
         return builder;
     }
 }
