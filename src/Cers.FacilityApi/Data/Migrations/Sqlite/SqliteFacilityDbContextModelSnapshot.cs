@@ -531,6 +531,80 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                     b.ToTable("Facilities");
                 });
 
+            modelBuilder.Entity("Cers.FacilityApi.Invitations.BusinessInvitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BusinessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBySubject")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvitedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvitedBySubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MembershipId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("BusinessId", "CreatedAt");
+
+                    b.HasIndex("BusinessId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Invitations_BusinessId_Email_Pending")
+                        .HasFilter("\"Status\" = 'Pending'");
+
+                    b.ToTable("Invitations", (string)null);
+                });
+
             modelBuilder.Entity("Cers.FacilityApi.Memberships.Membership", b =>
                 {
                     b.Property<long>("Id")
@@ -662,6 +736,17 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Agency");
+
+                    b.Navigation("Business");
+                });
+
+            modelBuilder.Entity("Cers.FacilityApi.Invitations.BusinessInvitation", b =>
+                {
+                    b.HasOne("Cers.FacilityApi.Businesses.Business", "Business")
+                        .WithMany()
+                        .HasForeignKey("BusinessId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.Navigation("Business");
                 });
