@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
 {
     private const HttpStatusCode Ok = HttpStatusCode.OK;
     private const HttpStatusCode Created = HttpStatusCode.Created;
+    private const HttpStatusCode NoContent = HttpStatusCode.NoContent;
     private const HttpStatusCode BadRequest = HttpStatusCode.BadRequest;
     private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
     private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
@@ -97,6 +98,14 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         ("POST /api/access-requests/{id}/withdraw",                 [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    NotFound,    NotFound,    Forbidden,   Ok]),
         ("POST /api/access-requests/{id}/approve",                  [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Forbidden]),
         ("POST /api/access-requests/{id}/deny",                     [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Forbidden]),
+        // Inviting people, and seeing and revoking the invitations, is the business's Lead Users' alone.
+        ("POST /api/businesses/{org}/invitations",                  [Unauthorized, Forbidden,   NotFound,   NotFound,    Created,     NotFound,    NotFound,    Forbidden,   NotFound]),
+        ("GET /api/businesses/{org}/invitations",                   [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
+        ("POST /api/businesses/{org}/invitations/{id}/revoke",      [Unauthorized, Forbidden,   NotFound,   NotFound,    NoContent,   NotFound,    NotFound,    Forbidden,   NotFound]),
+        // The link's token is the secret: whoever holds it sees what it is for. The invitation is for the address of the
+        // other business's Lead User, the only caller who may accept it (403 wrong_account for everyone else).
+        ("POST /api/invitations/preview",                           [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Forbidden,   Ok]),
+        ("POST /api/invitations/accept",                            [Unauthorized, Forbidden,   Ok,         Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden]),
     ];
 
     public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
@@ -270,7 +279,36 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
                 JsonSerializer.Serialize(new { grantedRole = "Editor", version = cell.PendingRequestVersion })),
             "POST /api/access-requests/{id}/deny" => fixture.PostJsonAsync($"/api/access-requests/{cell.PendingRequestId}/deny", token,
                 JsonSerializer.Serialize(new { reason = "Not an employee.", version = cell.PendingRequestVersion })),
+            "POST /api/businesses/{org}/invitations" => fixture.PostJsonAsync($"/api/businesses/{org}/invitations", token,
+                JsonSerializer.Serialize(new { email = $"invitee.{UniqueNames.Word()}@example.com", role = "Viewer" })),
+            "GET /api/businesses/{org}/invitations" => fixture.GetAsync($"/api/businesses/{org}/invitations", token),
+            "POST /api/businesses/{org}/invitations/{id}/revoke" => RevokeInvitationAsync(cell, token),
+            "POST /api/invitations/preview" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/preview", token, invitation)),
+            "POST /api/invitations/accept" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/accept", token, invitation)),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call is written for this endpoint."),
         };
+    }
+
+    /// <summary>The cell's Lead User invites the other business's Lead User; its id.</summary>
+    private async Task<long> InviteOtherLeadAsync(Cell cell)
+    {
+        using var invited = await fixture.PostJsonAsync($"/api/businesses/{cell.Business.OrganizationCode}/invitations", fixture.TokenFor(cell.Lead),
+            JsonSerializer.Serialize(new { email = cell.OtherLead.Email, role = "Viewer" }));
+        var body = await invited.Content.ReadAsStringAsync();
+        invited.StatusCode.ShouldBe(Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+    }
+
+    private async Task<HttpResponseMessage> RevokeInvitationAsync(Cell cell, string? token) =>
+        await fixture.PostJsonAsync($"/api/businesses/{cell.Business.OrganizationCode}/invitations/{await InviteOtherLeadAsync(cell)}/revoke", token, "{}");
+
+    /// <summary>Invites the other business's Lead User and calls with the body holding the emailed link's token.</summary>
+    private async Task<HttpResponseMessage> WithInvitationTokenAsync(Cell cell, Func<string, Task<HttpResponseMessage>> call)
+    {
+        await InviteOtherLeadAsync(cell);
+        var email = await fixture.Smtp.WaitForAsync(cell.OtherLead.Email, "invited you to");
+        var link = System.Text.RegularExpressions.Regex.Match(email.TextBody ?? "", @"/Invitations/Accept\?token=([A-Za-z0-9_-]+)");
+        link.Success.ShouldBeTrue(email.TextBody);
+        return await call(JsonSerializer.Serialize(new { token = link.Groups[1].Value }));
     }
 }
