@@ -52,6 +52,14 @@ public sealed record AccessRequestPage(IReadOnlyList<AccessRequestView> Items, i
 
 public sealed record MyBusiness(string OrganizationCode, string Name, string Role, int FacilityCount);
 
+/// <summary>A pending invitation of a business (its Lead Users see them).</summary>
+public sealed record Invitation(long Id, string Email, string Role, string InvitedByName, DateTime CreatedAt, DateTime ExpiresAt);
+
+/// <summary>What an invitation link is for; <c>State</c> is pending, accepted, revoked or expired.</summary>
+public sealed record InvitationPreview(string BusinessName, string OrganizationCode, string Role, string InvitedByName, DateTime ExpiresAt, string State);
+
+public sealed record AcceptedInvitation(string OrganizationCode, string BusinessName, string Role, long MembershipId);
+
 public sealed record Member(long MembershipId, string Subject, string? Name, string? Email, string Role, int Version);
 
 /// <summary>One email the facility API wrote to the signed-in person; <c>State</c> is Queued, Sent, Retrying, Failed or Discarded.</summary>
