@@ -1,5 +1,6 @@
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
+using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.Telemetry;
@@ -67,7 +68,7 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
             return (request, DeciderStanding.Requester);
         }
 
-        if (await IsLeadUserAsync(caller.Subject, request.BusinessId, cancellationToken))
+        if (await BusinessAccess.IsLeadUserAsync(db, request.BusinessId, caller.Subject, cancellationToken))
         {
             return (request, DeciderStanding.LeadUser);
         }
@@ -269,8 +270,4 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         membership.Version++;
         return membership.Id;
     }
-
-    private Task<bool> IsLeadUserAsync(string subject, int businessId, CancellationToken cancellationToken) =>
-        db.Memberships.AnyAsync(m => m.BusinessId == businessId && m.UserSubject == subject
-            && m.Status == MembershipStatus.Active && m.Role == MembershipRole.LeadUser, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Cers.FacilityApi.Api;
+using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -138,19 +139,11 @@ public static class MembershipEndpoints
             membershipId, db, cancellationToken);
     }
 
+    /// <summary>The business's active members, and regulators of its facilities' agencies.</summary>
     private static async Task<bool> MaySeeMembersAsync(FacilityDbContext db, int businessId, ApiCaller caller,
-        CancellationToken cancellationToken)
-    {
-        if (await db.Memberships.AnyAsync(m => m.BusinessId == businessId && m.UserSubject == caller.Subject
-                && m.Status == MembershipStatus.Active, cancellationToken))
-        {
-            return true;
-        }
-
-        // Regulators see the members of businesses with a facility in their agency's jurisdiction.
-        return caller.AgencyCode is { } code
-            && await db.Facilities.AnyAsync(f => f.BusinessId == businessId && f.Agency!.Code == code, cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        await BusinessAccess.IsActiveMemberAsync(db, businessId, caller.Subject, cancellationToken)
+        || await BusinessAccess.IsRegulatorOfAsync(db, businessId, caller, cancellationToken);
 
     private static async Task<Results<Ok<MemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Answer(
         MembershipChangeOutcome outcome, long membershipId, FacilityDbContext db, CancellationToken cancellationToken) => outcome switch
