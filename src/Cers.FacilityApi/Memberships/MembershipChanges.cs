@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Data;
@@ -21,7 +22,7 @@ public enum MembershipChangeOutcome
 /// any engine: whichever goes second finds no Lead User left. The member
 /// and the business's other Lead Users are emailed about every change (<see cref="MembershipEmails"/>).
 /// </summary>
-public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails emails, TimeProvider time)
+public sealed partial class MembershipChanges(FacilityDbContext db, MembershipEmails emails, TimeProvider time)
 {
     /// <summary>The business's id when <paramref name="subject"/> is one of its active Lead Users.</summary>
     public Task<int?> LeadUserBusinessAsync(string organizationCode, string subject, CancellationToken cancellationToken) =>
@@ -38,7 +39,7 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
                 .SetProperty(m => m.Role, role)
                 .SetProperty(m => m.UpdatedAt, now)
                 .SetProperty(m => m.Version, m => m.Version + 1), ct),
-            subject => $"Changed the role of {subject} to {role}.", cancellationToken);
+            (subject, oldRole) => RoleChangeDetail(subject, oldRole, role), cancellationToken);
 
     public Task<MembershipChangeOutcome> RemoveAsync(int businessId, long membershipId, int version, ApiCaller caller,
         CancellationToken cancellationToken) =>
@@ -47,10 +48,29 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
                 .SetProperty(m => m.Status, MembershipStatus.Removed)
                 .SetProperty(m => m.UpdatedAt, now)
                 .SetProperty(m => m.Version, m => m.Version + 1), ct),
-            subject => $"Removed {subject}.", cancellationToken);
+            (subject, _) => $"Removed {subject}.", cancellationToken);
+
+    /// <summary>The audit detail of a role change, which the business's history reads back (<see cref="ReadRoleChange"/>).</summary>
+    public static string RoleChangeDetail(string subject, MembershipRole from, MembershipRole to) =>
+        $"Changed the role of {subject} from {from} to {to}.";
+
+    /// <summary>
+    /// The roles of a <see cref="RoleChangeDetail"/>; rows written before it named the old role say only
+    /// "to {role}", so the old role may be unknown.
+    /// </summary>
+    public static (MembershipRole? From, MembershipRole? To) ReadRoleChange(string? detail)
+    {
+        var match = detail is null ? null : RoleChange().Match(detail);
+        return match is { Success: true }
+            ? (match.Groups["from"].Success ? Enum.Parse<MembershipRole>(match.Groups["from"].Value) : null, Enum.Parse<MembershipRole>(match.Groups["to"].Value))
+            : (null, null);
+    }
+
+    [GeneratedRegex(@"(?: from (?<from>LeadUser|Approver|Editor|Viewer))? to (?<to>LeadUser|Approver|Editor|Viewer)\.$")]
+    private static partial Regex RoleChange();
 
     private async Task<MembershipChangeOutcome> ChangeAsync(int businessId, long membershipId, int version, ApiCaller caller,
-        string auditKind, MembershipRole? newRole, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, string> detail,
+        string auditKind, MembershipRole? newRole, Func<IQueryable<Membership>, DateTime, CancellationToken, Task<int>> update, Func<string, MembershipRole, string> detail,
         CancellationToken cancellationToken)
     {
         var member = await db.Memberships.AsNoTracking()
@@ -110,7 +130,7 @@ public sealed class MembershipChanges(FacilityDbContext db, MembershipEmails ema
                 ActorName = caller.Name,
                 BusinessId = businessId,
                 MembershipId = membershipId,
-                Detail = detail(member.UserSubject),
+                Detail = detail(member.UserSubject, member.Role),
             });
             await emails.AddChangedAsync(new MembershipChange(businessId, membershipId, version + 1, member.UserSubject, member.UserName,
                 member.Email, member.Role, newRole, caller.Subject, caller.Name), ct);
