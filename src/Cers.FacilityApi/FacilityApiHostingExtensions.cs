@@ -6,6 +6,7 @@ using Cers.FacilityApi.ApiDocumentation;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Facilities;
+using Cers.FacilityApi.History;
 using Cers.FacilityApi.Invitations;
 using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
@@ -35,6 +36,7 @@ public static class FacilityApiHostingExtensions
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();
+        builder.AddBusinessHistory();
         builder.AddSampleData();
         builder.AddApiDocumentation();
         return builder;
@@ -62,6 +64,7 @@ public static class FacilityApiHostingExtensions
         app.MapAccessRequestEndpoints();
         app.MapMembershipEndpoints();
         app.MapInvitationEndpoints();
+        app.MapBusinessHistoryEndpoints();
         app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();
         return app;

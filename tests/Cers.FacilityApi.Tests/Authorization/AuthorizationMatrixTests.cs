@@ -85,6 +85,10 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         // Members are visible to the business's members and to regulators of its facilities' agencies, regulator
         // API clients (facility.regulator) included.
         ("GET /api/businesses/{org}/members",                       [Unauthorized, Forbidden,   NotFound,   Ok,          Ok,          Ok,          NotFound,    Ok,          Ok]),
+        // The access timeline: the business's Lead Users and the regulators of its facilities' agencies (the requester is
+        // SAC-EMD staff too); not its other members.
+        ("GET /api/businesses/{org}/history",                       [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
+        ("GET /api/businesses/{org}/history.csv",                   [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
         ("POST /api/businesses/{org}/members/{id}/role",            [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
         ("POST /api/businesses/{org}/members/{id}/remove",          [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
         // Requesting access to the business: its own members are already members (409 already_member); the requester
@@ -264,6 +268,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
                 })),
             "GET /api/businesses/mine" => fixture.GetAsync("/api/businesses/mine", token),
             "GET /api/businesses/{org}/members" => fixture.GetAsync($"/api/businesses/{org}/members", token),
+            "GET /api/businesses/{org}/history" => fixture.GetAsync($"/api/businesses/{org}/history", token),
+            "GET /api/businesses/{org}/history.csv" => fixture.GetAsync($"/api/businesses/{org}/history.csv", token),
             "POST /api/businesses/{org}/members/{id}/role" => fixture.PostJsonAsync(
                 $"/api/businesses/{org}/members/{cell.EditorMembershipId}/role", token, JsonSerializer.Serialize(new { role = "Viewer", version = 1 })),
             "POST /api/businesses/{org}/members/{id}/remove" => fixture.PostJsonAsync(

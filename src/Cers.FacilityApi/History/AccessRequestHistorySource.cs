@@ -1,0 +1,68 @@
+using Cers.FacilityApi.AccessRequests;
+using Cers.FacilityApi.Data;
+using Microsoft.EntityFrameworkCore;
+using static Cers.FacilityApi.Email.FacilityEmailWriter;
+
+namespace Cers.FacilityApi.History;
+
+/// <summary>
+/// The events of the access requests to the business: asked for, granted, denied, withdrawn, escalated, expired. The
+/// reminders the job sends are not access events and are left out. (The decisions, escalations and expiries are audited
+/// too; those audit rows are not read again, see <see cref="AuditHistorySource"/>.)
+/// </summary>
+public sealed class AccessRequestHistorySource(FacilityDbContext db) : IBusinessHistorySource
+{
+    public Task<int> CountAsync(int businessId, CancellationToken cancellationToken) => Events(businessId).CountAsync(cancellationToken);
+
+    public async Task<List<BusinessHistoryEntry>> NewestAsync(int businessId, int? take, CancellationToken cancellationToken)
+    {
+        var newest = Events(businessId).OrderByDescending(e => e.Event.OccurredAt).ThenByDescending(e => e.Event.Id);
+        var rows = await (take is { } count ? newest.Take(count) : newest)
+            .Select(e => new
+            {
+                e.Event.OccurredAt,
+                e.Event.Kind,
+                e.Event.ActorName,
+                e.Event.Detail,
+                e.Request.RequesterName,
+                e.Request.RequestedRole,
+                e.Request.GrantedRole,
+                e.Request.Reason,
+                e.Request.DecidedAsOverride,
+                e.Request.FacilityCersId,
+                FacilityName = e.Request.Facility!.Name,
+            })
+            .ToListAsync(cancellationToken);
+
+        return [.. rows.Select(r =>
+        {
+            // A request is decided once, so the request's own decision columns describe its one Approved or Denied event.
+            var decidedBy = r.DecidedAsOverride ? "The regulator decided in place of the business's Lead Users. " : "";
+            var (kind, what, detail) = r.Kind switch
+            {
+                AccessRequestEventKind.Created => (BusinessHistoryKinds.Requested, "Asked for access", $"Role asked for: {RoleName(r.RequestedRole)}."),
+                AccessRequestEventKind.Approved => (BusinessHistoryKinds.Granted, "Access granted", $"{decidedBy}Role granted: {RoleName(r.GrantedRole)}."),
+                AccessRequestEventKind.Denied => (BusinessHistoryKinds.Denied, "Access denied", $"{decidedBy}Reason: {r.Reason}"),
+                AccessRequestEventKind.Withdrawn => (BusinessHistoryKinds.Withdrawn, "Request withdrawn", null),
+                AccessRequestEventKind.Escalated => (BusinessHistoryKinds.Escalated, "Request passed to the regulator", r.Detail),
+                AccessRequestEventKind.Expired => (BusinessHistoryKinds.Expired, "Request expired", r.Detail),
+                var other => throw new InvalidOperationException($"The event kind {other} is not part of the history."),
+            };
+            return new BusinessHistoryEntry(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc), kind, what,
+                r.ActorName ?? BusinessHistoryKinds.System, r.RequesterName, r.FacilityCersId, r.FacilityName, detail);
+        })];
+    }
+
+    private IQueryable<RequestEvent> Events(int businessId) =>
+        from e in db.AccessRequestEvents.AsNoTracking()
+        join r in db.AccessRequests.AsNoTracking() on e.AccessRequestId equals r.Id
+        where r.BusinessId == businessId && e.Kind != AccessRequestEventKind.Reminded
+        select new RequestEvent { Event = e, Request = r };
+
+    private sealed class RequestEvent
+    {
+        public required AccessRequestEvent Event { get; init; }
+
+        public required AccessRequest Request { get; init; }
+    }
+}

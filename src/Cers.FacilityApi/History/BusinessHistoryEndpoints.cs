@@ -1,0 +1,97 @@
+using System.Globalization;
+using Cers.FacilityApi.Api;
+using Cers.FacilityApi.Businesses;
+using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cers.FacilityApi.History;
+
+/// <summary>
+/// A business's timeline of access events, for its active Lead Users and for regulators (staff and API clients) of an
+/// agency with one of its facilities in its jurisdiction. Anyone else, the business's other members included, gets 404,
+/// the same as for a business that does not exist; who may see it is settled before the paging is checked.
+/// </summary>
+public static class BusinessHistoryEndpoints
+{
+    private static readonly string[] CsvHeader =
+        ["When (UTC)", "Kind", "What happened", "Who acted", "Whom it concerned", "CERS ID", "Facility", "Detail"];
+
+    public static IEndpointRouteBuilder MapBusinessHistoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        var businesses = app.MapGroup("/api/businesses")
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .WithTags("History");
+
+        businesses.MapGet("/{organizationCode}/history", GetBusinessHistory)
+            .WithName("GetBusinessHistory")
+            .WithSummary("The business's access events (requested, granted, denied, role changed, removed, ...), newest first, paged.")
+            .WithDescription("For the business's active Lead Users and for regulators of an agency with one of its facilities in " +
+                "its jurisdiction; 404 for anyone else. Each entry: when (UTC), a stable kind and plain words, who acted (\"CERS\" " +
+                "for the scheduled jobs), whom it concerned, the facility when there is one, and the detail.");
+
+        businesses.MapGet("/{organizationCode}/history.csv", DownloadBusinessHistory)
+            .WithName("DownloadBusinessHistory")
+            .WithSummary("The business's whole access timeline as a CSV file, newest first.")
+            .WithDescription("The same entries and callers as the history. RFC 4180, UTF-8 with a byte order mark, a header row; " +
+                "a field starting with =, +, -, @, tab or carriage return is written with a leading ' so a spreadsheet shows it as text.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+
+        businesses.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    public static async Task<Results<Ok<BusinessHistoryPage>, NotFound, ValidationProblem>> GetBusinessHistory(
+        string organizationCode, string? page, string? pageSize, ApiCaller caller, FacilityDbContext db, BusinessHistory history,
+        CancellationToken cancellationToken)
+    {
+        if (await VisibleBusinessAsync(organizationCode, caller, db, cancellationToken) is not { } business)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!RequestInput.TryPaging(page, pageSize, out var paging, out var errors))
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var (entries, total) = await history.PageAsync(business.Id, paging.Page, paging.PageSize, cancellationToken);
+        return TypedResults.Ok(new BusinessHistoryPage(business.OrganizationCode, business.Name, entries, paging.Page, paging.PageSize, total));
+    }
+
+    public static async Task<Results<FileContentHttpResult, NotFound>> DownloadBusinessHistory(
+        string organizationCode, ApiCaller caller, FacilityDbContext db, BusinessHistory history, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (await VisibleBusinessAsync(organizationCode, caller, db, cancellationToken) is not { } business)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var entries = await history.AllAsync(business.Id, cancellationToken);
+        var fileName = $"cers-business-{business.OrganizationCode}-history-{time.GetUtcNow():yyyy-MM-dd}.csv";
+        return CsvExport.Download(fileName, CsvHeader, entries, e =>
+        [
+            e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            e.Kind,
+            e.What,
+            e.Actor,
+            e.Person,
+            e.FacilityCersId?.ToString(CultureInfo.InvariantCulture),
+            e.FacilityName,
+            e.Detail,
+        ]);
+    }
+
+    private static async Task<Business?> VisibleBusinessAsync(string organizationCode, ApiCaller caller, FacilityDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var business = await db.Businesses.AsNoTracking().FirstOrDefaultAsync(b => b.OrganizationCode == organizationCode, cancellationToken);
+        return business is not null
+            && (await BusinessAccess.IsLeadUserAsync(db, business.Id, caller.Subject, cancellationToken)
+                || await BusinessAccess.IsRegulatorOfAsync(db, business.Id, caller, cancellationToken))
+            ? business
+            : null;
+    }
+}
