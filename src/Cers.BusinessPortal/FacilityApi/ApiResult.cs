@@ -17,3 +17,6 @@ public sealed record ApiResult<T>(T? Value, ApiProblem? Problem)
 {
     public bool IsSuccess => Problem is null;
 }
+
+/// <summary>A file the API answered with: its bytes, media type and the file name it suggested.</summary>
+public sealed record ApiFile(byte[] Content, string ContentType, string? FileName);

@@ -96,7 +96,23 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
     public Task<ApiResult<AcceptedInvitation>> AcceptInvitationAsync(string token, CancellationToken cancellationToken) =>
         SendAsync<AcceptedInvitation>(HttpMethod.Post, "api/invitations/accept", new { token }, cancellationToken);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    /// <summary>A page of the business's access timeline, for its Lead Users and its regulators (404 for anyone else).</summary>
+    public Task<ApiResult<BusinessHistoryPage>> BusinessHistoryAsync(string organizationCode, int page, CancellationToken cancellationToken) =>
+        SendAsync<BusinessHistoryPage>(HttpMethod.Get,
+            FormattableString.Invariant($"api/businesses/{Uri.EscapeDataString(organizationCode)}/history?page={page}"), null, cancellationToken);
+
+    /// <summary>The business's whole access timeline as the API's CSV file, passed on as it is.</summary>
+    public Task<ApiResult<ApiFile>> BusinessHistoryCsvAsync(string organizationCode, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/history.csv", null,
+            async (content, ct) => new ApiFile(await content.ReadAsByteArrayAsync(ct), content.Headers.ContentType?.ToString() ?? "text/csv",
+                content.Headers.ContentDisposition?.FileNameStar ?? content.Headers.ContentDisposition?.FileName?.Trim('"')),
+            cancellationToken);
+
+    private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync(method, path, body, (content, ct) => content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct), cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body,
+        Func<HttpContent, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -119,7 +135,7 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
 
             if (response.IsSuccessStatusCode)
             {
-                return new(await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken), null);
+                return new(await read(response.Content, cancellationToken), null);
             }
 
             return new(default, await ReadProblemAsync(response, cancellationToken));

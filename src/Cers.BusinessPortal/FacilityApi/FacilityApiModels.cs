@@ -66,3 +66,10 @@ public sealed record Member(long MembershipId, string Subject, string? Name, str
 public sealed record EmailHistoryItem(DateTime CreatedAt, DateTime? SentAt, string Subject, string Kind, string Purpose, string To, string State);
 
 public sealed record EmailHistoryPage(IReadOnlyList<EmailHistoryItem> Items, int Page, int PageSize, int Total);
+
+/// <summary>One access event of a business's timeline; <c>Kind</c> is the API's stable name (requested, granted, role-changed, ...).</summary>
+public sealed record BusinessHistoryEntry(DateTime OccurredAt, string Kind, string What, string Actor, string? Person, int? FacilityCersId,
+    string? FacilityName, string? Detail);
+
+public sealed record BusinessHistoryPage(string OrganizationCode, string BusinessName, IReadOnlyList<BusinessHistoryEntry> Items, int Page,
+    int PageSize, int Total);

@@ -41,6 +41,7 @@ public sealed class PageStructureTests(PortalFixture fixture)
             leadHome,
             await leadBrowser.FollowLinkAsync(leadHome, "Review request from"),
             await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"),
+            await leadBrowser.FollowLinkAsync(await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"), $"Access history of {business}"),
             await regulatorBrowser.OpenAsync("/Regulator"),
             await leadBrowser.OpenAsync("/Emails"),
             await browser.OpenAsync("/Error"),

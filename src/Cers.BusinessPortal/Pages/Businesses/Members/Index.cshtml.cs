@@ -27,6 +27,12 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
     public bool IsLeadUser => Business?.Role == MembershipRoles.LeadUser;
 
+    /// <summary>
+    /// The business's Lead Users, and its regulators: those who see its members without being one. (The API decides; this
+    /// only spares the business's other members a link to a page they may not see.)
+    /// </summary>
+    public bool MaySeeHistory => IsLeadUser || (Business is null && Members.Count > 0);
+
     public static string RoleField(long membershipId) => "role-" + membershipId.ToString(CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
