@@ -46,7 +46,8 @@ public sealed class AccessRequestHistorySource(FacilityDbContext db) : IBusiness
                 AccessRequestEventKind.Withdrawn => (BusinessHistoryKinds.Withdrawn, "Request withdrawn", null),
                 AccessRequestEventKind.Escalated => (BusinessHistoryKinds.Escalated, "Request passed to the regulator", r.Detail),
                 AccessRequestEventKind.Expired => (BusinessHistoryKinds.Expired, "Request expired", r.Detail),
-                var other => throw new InvalidOperationException($"The event kind {other} is not part of the history."),
+                // A kind added later and not yet worded here is still shown, by its name, rather than failing the whole timeline.
+                var other => (other.ToString().ToLowerInvariant(), other.ToString(), r.Detail),
             };
             return new BusinessHistoryEntry(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc), kind, what,
                 r.ActorName ?? BusinessHistoryKinds.System, r.RequesterName, r.FacilityCersId, r.FacilityName, detail);

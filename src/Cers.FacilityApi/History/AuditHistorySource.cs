@@ -38,7 +38,8 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
                 AuditKinds.MembershipRoleChanged => (BusinessHistoryKinds.RoleChanged, "Role changed", RoleChange(r.Detail), r.Person),
                 AuditKinds.MembershipRemoved => (BusinessHistoryKinds.Removed, "Removed from the business", null, r.Person),
                 // The stored words name the facility and business by number, and say when the creator became Lead User.
-                _ => (BusinessHistoryKinds.FacilityAdded, "Facility added", r.Detail, null),
+                AuditKinds.FacilityCreated => (BusinessHistoryKinds.FacilityAdded, "Facility added", r.Detail, null),
+                _ => (r.Kind, r.Kind, r.Detail, r.Person),
             };
             return new BusinessHistoryEntry(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc), kind, what,
                 r.ActorName ?? BusinessHistoryKinds.System, person, null, null, detail);

@@ -36,7 +36,7 @@ public static class BusinessHistoryEndpoints
             .WithSummary("The business's whole access timeline as a CSV file, newest first.")
             .WithDescription("The same entries and callers as the history. RFC 4180, UTF-8 with a byte order mark, a header row; " +
                 "a field starting with =, +, -, @, tab or carriage return is written with a leading ' so a spreadsheet shows it as text.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         businesses.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return app;

@@ -25,6 +25,24 @@ public sealed class ApiDocumentationTests(FacilityApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_business_history_and_its_CSV_file_are_described()
+    {
+        using var response = await fixture.GetAsync("/openapi/v1.json", accessToken: null);
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        var history = paths.GetProperty("/api/businesses/{organizationCode}/history").GetProperty("get");
+        history.GetProperty("operationId").GetString().ShouldBe("GetBusinessHistory");
+        history.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+        history.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
+            .ShouldBe(["organizationCode", "page", "pageSize"], ignoreOrder: true);
+        history.GetProperty("responses").EnumerateObject().Select(r => r.Name).ShouldBe(["200", "400", "401", "403", "404"], ignoreOrder: true);
+        var csv = paths.GetProperty("/api/businesses/{organizationCode}/history.csv").GetProperty("get");
+        csv.GetProperty("operationId").GetString().ShouldBe("DownloadBusinessHistory");
+        csv.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).ShouldBe(["text/csv"]);
+    }
+
+    [Fact]
     public async Task The_API_reference_page_is_served_without_a_token()
     {
         using var response = await fixture.GetAsync("/scalar/", accessToken: null);
