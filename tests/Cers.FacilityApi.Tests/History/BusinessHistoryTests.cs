@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.History;
 using Cers.FacilityApi.Memberships;
 using Cers.FacilityApi.Tests.AccessRequests;
@@ -57,6 +58,42 @@ public sealed class BusinessHistoryTests(FacilityApiFixture fixture)
         second.Items.ShouldBe(history.Items.Skip(2).Take(2).ToList());
         (second.Page, second.PageSize, second.Total).ShouldBe((2, 2, 6));
         (await HistoryAsync(scenario, leadToken, "?page=4&pageSize=2")).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task What_the_jobs_did_is_told_as_done_by_CERS_and_a_withdrawal_as_done_by_the_requester()
+    {
+        await using var api = IsolatedFacilityApi.Start(fixture);
+        var (business, facility) = await api.NewFacilityAsync();
+        var lead = await api.AddLeadUserAsync(business);
+        var waiting = TestUser.Create("Wes");
+        var changedMind = TestUser.Create("Cleo");
+        await api.RequestAccessAsync(facility, waiting);
+        var withdrawn = await api.RequestAccessAsync(facility, changedMind);
+        await api.WithdrawAsync(withdrawn.Id, changedMind);
+
+        await api.AdvanceAsync(TimeSpan.FromDays(14));
+        (await api.RunAsync<PendingAccessRequestJobs, int>(j => j.EscalateAsync(CancellationToken.None))).ShouldBe(1);
+        await api.AdvanceAsync(TimeSpan.FromDays(46));
+        (await api.RunAsync<PendingAccessRequestJobs, int>(j => j.ExpireAsync(CancellationToken.None))).ShouldBe(1);
+
+        using var caller = api.Host.CreateCaller();
+        caller.DefaultRequestHeaders.Authorization = new("Bearer", fixture.TokenFor(lead, issuedAt: api.Clock.GetUtcNow()));
+        var history = (await caller.GetFromJsonAsync<BusinessHistoryPage>($"/api/businesses/{business.OrganizationCode}/history",
+            AccessRequestScenario.Json)).ShouldNotBeNull();
+
+        // The three made at one instant (the clock stood still) come in the order they were written, newest first.
+        history.Items.Select(e => (e.Kind, e.Actor, e.Person)).ShouldBe(
+        [
+            ("expired", "CERS", waiting.Name),
+            ("escalated", "CERS", waiting.Name),
+            ("withdrawn", changedMind.Name, changedMind.Name),
+            ("requested", changedMind.Name, changedMind.Name),
+            ("requested", waiting.Name, waiting.Name),
+        ]);
+        history.Items[0].OccurredAt.ShouldBe(api.Clock.GetUtcNow().UtcDateTime);
+        history.Items[0].Detail.ShouldBe("No decision within 60 days.");
+        history.Items[1].What.ShouldBe("Request passed to the regulator");
     }
 
     [Fact]
