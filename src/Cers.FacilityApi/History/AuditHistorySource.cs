@@ -8,12 +8,17 @@ namespace Cers.FacilityApi.History;
 
 /// <summary>
 /// The business's audited changes that no access request records: a Lead User changing a member's role or removing
-/// them, and a facility added (whose creator, for a new business, became its Lead User). The audit log names the business's
+/// them, invitations sent, revoked and accepted, and a facility added (whose creator, for a new business, became its
+/// Lead User). The audit log names the business's
 /// access decisions, escalations and expiries too; <see cref="AccessRequestHistorySource"/> tells those.
 /// </summary>
 public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistorySource
 {
-    private static readonly string[] Kinds = [AuditKinds.MembershipRoleChanged, AuditKinds.MembershipRemoved, AuditKinds.FacilityCreated];
+    private static readonly string[] Kinds =
+    [
+        AuditKinds.MembershipRoleChanged, AuditKinds.MembershipRemoved, AuditKinds.FacilityCreated,
+        AuditKinds.InvitationSent, AuditKinds.InvitationRevoked, AuditKinds.InvitationAccepted,
+    ];
 
     public Task<int> CountAsync(int businessId, CancellationToken cancellationToken) => Audited(businessId).CountAsync(cancellationToken);
 
@@ -39,6 +44,10 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
                 AuditKinds.MembershipRemoved => (BusinessHistoryKinds.Removed, "Removed from the business", null, r.Person),
                 // The stored words name the facility and business by number, and say when the creator became Lead User.
                 AuditKinds.FacilityCreated => (BusinessHistoryKinds.FacilityAdded, "Facility added", r.Detail, null),
+                // An invitation's words name the address invited (nobody has an account for it yet) and the role.
+                AuditKinds.InvitationSent => (BusinessHistoryKinds.Invited, "Invited by email", r.Detail, null),
+                AuditKinds.InvitationRevoked => (BusinessHistoryKinds.InvitationRevoked, "Invitation revoked", r.Detail, null),
+                AuditKinds.InvitationAccepted => (BusinessHistoryKinds.InvitationAccepted, "Invitation accepted", r.Detail, r.Person),
                 _ => (r.Kind, r.Kind, r.Detail, r.Person),
             };
             return new BusinessHistoryEntry(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc), kind, what,

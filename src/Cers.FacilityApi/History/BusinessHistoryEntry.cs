@@ -41,6 +41,9 @@ public static class BusinessHistoryKinds
     public const string RoleChanged = "role-changed";
     public const string Removed = "removed";
     public const string FacilityAdded = "facility-added";
+    public const string Invited = "invited";
+    public const string InvitationRevoked = "invitation-revoked";
+    public const string InvitationAccepted = "invitation-accepted";
 
     /// <summary>Who acted when nobody did: the scheduled jobs (escalation, expiry).</summary>
     public const string System = "CERS";

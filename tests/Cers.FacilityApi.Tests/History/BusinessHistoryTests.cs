@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.History;
 using Cers.FacilityApi.Memberships;
@@ -58,6 +59,38 @@ public sealed class BusinessHistoryTests(FacilityApiFixture fixture)
         second.Items.ShouldBe(history.Items.Skip(2).Take(2).ToList());
         (second.Page, second.PageSize, second.Total).ShouldBe((2, 2, 6));
         (await HistoryAsync(scenario, leadToken, "?page=4&pageSize=2")).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Invitations_sent_revoked_and_accepted_join_the_timeline()
+    {
+        var scenario = await AccessRequestScenario.CreateAsync(fixture);
+        var lead = await scenario.AddLeadUserAsync();
+        var leadToken = fixture.TokenFor(lead);
+        var invitations = $"/api/businesses/{scenario.Business.OrganizationCode}/invitations";
+        var ivy = TestUser.Create("Ivy");
+        var otto = TestUser.Create("Otto");
+
+        using var toIvy = await fixture.PostJsonAsync(invitations, leadToken, JsonSerializer.Serialize(new { email = ivy.Email, role = "Viewer" }));
+        toIvy.StatusCode.ShouldBe(HttpStatusCode.Created, await toIvy.Content.ReadAsStringAsync());
+        var ivyInvitation = JsonDocument.Parse(await toIvy.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        (await fixture.PostJsonAsync($"{invitations}/{ivyInvitation}/revoke", leadToken, "{}")).EnsureSuccessStatusCode();
+        (await fixture.PostJsonAsync(invitations, leadToken, JsonSerializer.Serialize(new { email = otto.Email, role = "Editor" })))
+            .EnsureSuccessStatusCode();
+        var link = (await fixture.Smtp.WaitForAsync(otto.Email, "invited you to")).TextBody ?? "";
+        var token = System.Text.RegularExpressions.Regex.Match(link, @"/Invitations/Accept\?token=([A-Za-z0-9_-]+)").Groups[1].Value;
+        (await fixture.PostJsonAsync("/api/invitations/accept", fixture.TokenFor(otto), JsonSerializer.Serialize(new { token })))
+            .EnsureSuccessStatusCode();
+
+        var history = await HistoryAsync(scenario, leadToken);
+
+        history.Items.Select(e => (e.Kind, e.What, e.Actor, e.Person, e.Detail)).ShouldBe(
+        [
+            ("invitation-accepted", "Invitation accepted", otto.Name, otto.Name, $"Joined as Editor, invited by {lead.Name}."),
+            ("invited", "Invited by email", lead.Name, null, $"Invited {otto.Email} as Editor."),
+            ("invitation-revoked", "Invitation revoked", lead.Name, null, $"Revoked the invitation of {ivy.Email}."),
+            ("invited", "Invited by email", lead.Name, null, $"Invited {ivy.Email} as Viewer."),
+        ]);
     }
 
     [Fact]
