@@ -10,6 +10,7 @@ using Cers.FacilityApi.History;
 using Cers.FacilityApi.Invitations;
 using Cers.FacilityApi.Jobs;
 using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Regulator;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
 using Cers.FacilityApi.Telemetry;
@@ -64,6 +65,7 @@ public static class FacilityApiHostingExtensions
         app.MapAccessRequestEndpoints();
         app.MapMembershipEndpoints();
         app.MapInvitationEndpoints();
+        app.MapBusinessUsersExport();
         app.MapBusinessHistoryEndpoints();
         app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();

@@ -103,7 +103,14 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
 
     /// <summary>The business's whole access timeline as the API's CSV file, passed on as it is.</summary>
     public Task<ApiResult<ApiFile>> BusinessHistoryCsvAsync(string organizationCode, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/history.csv", null,
+        FileAsync($"api/businesses/{Uri.EscapeDataString(organizationCode)}/history.csv", cancellationToken);
+
+    /// <summary>The business users of the regulator's jurisdiction as the API's CSV file, passed on as it is.</summary>
+    public Task<ApiResult<ApiFile>> JurisdictionUsersCsvAsync(CancellationToken cancellationToken) =>
+        FileAsync("api/regulator/business-users.csv", cancellationToken);
+
+    private Task<ApiResult<ApiFile>> FileAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null,
             async (content, ct) => new ApiFile(await content.ReadAsByteArrayAsync(ct), content.Headers.ContentType?.ToString() ?? "text/csv",
                 content.Headers.ContentDisposition?.FileNameStar ?? content.Headers.ContentDisposition?.FileName?.Trim('"')),
             cancellationToken);

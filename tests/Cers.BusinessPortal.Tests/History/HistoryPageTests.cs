@@ -61,4 +61,31 @@ public sealed class HistoryPageTests(PortalFixture fixture)
         using var refusedCsv = await browser.GetWithoutRedirectAsync(download.GetAttribute("href")!);
         refusedCsv.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
     }
+
+    [Fact]
+    public async Task A_regulator_downloads_the_business_users_of_the_jurisdiction_and_a_business_user_cannot()
+    {
+        var lead = await fixture.CreateAccountAsync("Lars");
+        var regulator = await fixture.CreateAccountAsync("Rosa", agencyCode: "SAC-EMD");
+        var business = UniqueNames.Word() + " Solvents";
+        using var leadBrowser = fixture.NewBrowser();
+        using var regulatorBrowser = fixture.NewBrowser();
+        await leadBrowser.SignInAsync(lead);
+        await leadBrowser.AddFacilityAsync(business, $"{UniqueNames.Number()} {UniqueNames.Word()} Ave");
+        await regulatorBrowser.SignInAsync(regulator);
+
+        var page = await regulatorBrowser.OpenAsync("/Regulator");
+        var link = page.Document.QuerySelector("[data-testid=users-csv]").ShouldNotBeNull().GetAttribute("href")!;
+        using var csv = await regulatorBrowser.GetWithoutRedirectAsync(link);
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        csv.Content.Headers.ContentDisposition!.FileName.ShouldNotBeNull().ShouldStartWith("cers-SAC-EMD-business-users-");
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe("Name,Email,Business,Organization code,Role");
+        lines.ShouldContain(l => l.StartsWith($"{lead.DisplayName},{lead.UserName}@example.com,{business},", StringComparison.Ordinal) && l.EndsWith(",Lead User", StringComparison.Ordinal));
+
+        // A business user has no such link, and the handler refuses them with the API's reason.
+        var refused = await leadBrowser.OpenAsync(link);
+        refused.Errors.Select(e => e.Text).ShouldContain("Only regulator staff and regulator systems export the users of their jurisdiction.");
+    }
 }

@@ -110,6 +110,8 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         // other business's Lead User, the only caller who may accept it (403 wrong_account for everyone else).
         ("POST /api/invitations/preview",                           [Unauthorized, Forbidden,   Ok,         Ok,          Ok,          Ok,          Ok,          Forbidden,   Ok]),
         ("POST /api/invitations/accept",                            [Unauthorized, Forbidden,   Ok,         Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden]),
+        // A regulator's export of its own jurisdiction's business users: regulators only (403 not_regulator for the rest).
+        ("GET /api/regulator/business-users.csv",                   [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          Ok,          Ok,          Ok]),
     ];
 
     public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
@@ -291,6 +293,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
             "POST /api/businesses/{org}/invitations/{id}/revoke" => RevokeInvitationAsync(cell, token),
             "POST /api/invitations/preview" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/preview", token, invitation)),
             "POST /api/invitations/accept" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/accept", token, invitation)),
+            "GET /api/regulator/business-users.csv" => fixture.GetAsync("/api/regulator/business-users.csv", token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call is written for this endpoint."),
         };
     }

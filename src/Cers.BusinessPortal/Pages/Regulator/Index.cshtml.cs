@@ -33,4 +33,18 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
         Waiting = waiting.Value;
     }
+
+    /// <summary>The business users of the jurisdiction (name, email, business, role) as the API's CSV file.</summary>
+    public async Task<Microsoft.AspNetCore.Mvc.IActionResult> OnGetUsersCsvAsync(CancellationToken cancellationToken)
+    {
+        var csv = await api.JurisdictionUsersCsvAsync(cancellationToken);
+        if (csv.Value is { } file)
+        {
+            return File(file.Content, file.ContentType, file.FileName ?? "cers-business-users.csv");
+        }
+
+        ModelState.AddModelError("", csv.Problem!.Title);
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
 }
