@@ -105,7 +105,15 @@ internal static class BenchmarkProgram
         var results = new List<ScenarioResult>();
         foreach (var gc in options.GcModes)
         {
-            results.AddRange(await ServiceMemoryScenario.RunAsync(options, gc, stopping));
+            try
+            {
+                results.AddRange(await ServiceMemoryScenario.RunAsync(options, gc, stopping));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One setting's failure is its row; the other settings' rows still count.
+                results.Add(ScenarioResult.NotRun($"service memory ({gc.Key})", $"{e.GetType().Name}: {e.Message}"));
+            }
         }
 
         return results;

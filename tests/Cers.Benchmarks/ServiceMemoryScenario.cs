@@ -88,6 +88,11 @@ internal static class ServiceMemoryScenario
             return [.. services.Select(service => new ServiceMemory(gc.Describe(Repository.AssemblyOf(service.Project)), idle[service.Title],
                 ResidentBytes(service.Process), loads[service.Title]).Row(service.Title))];
         }
+        catch (Exception e) when (e is not OperationCanceledException && services.FirstOrDefault(s => s.Process.HasExited) is { Process: { } exited })
+        {
+            // A refused connection says little; what the service printed before it went says why.
+            throw new InvalidOperationException($"{exited.Name} exited during the run; its last output:\n{exited.Output}", e);
+        }
         finally
         {
             foreach (var service in services)
