@@ -21,8 +21,15 @@ internal sealed record GcMode(string Key, string? Label, IReadOnlyDictionary<str
         Override("workstation-nonconcurrent", "workstation, non-concurrent", server: false, concurrent: false, datas: false),
     ];
 
-    /// <summary>What the service runs with: the override's name, or what its runtimeconfig.json says.</summary>
-    public string Describe(string assembly) => Label ?? FromRuntimeConfig(Path.ChangeExtension(assembly, ".runtimeconfig.json"));
+    /// <summary>What the service runs with: the override's name, or what its runtimeconfig.json says; and whether tiered PGO is off.</summary>
+    public string Describe(string assembly)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(assembly, ".runtimeconfig.json")));
+        var properties = json.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var found) ? found : default;
+        var pgoOff = properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("System.Runtime.TieredPGO", out var pgo)
+            && pgo.ValueKind == JsonValueKind.False;
+        return (Label ?? FromRuntimeConfig(properties)) + (pgoOff ? "; tiered PGO off" : "");
+    }
 
     private static GcMode Override(string key, string label, bool server, bool concurrent, bool datas) => new(key, label, new Dictionary<string, string?>
     {
@@ -33,10 +40,8 @@ internal sealed record GcMode(string Key, string? Label, IReadOnlyDictionary<str
     });
 
     /// <summary>The runtime's defaults where a property is absent: workstation, concurrent; DATAS with server GC (.NET 9 on).</summary>
-    private static string FromRuntimeConfig(string path)
+    private static string FromRuntimeConfig(JsonElement properties)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        var properties = json.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var found) ? found : default;
         bool Flag(string name, bool otherwise) =>
             properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.True : otherwise;
         int Number(string name, int otherwise) =>
