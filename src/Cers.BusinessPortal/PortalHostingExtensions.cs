@@ -48,6 +48,7 @@ public static class PortalHostingExtensions
     public static IHostApplicationBuilder AddBusinessPortal(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddIdleMemoryTrim();
 
         builder.AddSharedState("portal");
         builder.AddPortalDataProtection();

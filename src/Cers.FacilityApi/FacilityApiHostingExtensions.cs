@@ -25,6 +25,7 @@ public static class FacilityApiHostingExtensions
     public static IHostApplicationBuilder AddFacilityApi(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddIdleMemoryTrim();
         builder.Services.AddSingleton<FacilityApiMetrics>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -24,6 +24,7 @@ public static class IdpHostingExtensions
     public static IHostApplicationBuilder AddIdp(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddIdleMemoryTrim();
 
         builder.AddSharedState("idp");
         builder.AddIdpDatabase(out var jobStore);

@@ -5,7 +5,7 @@ namespace Cers.Benchmarks;
 
 /// <summary>
 /// The command line: <c>--concurrency N --seconds S --warmup S --accounts N --facilities N --only scenario[,scenario...]
-/// --databases sqlite,postgresql</c>.
+/// --databases sqlite,postgresql --gc mode[,mode...]</c>.
 /// </summary>
 /// <param name="Only">The scenarios to run (their keys), or null for all of them.</param>
 /// <param name="Accounts">Pending accounts for the expiry job's larger run; the smaller run takes a tenth.</param>
@@ -14,12 +14,13 @@ namespace Cers.Benchmarks;
 /// The engines the database-bound scenarios run on, side by side: SQLite always can; PostgreSQL is the tests' server
 /// (<c>CERS_TEST_POSTGRES</c>), and its rows say so when it is not reachable.
 /// </param>
+/// <param name="GcModes">The garbage collector settings the memory scenario runs each service with, one after another.</param>
 internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, IReadOnlyList<string>? Only, int Accounts,
-    int Facilities, IReadOnlyList<DatabaseProvider> Databases)
+    int Facilities, IReadOnlyList<DatabaseProvider> Databases, IReadOnlyList<GcMode> GcModes)
 {
     public static BenchmarkOptions Defaults { get; } =
         new(16, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null, 1_000_000, FacilitySearchScenario.DefaultFacilities,
-            [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql]);
+            [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql], [GcMode.AsBuilt]);
 
     /// <summary>Ten million rows make a database of several gigabytes; more is not a benchmark for one machine.</summary>
     private const int MaxAccounts = 10_000_000;
@@ -32,7 +33,8 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
     public static string Usage(IEnumerable<string> scenarioKeys) =>
         "usage: dotnet run -c Release --project tests/Cers.Benchmarks -- "
         + "[--concurrency N (16)] [--seconds S (10)] [--warmup S (2)] [--accounts N (1000000)] [--facilities N (1000000)] [--only "
-        + string.Join('|', scenarioKeys) + "[,...]] [--databases sqlite,postgresql (both)]";
+        + string.Join('|', scenarioKeys) + "[,...]] [--databases sqlite,postgresql (both)] [--gc "
+        + string.Join('|', GcMode.All.Select(mode => mode.Key)) + "[,...] (as-built)]";
 
     /// <summary>Null when the arguments are valid (or only ask for help); otherwise what is wrong with them.</summary>
     public static string? TryParse(string[] args, IReadOnlyCollection<string> scenarioKeys, out BenchmarkOptions options, out bool helpAsked)
@@ -80,7 +82,12 @@ internal sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, Time
                 case "--databases" when TryParseDatabases(value, out var databases):
                     options = options with { Databases = databases };
                     break;
-                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--facilities" or "--only" or "--databases":
+                case "--gc" when value.Split(',', StringSplitOptions.TrimEntries)
+                        .Select(key => GcMode.All.FirstOrDefault(mode => mode.Key.Equals(key, StringComparison.OrdinalIgnoreCase))).ToList() is var modes
+                    && modes.All(mode => mode is not null):
+                    options = options with { GcModes = [.. modes.OfType<GcMode>()] };
+                    break;
+                case "--concurrency" or "--seconds" or "--warmup" or "--accounts" or "--facilities" or "--only" or "--databases" or "--gc":
                     return $"{name} {value} is not a valid value";
                 default:
                     return $"unknown option {name}";

@@ -95,7 +95,29 @@ internal static class BenchmarkProgram
             (options, engine, stopping) => PendingAccountExpiryScenario.RunAsync(options.Accounts, engine, stopping)) { OnEachDatabase = true },
         new OwnProviderScenario("facility-search", "facility address search", RunFacilitySearchAsync) { OnEachDatabase = true },
         new OwnProviderScenario("facility-auth", "facility API bearer token", RunBearerTokenAsync),
+        new OwnProviderScenario("memory", "service memory", RunServiceMemoryAsync),
     ];
+
+    /// <summary>Each service as its own process, once per <c>--gc</c> mode (by default as built).</summary>
+    private static async Task<IReadOnlyList<ScenarioResult>> RunServiceMemoryAsync(BenchmarkOptions options, DatabaseProvider engine,
+        CancellationToken stopping)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var gc in options.GcModes)
+        {
+            try
+            {
+                results.AddRange(await ServiceMemoryScenario.RunAsync(options, gc, stopping));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One setting's failure is its row; the other settings' rows still count.
+                results.Add(ScenarioResult.NotRun($"service memory ({gc.Key})", $"{e.GetType().Name}: {e.Message}"));
+            }
+        }
+
+        return results;
+    }
 
     /// <summary>
     /// The four kinds of address search in alternating rounds, over <c>--facilities</c> sample facilities

@@ -20,10 +20,11 @@ internal static class MarkdownReport
     public static string Render(IReadOnlyList<ScenarioResult> results, BenchmarkOptions options)
     {
         var report = new StringBuilder();
-        var requests = results.Where(r => r.Job is null).ToList();
+        var requests = results.Where(r => r.Job is null && r.Memory is null).ToList();
         var jobs = results.Where(r => r.Job is not null).ToList();
+        var services = results.Where(r => r.Memory is not null).ToList();
 
-        if (requests.Count > 0 || jobs.Count == 0)
+        if (requests.Count > 0 || jobs.Count == 0 && services.Count == 0)
         {
             report.AppendLine();
             report.AppendLine("| scenario | database | requests/s | p50 ms | p95 ms | p99 ms | errors |");
@@ -45,6 +46,19 @@ internal static class MarkdownReport
                 var memory = result.Job!.Memory;
                 report.AppendLine(Invariant(
                     $"| {Name(result)} | {result.Database} | {Rate(result)} | {Number(result.Elapsed.TotalSeconds)} | {Number(result.Percentile(50))} | {Number(result.Percentile(95))} | {Number(result.Percentile(99))} | {MiB(memory.HeapAtRest)}, {MiB(memory.PeakHeap)} | {Live(memory)} | {MiB(memory.HeapAfter)} | {MiB(memory.WorkingSetAtStart)}, {MiB(memory.PeakWorkingSet)} | {(memory.Allocated is { } allocated ? MiB(allocated) : "n/a")} | {Errors(result)} |"));
+            }
+        }
+
+        if (services.Count > 0)
+        {
+            report.AppendLine();
+            report.AppendLine(Invariant($"| service | GC | RSS MiB {ServiceMemoryScenario.Quiet.TotalSeconds:0} s after start | RSS MiB after the loads + {ServiceMemoryScenario.Quiet.TotalSeconds:0} s | load: requests/s | errors |"));
+            report.AppendLine("|---|---|---:|---:|---|---:|");
+            foreach (var result in services)
+            {
+                var row = result.Memory!;
+                report.AppendLine(Invariant(
+                    $"| {Name(result)} | {row.Gc} | {Resident(row.IdleBytes)} | {Resident(row.AfterLoadBytes)} | {string.Join(", ", row.Loads.Select(l => $"{l.Scenario} {Rate(l)}"))} | {Errors(result)} |"));
             }
         }
 
@@ -99,6 +113,13 @@ internal static class MarkdownReport
 
         AppendEnumerationNotes(report, results);
         AppendJobNotes(report, [.. results.Where(r => r.Job is not null)], on);
+        if (results.Any(r => r.Memory is not null))
+        {
+            report.AppendLine(Invariant(
+                $"- service memory: each service is its built assembly run as its own process, in Development on fresh SQLite files, started as the AppHost starts them; RSS is VmRSS from /proc (mapped files and the runtime's code included), read {ServiceMemoryScenario.Quiet.TotalSeconds:0} s after the process started and {ServiceMemoryScenario.Quiet.TotalSeconds:0} s after the last load ended; bold is over the target of {ResidentTargetBytes / Mebibyte:0} MiB. ")
+                + "Loads, one service at a time: client_credentials tokens then password sign-ins (provider), searches by street number with a bearer token (facility API), "
+                + "signed-in page loads of the home page and a facility search (portal, whose pages call the API).");
+        }
     }
 
     /// <summary>How the search's data was made and how each kind compares with the target.</summary>
@@ -237,6 +258,17 @@ internal static class MarkdownReport
     private static string Errors(ScenarioResult result) => result.Errors == 0 ? "0" : $"**{result.Errors}**";
 
     private static string MiB(long bytes) => Number(bytes / Mebibyte);
+
+    /// <summary>Bold over the target, so a regression stands out in the table.</summary>
+    private static string Resident(long? bytes) => bytes switch
+    {
+        null => "n/a",
+        > ResidentTargetBytes => $"**{MiB(bytes.Value)}**",
+        _ => MiB(bytes.Value),
+    };
+
+    /// <summary>DESIGN.md: each service idles at or below 150 MB RSS (taken as MiB, as /proc counts it).</summary>
+    private const long ResidentTargetBytes = 150 * 1024 * 1024;
 
     private static string Live(MemoryUse memory) =>
         memory.PeakLive is { } live ? Invariant($"{MiB(live)} ({memory.FullCollections})") : "n/a (0)";

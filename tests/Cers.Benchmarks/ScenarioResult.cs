@@ -21,6 +21,9 @@ internal sealed record ScenarioResult(
     /// </summary>
     public JobRun? Job { get; init; }
 
+    /// <summary>Set for a service run as its own process: then the row goes in the memory table, with the loads it served.</summary>
+    public ServiceMemory? Memory { get; init; }
+
     /// <summary>The database engine the services ran on.</summary>
     public string Database { get; init; } = "SQLite";
 

@@ -35,7 +35,6 @@ public static class SignInExtensions
         var secure = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
         builder.Services.AddSessionLifetime();
-        builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient(TokenRefresher.HttpClientName);
         builder.Services.AddSingleton<TokenRefresher>();
         builder.Services.AddScoped<TokenRefreshEvents>();

@@ -30,11 +30,10 @@ public sealed partial class TokenRefresher(
     IHttpClientFactory httpClients,
     IOptionsMonitor<OpenIdConnectOptions> oidcOptions,
     IOptions<PortalOidcOptions> settings,
-    IMemoryCache cache,
     ISharedState shared,
     IDataProtectionProvider dataProtection,
     TimeProvider time,
-    ILogger<TokenRefresher> logger)
+    ILogger<TokenRefresher> logger) : IDisposable
 {
     public const string HttpClientName = "oidc-token";
 
@@ -50,6 +49,16 @@ public sealed partial class TokenRefresher(
 
     private readonly Lock _gate = new();
 
+    /// <summary>
+    /// This instance's redemptions of the last <see cref="Remembered"/>, at most <see cref="MaxRemembered"/>: each session
+    /// refreshes once per access token (15 minutes), so that is some 15,000 sessions on one instance. Past it a
+    /// redemption is not remembered here, and two requests of one session would each ask the shared state, where only
+    /// one of them marks the token and redeems it: still once, a little slower.
+    /// </summary>
+    private readonly MemoryCache _redemptions = new(new MemoryCacheOptions { SizeLimit = MaxRemembered });
+
+    private const int MaxRemembered = 1024;
+
     public async Task<RefreshOutcome> RefreshAsync(string refreshToken)
     {
         var key = "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
@@ -57,9 +66,10 @@ public sealed partial class TokenRefresher(
         Lazy<Task<RefreshOutcome>> shared;
         lock (_gate)
         {
-            shared = cache.GetOrCreate(key, entry =>
+            shared = _redemptions.GetOrCreate(key, entry =>
             {
                 entry.AbsoluteExpirationRelativeToNow = Remembered;
+                entry.Size = 1;
                 // Not the request's cancellation token: other requests may be waiting on this redemption.
                 return new Lazy<Task<RefreshOutcome>>(() => RedeemOnceAsync(key, refreshToken, CancellationToken.None));
             })!;
@@ -69,11 +79,13 @@ public sealed partial class TokenRefresher(
         if (outcome.ProviderUnavailable)
         {
             // The token was not redeemed: the next request may try again.
-            cache.Remove(key);
+            _redemptions.Remove(key);
         }
 
         return outcome;
     }
+
+    public void Dispose() => _redemptions.Dispose();
 
     /// <summary>Redeems the token unless another instance is doing so; then waits for that instance's outcome.</summary>
     private async Task<RefreshOutcome> RedeemOnceAsync(string key, string refreshToken, CancellationToken cancellationToken)

@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Cers.ScaleOut.Tests.Infrastructure;
+namespace Cers.Testing;
 
 /// <summary>
 /// One instance of a service as its own process: the built assembly run with <c>dotnet</c>, configured through
 /// environment variables as a deployment configures it, listening on a loopback port. Its output is kept for the
-/// failure message. <see cref="Kill"/> is SIGKILL: no shutdown, no flush, nothing finished.
+/// failure message. <see cref="Kill"/> is SIGKILL: no shutdown, no flush, nothing finished. One still running when this
+/// process exits (a test run or benchmark stopped early) is killed with it, so no service is left holding a port.
 /// </summary>
 public sealed class ServiceProcess : IDisposable
 {
+    private static readonly ConcurrentDictionary<ServiceProcess, byte> Running = new();
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
@@ -20,20 +23,34 @@ public sealed class ServiceProcess : IDisposable
         Address = address;
     }
 
+    static ServiceProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var service in Running.Keys)
+        {
+            service.Dispose();
+        }
+    };
+
     public string Name { get; }
 
     public Uri Address { get; }
+
+    /// <summary>The operating system's id of the process, e.g. to read its memory from /proc.</summary>
+    public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    /// <summary>Starts <paramref name="project"/> (e.g. Cers.Idp) with <paramref name="settings"/> and waits until it answers <c>/alive</c>.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, string project, IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts <paramref name="project"/> (e.g. Cers.Idp) with <paramref name="settings"/> and waits until it answers <c>/alive</c>;
+    /// on <paramref name="port"/> when the caller had to name its address beforehand (a redirect URI), else on a free one.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string name, string project, IReadOnlyDictionary<string, string?> settings, int? port = null)
     {
-        var port = Loopback.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}/");
+        var address = new Uri($"http://127.0.0.1:{port ?? Loopback.FreePort()}/");
         var service = new ServiceProcess(name, Launch(project, settings, ["--urls", address.ToString().TrimEnd('/')]), address);
+        Running.TryAdd(service, 0);
         service.Capture();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var waited = 0; waited < 600; waited++)
@@ -87,6 +104,11 @@ public sealed class ServiceProcess : IDisposable
 
     public void Dispose()
     {
+        if (!Running.TryRemove(this, out _))
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
