@@ -27,6 +27,11 @@ public sealed class AuditEvent
 
     public long? MembershipId { get; set; }
 
+    /// <summary>The facility it concerned (a rename, transfer or archiving), which puts it on the facility's timeline.</summary>
+    public int? FacilityCersId { get; set; }
+
+    public long? TransferId { get; set; }
+
     public string? Detail { get; set; }
 }
 
@@ -43,6 +48,15 @@ public static class AuditKinds
     public const string InvitationSent = "invitation-sent";
     public const string InvitationRevoked = "invitation-revoked";
     public const string InvitationAccepted = "invitation-accepted";
+    public const string BusinessEdited = "business-edited";
+    public const string FacilityRenamed = "facility-renamed";
+    public const string FacilityArchived = "facility-archived";
+    public const string TransferRequested = "transfer-requested";
+    public const string TransferDenied = "transfer-denied";
+    public const string TransferWithdrawn = "transfer-withdrawn";
+
+    /// <summary>Written on both businesses' timelines (and the facility's) when a transfer is decided or a regulator makes one.</summary>
+    public const string FacilityTransferred = "facility-transferred";
 
     /// <summary>A CERS admin made a retrying or set-aside email of the outbox due now (the email operations page).</summary>
     public const string EmailRetriedNow = "email-retried-now";

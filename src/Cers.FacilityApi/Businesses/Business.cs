@@ -12,6 +12,13 @@ public sealed class Business
 
     public required string Name { get; set; }
 
+    /// <summary>Whom the regulator calls about the business; its Lead Users edit these.</summary>
+    public string? ContactName { get; set; }
+
+    public string? ContactEmail { get; set; }
+
+    public string? ContactPhone { get; set; }
+
     /// <summary>Generated for development and demonstrations.</summary>
     public bool IsSampleData { get; set; }
 

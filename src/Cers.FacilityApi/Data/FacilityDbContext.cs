@@ -7,6 +7,7 @@ using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Facilities;
 using Cers.FacilityApi.Memberships;
+using Cers.FacilityApi.Transfers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -46,6 +47,8 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<BusinessInvitation> Invitations => Set<BusinessInvitation>();
+
+    public DbSet<FacilityTransfer> Transfers => Set<FacilityTransfer>();
 
     public DbSet<KeyCounter> KeyCounters => Set<KeyCounter>();
 
@@ -92,6 +95,9 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
             business.Property(b => b.OrganizationCode).HasMaxLength(8).IsFixedLength();
             business.HasIndex(b => b.OrganizationCode).IsUnique();
             business.Property(b => b.Name).HasMaxLength(NameMaxLength);
+            business.Property(b => b.ContactName).HasMaxLength(NameMaxLength);
+            business.Property(b => b.ContactEmail).HasMaxLength(256);
+            business.Property(b => b.ContactPhone).HasMaxLength(30);
 
             // Search results are ordered by business name, then code.
             business.HasIndex(b => new { b.Name, b.OrganizationCode });
@@ -120,10 +126,11 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
             // prefix range on the name, in one index. Number alone: grouping by business reads only the
             // (number, business) index, which also finds a page's facilities. Number + city or ZIP
             // without a street: their own indexes, so a common number is not read row by row.
-            facility.HasIndex(f => new { f.StreetNumber, f.StreetName });
-            facility.HasIndex(f => new { f.StreetNumber, f.BusinessId });
-            facility.HasIndex(f => new { f.StreetNumber, f.CityKey });
-            facility.HasIndex(f => new { f.StreetNumber, f.Zip });
+            // Each ends with ArchivedAt, so leaving archived facilities out is read from the index too.
+            facility.HasIndex(f => new { f.StreetNumber, f.StreetName, f.ArchivedAt });
+            facility.HasIndex(f => new { f.StreetNumber, f.BusinessId, f.ArchivedAt });
+            facility.HasIndex(f => new { f.StreetNumber, f.CityKey, f.ArchivedAt });
+            facility.HasIndex(f => new { f.StreetNumber, f.Zip, f.ArchivedAt });
             facility.HasIndex(f => f.BusinessId);
             facility.HasIndex(f => f.AgencyId);
         });
@@ -212,6 +219,37 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
             invitation.HasIndex(i => new { i.BusinessId, i.CreatedAt });
         });
 
+        modelBuilder.Entity<FacilityTransfer>(transfer =>
+        {
+            transfer.ToTable("Transfers");
+            transfer.Property(t => t.NewStreet).HasMaxLength(StreetMaxLength);
+            transfer.Property(t => t.NewCity).HasMaxLength(CityMaxLength);
+            transfer.Property(t => t.NewZip).HasMaxLength(10);
+            transfer.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            transfer.Property(t => t.RequestedBySubject).HasMaxLength(SubjectMaxLength);
+            transfer.Property(t => t.RequestedByName).HasMaxLength(NameMaxLength);
+            transfer.Property(t => t.RequestedByAgencyCode).HasMaxLength(20);
+            transfer.Property(t => t.Note).HasMaxLength(1000);
+            transfer.Property(t => t.DecidedBySubject).HasMaxLength(SubjectMaxLength);
+            transfer.Property(t => t.DecidedByName).HasMaxLength(NameMaxLength);
+            transfer.Property(t => t.Reason).HasMaxLength(1000);
+            transfer.Property(t => t.Version).IsConcurrencyToken();
+            transfer.HasOne(t => t.Facility).WithMany().HasForeignKey(t => t.FacilityCersId).OnDelete(DeleteBehavior.Restrict);
+            transfer.HasOne(t => t.FromBusiness).WithMany().HasForeignKey(t => t.FromBusinessId).OnDelete(DeleteBehavior.Restrict);
+            transfer.HasOne(t => t.ToBusiness).WithMany().HasForeignKey(t => t.ToBusinessId).OnDelete(DeleteBehavior.Restrict);
+            transfer.HasOne(t => t.Agency).WithMany().HasForeignKey(t => t.AgencyId).OnDelete(DeleteBehavior.Restrict);
+
+            // One pending transfer per facility, enforced by the engine.
+            transfer.HasIndex(t => t.FacilityCersId).IsUnique()
+                .HasDatabaseName("IX_Transfers_FacilityCersId_Pending")
+                .HasFilter($"{Delimit(nameof(FacilityTransfer.Status))} = '{nameof(TransferStatus.Pending)}'");
+
+            // The regulator's pending list; a business's transfers either way.
+            transfer.HasIndex(t => new { t.AgencyId, t.Status, t.CreatedAt });
+            transfer.HasIndex(t => new { t.FromBusinessId, t.CreatedAt });
+            transfer.HasIndex(t => new { t.ToBusinessId, t.CreatedAt });
+        });
+
         modelBuilder.Entity<AuditEvent>(audit =>
         {
             audit.Property(a => a.Kind).HasMaxLength(50);
@@ -221,6 +259,7 @@ public abstract class FacilityDbContext(DbContextOptions options) : DbContext(op
             audit.Property(a => a.Detail).HasMaxLength(1000);
             audit.HasIndex(a => a.OccurredAt);
             audit.HasIndex(a => new { a.BusinessId, a.OccurredAt });
+            audit.HasIndex(a => new { a.FacilityCersId, a.OccurredAt });
         });
 
         modelBuilder.Entity<KeyCounter>(counter =>

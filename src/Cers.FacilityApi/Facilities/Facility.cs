@@ -37,6 +37,12 @@ public sealed class Facility
 
     public bool IsSampleData { get; set; }
 
+    /// <summary>
+    /// UTC, when its regulator archived it as closed. Nothing is deleted: an archived facility keeps its CERS ID and history,
+    /// is left out of address search and new requests, and its regulator still finds it by CERS ID.
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+
     /// <summary>The house number's digits without leading zeros: "1234".</summary>
     public required string StreetNumber { get; set; }
 

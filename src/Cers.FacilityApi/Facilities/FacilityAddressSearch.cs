@@ -74,7 +74,8 @@ public sealed class FacilityAddressSearch(FacilityDbContext db)
 
     private IQueryable<Facility> Matching(FacilitySearchCriteria criteria)
     {
-        var facilities = db.Facilities.AsNoTracking();
+        // Archived (closed) facilities are found only by their regulator, by CERS ID (the regulator console).
+        var facilities = db.Facilities.AsNoTracking().Where(f => f.ArchivedAt == null);
         if (criteria.CersId is { } cersId)
         {
             return facilities.Where(f => f.CersId == cersId);
