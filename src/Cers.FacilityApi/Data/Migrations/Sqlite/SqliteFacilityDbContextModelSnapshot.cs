@@ -371,6 +371,9 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("FacilityCersId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -382,11 +385,16 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("TransferId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("BusinessId", "OccurredAt");
+
+                    b.HasIndex("FacilityCersId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
                 });
@@ -396,6 +404,18 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContactEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactPhone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("IsSampleData")
                         .HasColumnType("INTEGER");
@@ -454,6 +474,9 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
 
                     b.Property<int>("AgencyId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("BusinessId")
                         .HasColumnType("INTEGER");
@@ -520,13 +543,13 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
 
                     b.HasIndex("BusinessId");
 
-                    b.HasIndex("StreetNumber", "BusinessId");
+                    b.HasIndex("StreetNumber", "BusinessId", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "CityKey");
+                    b.HasIndex("StreetNumber", "CityKey", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "StreetName");
+                    b.HasIndex("StreetNumber", "StreetName", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "Zip");
+                    b.HasIndex("StreetNumber", "Zip", "ArchivedAt");
 
                     b.ToTable("Facilities");
                 });
@@ -659,6 +682,100 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("Cers.FacilityApi.Transfers.FacilityTransfer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBySubject")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FacilityCersId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromBusinessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NewCity")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewStreet")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewZip")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByAgencyCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBySubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToBusinessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FacilityCersId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Transfers_FacilityCersId_Pending")
+                        .HasFilter("\"Status\" = 'Pending'");
+
+                    b.HasIndex("FromBusinessId", "CreatedAt");
+
+                    b.HasIndex("ToBusinessId", "CreatedAt");
+
+                    b.HasIndex("AgencyId", "Status", "CreatedAt");
+
+                    b.ToTable("Transfers", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -760,6 +877,41 @@ namespace Cers.FacilityApi.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Business");
+                });
+
+            modelBuilder.Entity("Cers.FacilityApi.Transfers.FacilityTransfer", b =>
+                {
+                    b.HasOne("Cers.FacilityApi.Agencies.RegulatorAgency", "Agency")
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Facilities.Facility", "Facility")
+                        .WithMany()
+                        .HasForeignKey("FacilityCersId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Businesses.Business", "FromBusiness")
+                        .WithMany()
+                        .HasForeignKey("FromBusinessId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Businesses.Business", "ToBusiness")
+                        .WithMany()
+                        .HasForeignKey("ToBusinessId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agency");
+
+                    b.Navigation("Facility");
+
+                    b.Navigation("FromBusiness");
+
+                    b.Navigation("ToBusiness");
                 });
 
             modelBuilder.Entity("Cers.FacilityApi.AccessRequests.AccessRequest", b =>
