@@ -388,6 +388,9 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int?>("FacilityCersId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -399,11 +402,16 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("TransferId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("BusinessId", "OccurredAt");
+
+                    b.HasIndex("FacilityCersId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
                 });
@@ -415,6 +423,18 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContactEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ContactPhone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<bool>("IsSampleData")
                         .HasColumnType("boolean");
@@ -473,6 +493,9 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
 
                     b.Property<int>("AgencyId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("BusinessId")
                         .HasColumnType("integer");
@@ -545,13 +568,13 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
 
                     b.HasIndex("BusinessId");
 
-                    b.HasIndex("StreetNumber", "BusinessId");
+                    b.HasIndex("StreetNumber", "BusinessId", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "CityKey");
+                    b.HasIndex("StreetNumber", "CityKey", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "StreetName");
+                    b.HasIndex("StreetNumber", "StreetName", "ArchivedAt");
 
-                    b.HasIndex("StreetNumber", "Zip");
+                    b.HasIndex("StreetNumber", "Zip", "ArchivedAt");
 
                     b.ToTable("Facilities");
                 });
@@ -688,6 +711,102 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("Cers.FacilityApi.Transfers.FacilityTransfer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DecidedBySubject")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("FacilityCersId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FromBusinessId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NewCity")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NewStreet")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NewZip")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("RequestedByAgencyCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RequestedBySubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("ToBusinessId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FacilityCersId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Transfers_FacilityCersId_Pending")
+                        .HasFilter("\"Status\" = 'Pending'");
+
+                    b.HasIndex("FromBusinessId", "CreatedAt");
+
+                    b.HasIndex("ToBusinessId", "CreatedAt");
+
+                    b.HasIndex("AgencyId", "Status", "CreatedAt");
+
+                    b.ToTable("Transfers", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -791,6 +910,41 @@ namespace Cers.FacilityApi.Data.Migrations.PostgreSql
                         .IsRequired();
 
                     b.Navigation("Business");
+                });
+
+            modelBuilder.Entity("Cers.FacilityApi.Transfers.FacilityTransfer", b =>
+                {
+                    b.HasOne("Cers.FacilityApi.Agencies.RegulatorAgency", "Agency")
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Facilities.Facility", "Facility")
+                        .WithMany()
+                        .HasForeignKey("FacilityCersId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Businesses.Business", "FromBusiness")
+                        .WithMany()
+                        .HasForeignKey("FromBusinessId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cers.FacilityApi.Businesses.Business", "ToBusiness")
+                        .WithMany()
+                        .HasForeignKey("ToBusinessId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agency");
+
+                    b.Navigation("Facility");
+
+                    b.Navigation("FromBusiness");
+
+                    b.Navigation("ToBusiness");
                 });
 
             modelBuilder.Entity("Cers.FacilityApi.AccessRequests.AccessRequest", b =>
