@@ -3,6 +3,7 @@ using Cers.Email;
 using Cers.FacilityApi.AccessRequests;
 using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.ApiDocumentation;
+using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Facilities;
@@ -14,6 +15,7 @@ using Cers.FacilityApi.Regulator;
 using Cers.FacilityApi.SampleData;
 using Cers.FacilityApi.Security;
 using Cers.FacilityApi.Telemetry;
+using Cers.FacilityApi.Transfers;
 using Cers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -66,6 +68,9 @@ public static class FacilityApiHostingExtensions
         app.MapAccessRequestEndpoints();
         app.MapMembershipEndpoints();
         app.MapInvitationEndpoints();
+        app.MapTransferEndpoints();
+        app.MapFacilityChangeEndpoints();
+        app.MapBusinessDetailsEndpoints();
         app.MapBusinessUsersExport();
         app.MapBusinessHistoryEndpoints();
         app.MapEmailHistoryEndpoints();

@@ -44,7 +44,7 @@ public sealed class AccessRequestCreation(
         var role = RequestInput.ParseRole(input.RequestedRole, "requestedRole", errors);
         var facility = input.CersId is { } cersId
             ? await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
-                .Select(f => new { f.CersId, f.BusinessId, f.AgencyId }).FirstOrDefaultAsync(cancellationToken)
+                .Select(f => new { f.CersId, f.BusinessId, f.AgencyId, f.ArchivedAt }).FirstOrDefaultAsync(cancellationToken)
             : null;
         if (input.CersId is null)
         {
@@ -53,6 +53,10 @@ public sealed class AccessRequestCreation(
         else if (facility is null)
         {
             errors.Add("cersId", "No facility has this CERS ID.");
+        }
+        else if (facility.ArchivedAt is not null)
+        {
+            errors.Add("cersId", "This facility is archived (closed); ask its regulator if it is open again.");
         }
 
         if (errors.Any || facility is null || role is null)

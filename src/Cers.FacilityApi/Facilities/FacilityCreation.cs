@@ -1,4 +1,3 @@
-using Cers.FacilityApi.Agencies;
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
@@ -31,24 +30,8 @@ public sealed class FacilityCreation(FacilityDbContext db, FacilityRegistration 
     {
         var errors = new RequestInput.Errors();
         var name = RequestInput.Text(input.FacilityName, "facilityName", FacilityDbContext.NameMaxLength, required: true, errors);
-        var street = RequestInput.Text(input.Street, "street", FacilityDbContext.StreetMaxLength, required: true, errors);
-        var city = RequestInput.Text(input.City, "city", FacilityDbContext.CityMaxLength, required: true, errors);
-        var zipText = RequestInput.Text(input.Zip, "zip", 10, required: true, errors);
         var businessName = RequestInput.Text(input.BusinessName, "businessName", FacilityDbContext.NameMaxLength, required: false, errors);
         var organizationCode = RequestInput.Text(input.OrganizationCode, "organizationCode", 8, required: false, errors);
-
-        var zip = zipText is null ? null : AddressNormalizer.NormalizeZip(zipText);
-        if (zipText is not null && zip is null && !errors.Has("zip"))
-        {
-            errors.Add("zip", "zip must be a 5-digit ZIP code or ZIP+4.");
-        }
-
-        var normalized = street is null || errors.Has("street") ? null : AddressNormalizer.NormalizeStreetLine(street);
-        if (normalized is not null && (normalized.Number is null || normalized.Name.Length == 0))
-        {
-            errors.Add("street", "street must start with a house number followed by the street name.");
-        }
-
         if ((businessName is null) == (organizationCode is null))
         {
             errors.Add("businessName", "Give either businessName (a new business) or organizationCode (a business you are a Lead User of).");
@@ -68,42 +51,14 @@ public sealed class FacilityCreation(FacilityDbContext db, FacilityRegistration 
             }
         }
 
-        string? county = null;
-        int? agencyId = null;
-        var cityKey = city is null || errors.Has("city") ? null : AddressNormalizer.NormalizeCity(city);
-        if (cityKey is { Length:> 0 })
-        {
-            var counties = await CityCounties.CountiesOfAsync(db, cityKey, cancellationToken);
-            if (counties.Length == 1)
-            {
-                county = counties[0];
-                agencyId = (await JurisdictionMap.LoadAsync(db, cancellationToken)).Resolve(county, cityKey);
-            }
-
-            if (counties.Length == 0)
-            {
-                errors.Add("city", "The city is not one CERS knows in California.");
-            }
-            else if (counties.Length> 1)
-            {
-                errors.Add("city", $"A city of this name is in more than one county ({string.Join(", ", counties)}); ask your regulator to add the facility.");
-            }
-            else if (agencyId is null)
-            {
-                errors.Add("city", $"No regulator agency's jurisdiction covers {city}, {county} County.");
-            }
-        }
-        else if (city is not null && !errors.Has("city"))
-        {
-            errors.Add("city", "The city is not one CERS knows in California.");
-        }
-
-        if (errors.Any || name is null || street is null || city is null || zip is null || normalized is null || county is null
-            || agencyId is null || cityKey is null)
+        var address = await FacilityAddress.ResolveAsync(db, input.Street, input.City, input.Zip, errors, cancellationToken);
+        if (errors.Any || name is null || address is null)
         {
             return new FacilityCreationOutcome.Invalid(errors.ToDictionary());
         }
 
+        var normalized = address.Normalized;
+        var (cityKey, zip) = (address.CityKey, address.Zip);
         var confirmed = input.ConfirmDuplicate == true;
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await db.InTransactionAsync<(int[] Duplicates, Facility? Facility, Business? Business)>(async ct =>
@@ -122,7 +77,7 @@ public sealed class FacilityCreation(FacilityDbContext db, FacilityRegistration 
             var business = businessId is { } existing
                 ? await db.Businesses.SingleAsync(b => b.Id == existing, ct)
                 : await registration.RegisterBusinessAsync(businessName!, ct);
-            var facility = await registration.RegisterFacilityAsync(business.Id, new NewFacility(name, street, city, zip, county), ct);
+            var facility = await registration.RegisterFacilityAsync(business.Id, new NewFacility(name, address.Street, address.City, zip, address.County), ct);
             if (businessId is null)
             {
                 db.Memberships.Add(new Membership
@@ -146,6 +101,7 @@ public sealed class FacilityCreation(FacilityDbContext db, FacilityRegistration 
                 ActorSubject = caller.Subject,
                 ActorName = caller.Name,
                 BusinessId = business.Id,
+                FacilityCersId = facility.CersId,
                 Detail = (businessId is null
                         ? $"Added facility {facility.CersId} and business {business.OrganizationCode}; the creator is its Lead User."
                         : $"Added facility {facility.CersId}.")

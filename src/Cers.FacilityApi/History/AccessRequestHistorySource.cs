@@ -12,11 +12,11 @@ namespace Cers.FacilityApi.History;
 /// </summary>
 public sealed class AccessRequestHistorySource(FacilityDbContext db) : IBusinessHistorySource
 {
-    public Task<int> CountAsync(int businessId, CancellationToken cancellationToken) => Events(businessId).CountAsync(cancellationToken);
+    public Task<int> CountAsync(HistoryScope scope, CancellationToken cancellationToken) => Events(scope).CountAsync(cancellationToken);
 
-    public async Task<List<BusinessHistoryEntry>> NewestAsync(int businessId, int? take, CancellationToken cancellationToken)
+    public async Task<List<BusinessHistoryEntry>> NewestAsync(HistoryScope scope, int? take, CancellationToken cancellationToken)
     {
-        var newest = Events(businessId).OrderByDescending(e => e.Event.OccurredAt).ThenByDescending(e => e.Event.Id);
+        var newest = Events(scope).OrderByDescending(e => e.Event.OccurredAt).ThenByDescending(e => e.Event.Id);
         var rows = await (take is { } count ? newest.Take(count) : newest)
             .Select(e => new
             {
@@ -54,10 +54,13 @@ public sealed class AccessRequestHistorySource(FacilityDbContext db) : IBusiness
         })];
     }
 
-    private IQueryable<RequestEvent> Events(int businessId) =>
+    /// <summary>A business's requests, or those made through a facility (to whichever business had it then).</summary>
+    private IQueryable<RequestEvent> Events(HistoryScope scope) =>
         from e in db.AccessRequestEvents.AsNoTracking()
         join r in db.AccessRequests.AsNoTracking() on e.AccessRequestId equals r.Id
-        where r.BusinessId == businessId && e.Kind != AccessRequestEventKind.Reminded
+        where (scope.BusinessId == null || r.BusinessId == scope.BusinessId)
+            && (scope.FacilityCersId == null || r.FacilityCersId == scope.FacilityCersId)
+            && e.Kind != AccessRequestEventKind.Reminded
         select new RequestEvent { Event = e, Request = r };
 
     private sealed class RequestEvent

@@ -8,8 +8,8 @@ namespace Cers.FacilityApi.History;
 
 /// <summary>
 /// The business's audited changes that no access request records: a Lead User changing a member's role or removing
-/// them, invitations sent, revoked and accepted, and a facility added (whose creator, for a new business, became its
-/// Lead User). The audit log names the business's
+/// them, invitations sent, revoked and accepted, a facility added (whose creator, for a new business, became its
+/// Lead User), renamed, archived or transferred, and the business's details edited. The audit log names the business's
 /// access decisions, escalations and expiries too; <see cref="AccessRequestHistorySource"/> tells those.
 /// </summary>
 public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistorySource
@@ -18,13 +18,15 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
     [
         AuditKinds.MembershipRoleChanged, AuditKinds.MembershipRemoved, AuditKinds.FacilityCreated,
         AuditKinds.InvitationSent, AuditKinds.InvitationRevoked, AuditKinds.InvitationAccepted,
+        AuditKinds.BusinessEdited, AuditKinds.FacilityRenamed, AuditKinds.FacilityArchived,
+        AuditKinds.TransferRequested, AuditKinds.TransferDenied, AuditKinds.TransferWithdrawn, AuditKinds.FacilityTransferred,
     ];
 
-    public Task<int> CountAsync(int businessId, CancellationToken cancellationToken) => Audited(businessId).CountAsync(cancellationToken);
+    public Task<int> CountAsync(HistoryScope scope, CancellationToken cancellationToken) => Audited(scope).CountAsync(cancellationToken);
 
-    public async Task<List<BusinessHistoryEntry>> NewestAsync(int businessId, int? take, CancellationToken cancellationToken)
+    public async Task<List<BusinessHistoryEntry>> NewestAsync(HistoryScope scope, int? take, CancellationToken cancellationToken)
     {
-        var newest = Audited(businessId).OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id);
+        var newest = Audited(scope).OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id);
         var rows = await (take is { } count ? newest.Take(count) : newest)
             .Select(a => new
             {
@@ -33,6 +35,8 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
                 a.ActorName,
                 a.Detail,
                 Person = db.Memberships.Where(m => m.Id == a.MembershipId).Select(m => m.UserName ?? m.Email).FirstOrDefault(),
+                a.FacilityCersId,
+                FacilityName = db.Facilities.Where(f => f.CersId == a.FacilityCersId).Select(f => f.Name).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
@@ -48,10 +52,17 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
                 AuditKinds.InvitationSent => (BusinessHistoryKinds.Invited, "Invited by email", r.Detail, null),
                 AuditKinds.InvitationRevoked => (BusinessHistoryKinds.InvitationRevoked, "Invitation revoked", r.Detail, null),
                 AuditKinds.InvitationAccepted => (BusinessHistoryKinds.InvitationAccepted, "Invitation accepted", r.Detail, r.Person),
+                AuditKinds.BusinessEdited => (BusinessHistoryKinds.BusinessEdited, "Business details changed", r.Detail, null),
+                AuditKinds.FacilityRenamed => (BusinessHistoryKinds.FacilityRenamed, "Facility renamed", r.Detail, null),
+                AuditKinds.FacilityArchived => (BusinessHistoryKinds.FacilityArchived, "Facility archived (closed)", r.Detail, null),
+                AuditKinds.TransferRequested => (BusinessHistoryKinds.TransferRequested, "Transfer asked for", r.Detail, null),
+                AuditKinds.TransferDenied => (BusinessHistoryKinds.TransferDenied, "Transfer denied", r.Detail, null),
+                AuditKinds.TransferWithdrawn => (BusinessHistoryKinds.TransferWithdrawn, "Transfer withdrawn", r.Detail, null),
+                AuditKinds.FacilityTransferred => (BusinessHistoryKinds.Transferred, "Facility transferred", r.Detail, null),
                 _ => (r.Kind, r.Kind, r.Detail, r.Person),
             };
             return new BusinessHistoryEntry(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc), kind, what,
-                r.ActorName ?? BusinessHistoryKinds.System, person, null, null, detail);
+                r.ActorName ?? BusinessHistoryKinds.System, person, r.FacilityCersId, r.FacilityName, detail);
         })];
     }
 
@@ -63,6 +74,13 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
         _ => null,
     };
 
-    private IQueryable<AuditEvent> Audited(int businessId) =>
-        db.AuditEvents.AsNoTracking().Where(a => a.BusinessId == businessId && Kinds.Contains(a.Kind));
+    /// <summary>
+    /// A business's rows, or a facility's. A transfer between two businesses is audited on each; a facility's timeline
+    /// reads it once, from the receiving business's row.
+    /// </summary>
+    private IQueryable<AuditEvent> Audited(HistoryScope scope) =>
+        db.AuditEvents.AsNoTracking().Where(a => Kinds.Contains(a.Kind)
+            && (scope.BusinessId == null || a.BusinessId == scope.BusinessId)
+            && (scope.FacilityCersId == null || (a.FacilityCersId == scope.FacilityCersId
+                && (a.TransferId == null || db.Transfers.Any(t => t.Id == a.TransferId && t.ToBusinessId == a.BusinessId)))));
 }

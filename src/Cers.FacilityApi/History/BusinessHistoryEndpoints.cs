@@ -39,6 +39,23 @@ public static class BusinessHistoryEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         businesses.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        var facilities = app.MapGroup("/api/facilities/{cersId:int}")
+            .RequireAuthorization(TokenValidationExtensions.AccessDecisionPolicy)
+            .WithTags("History");
+
+        facilities.MapGet("/history", GetFacilityHistory)
+            .WithName("GetFacilityHistory")
+            .WithSummary("The facility's timeline, newest first, paged: access requests made through it and its changes (renamed, " +
+                "transfer asked, denied or made, archived), whichever business had it.")
+            .WithDescription("For the active Lead Users of the business that has it and for its regulator; 404 for anyone else.");
+
+        facilities.MapGet("/history.csv", DownloadFacilityHistory)
+            .WithName("DownloadFacilityHistory")
+            .WithSummary("The facility's whole timeline as a CSV file, newest first, written as the business's history is.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+
+        facilities.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
@@ -56,7 +73,7 @@ public static class BusinessHistoryEndpoints
             return Problems.Invalid(errors);
         }
 
-        var (entries, total) = await history.PageAsync(business.Id, paging.Page, paging.PageSize, cancellationToken);
+        var (entries, total) = await history.PageAsync(HistoryScope.OfBusiness(business.Id), paging.Page, paging.PageSize, cancellationToken);
         return TypedResults.Ok(new BusinessHistoryPage(business.OrganizationCode, business.Name, entries, paging.Page, paging.PageSize, total));
     }
 
@@ -69,9 +86,43 @@ public static class BusinessHistoryEndpoints
             return TypedResults.NotFound();
         }
 
-        var entries = await history.AllAsync(business.Id, cancellationToken);
-        var fileName = $"cers-business-{business.OrganizationCode}-history-{time.GetUtcNow():yyyy-MM-dd}.csv";
-        return CsvExport.Download(fileName, CsvHeader, entries, e =>
+        var entries = await history.AllAsync(HistoryScope.OfBusiness(business.Id), cancellationToken);
+        return Csv($"cers-business-{business.OrganizationCode}-history-{time.GetUtcNow():yyyy-MM-dd}.csv", entries);
+    }
+
+    public static async Task<Results<Ok<FacilityHistoryPage>, NotFound, ValidationProblem>> GetFacilityHistory(
+        int cersId, string? page, string? pageSize, ApiCaller caller, FacilityDbContext db, BusinessHistory history,
+        CancellationToken cancellationToken)
+    {
+        if (await VisibleFacilityAsync(cersId, caller, db, cancellationToken) is not { } facility)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!RequestInput.TryPaging(page, pageSize, out var paging, out var errors))
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var (entries, total) = await history.PageAsync(HistoryScope.OfFacility(cersId), paging.Page, paging.PageSize, cancellationToken);
+        return TypedResults.Ok(new FacilityHistoryPage(cersId, facility.Name, facility.OrganizationCode, facility.BusinessName, entries,
+            paging.Page, paging.PageSize, total));
+    }
+
+    public static async Task<Results<FileContentHttpResult, NotFound>> DownloadFacilityHistory(
+        int cersId, ApiCaller caller, FacilityDbContext db, BusinessHistory history, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await VisibleFacilityAsync(cersId, caller, db, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var entries = await history.AllAsync(HistoryScope.OfFacility(cersId), cancellationToken);
+        return Csv($"cers-facility-{cersId.ToString(CultureInfo.InvariantCulture)}-history-{time.GetUtcNow():yyyy-MM-dd}.csv", entries);
+    }
+
+    private static FileContentHttpResult Csv(string fileName, IReadOnlyList<BusinessHistoryEntry> entries) =>
+        CsvExport.Download(fileName, CsvHeader, entries, e =>
         [
             e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
             e.Kind,
@@ -82,7 +133,21 @@ public static class BusinessHistoryEndpoints
             e.FacilityName,
             e.Detail,
         ]);
+
+    /// <summary>The facility, for the active Lead Users of the business that has it and for its regulator.</summary>
+    private static async Task<VisibleFacility?> VisibleFacilityAsync(int cersId, ApiCaller caller, FacilityDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var facility = await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
+            .Select(f => new { f.BusinessId, AgencyCode = f.Agency!.Code, View = new VisibleFacility(f.Name, f.Business!.OrganizationCode, f.Business.Name) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return facility is not null && (facility.AgencyCode == caller.AgencyCode
+                || await BusinessAccess.IsLeadUserAsync(db, facility.BusinessId, caller.Subject, cancellationToken))
+            ? facility.View
+            : null;
     }
+
+    private sealed record VisibleFacility(string Name, string OrganizationCode, string BusinessName);
 
     private static async Task<Business?> VisibleBusinessAsync(string organizationCode, ApiCaller caller, FacilityDbContext db,
         CancellationToken cancellationToken)

@@ -20,6 +20,17 @@ public sealed record BusinessHistoryEntry(
     string? FacilityName,
     string? Detail);
 
+/// <summary>One page of a facility's timeline, newest first: its access requests and its changes, whichever business had it.</summary>
+public sealed record FacilityHistoryPage(
+    int CersId,
+    string FacilityName,
+    string OrganizationCode,
+    string BusinessName,
+    IReadOnlyList<BusinessHistoryEntry> Items,
+    int Page,
+    int PageSize,
+    [property: Description("Entries over all pages.")] int Total);
+
 /// <summary>One page of a business's timeline, newest first.</summary>
 public sealed record BusinessHistoryPage(
     string OrganizationCode,
@@ -44,6 +55,13 @@ public static class BusinessHistoryKinds
     public const string Invited = "invited";
     public const string InvitationRevoked = "invitation-revoked";
     public const string InvitationAccepted = "invitation-accepted";
+    public const string BusinessEdited = "business-edited";
+    public const string FacilityRenamed = "facility-renamed";
+    public const string FacilityArchived = "facility-archived";
+    public const string TransferRequested = "transfer-requested";
+    public const string TransferDenied = "transfer-denied";
+    public const string TransferWithdrawn = "transfer-withdrawn";
+    public const string Transferred = "transferred";
 
     /// <summary>Who acted when nobody did: the scheduled jobs (escalation, expiry).</summary>
     public const string System = "CERS";

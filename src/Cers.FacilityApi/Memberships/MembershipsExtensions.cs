@@ -7,6 +7,8 @@ public static class MembershipsExtensions
         builder.Services.AddScoped<MembershipChanges>();
         builder.Services.AddScoped<MembershipEmails>();
         builder.Services.AddScoped<Invitations.InvitationService>();
+        builder.Services.AddScoped<Transfers.FacilityTransfers>();
+        builder.Services.AddScoped<Transfers.TransferEmails>();
         return builder;
     }
 }

@@ -112,6 +112,24 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         ("POST /api/invitations/accept",                            [Unauthorized, Forbidden,   Ok,         Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden,   Forbidden]),
         // A regulator's export of its own jurisdiction's business users: regulators only (403 not_regulator for the rest).
         ("GET /api/regulator/business-users.csv",                   [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          Ok,          Ok,          Ok]),
+        // The business's details: its members and its regulators read them; its Lead Users edit them.
+        ("GET /api/businesses/{org}",                               [Unauthorized, Forbidden,   NotFound,   Ok,          Ok,          Ok,          NotFound,    Ok,          Ok]),
+        ("POST /api/businesses/{org}/details",                      [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
+        // One facility: its business's members and its regulator read it; its Lead Users rename it; its regulator archives it.
+        ("GET /api/facilities/{cersId}",                            [Unauthorized, Forbidden,   NotFound,   Ok,          Ok,          Ok,          NotFound,    Ok,          Ok]),
+        ("POST /api/facilities/{cersId}/name",                      [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          NotFound,    NotFound,    Forbidden,   NotFound]),
+        ("POST /api/facilities/{cersId}/archive",                   [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    Ok,          NotFound,    Ok,          Ok]),
+        ("GET /api/facilities/{cersId}/history",                    [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
+        ("GET /api/facilities/{cersId}/history.csv",                [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
+        // Moving the facility to the other business: that business's Lead User asks (pending); the facility's regulator
+        // moves it at once; anyone else leads no receiving business (400 toOrganizationCode, as for one that does not exist).
+        ("POST /api/facilities/{cersId}/transfers",                 [Unauthorized, Forbidden,   Created,    BadRequest,  BadRequest,  Created,     BadRequest,  Created,     Created]),
+        ("GET /api/transfers/waiting",                              [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          Ok,          Ok,          Ok]),
+        ("GET /api/businesses/{org}/transfers",                     [Unauthorized, Forbidden,   NotFound,   NotFound,    Ok,          Ok,          NotFound,    Ok,          Ok]),
+        // A transfer the other business's Lead User asked for: the facility's regulator decides it; only its asker withdraws it.
+        ("POST /api/transfers/{id}/approve",                        [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    Ok,          NotFound,    Ok,          Ok]),
+        ("POST /api/transfers/{id}/deny",                           [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    Ok,          NotFound,    Ok,          Ok]),
+        ("POST /api/transfers/{id}/withdraw",                       [Unauthorized, Forbidden,   Ok,         NotFound,    NotFound,    NotFound,    NotFound,    Forbidden,   NotFound]),
     ];
 
     public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
@@ -174,6 +192,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         TestUser Lead,
         TestUser Viewer,
         TestUser OtherLead,
+        Business Other,
         long EditorMembershipId,
         long PendingRequestId,
         int PendingRequestVersion,
@@ -211,7 +230,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         var yolo = await db.Agencies.Where(a => a.County == "Yolo").OrderBy(a => a.Code).Select(a => a.Code).FirstAsync();
         yolo.ShouldNotBe(DevelopmentClients.RegulatorAgencyCode);
 
-        return new Cell(requester, business, facility, lead, viewer, otherLead, editorMembership,
+        return new Cell(requester, business, facility, lead, viewer, otherLead, other, editorMembership,
             request.RootElement.GetProperty("id").GetInt64(), request.RootElement.GetProperty("version").GetInt32(), yolo);
     }
 
@@ -294,8 +313,40 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
             "POST /api/invitations/preview" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/preview", token, invitation)),
             "POST /api/invitations/accept" => WithInvitationTokenAsync(cell, invitation => fixture.PostJsonAsync("/api/invitations/accept", token, invitation)),
             "GET /api/regulator/business-users.csv" => fixture.GetAsync("/api/regulator/business-users.csv", token),
+            "GET /api/businesses/{org}" => fixture.GetAsync($"/api/businesses/{org}", token),
+            "POST /api/businesses/{org}/details" => fixture.PostJsonAsync($"/api/businesses/{org}/details", token,
+                JsonSerializer.Serialize(new { name = cell.Business.Name, contactName = "Pat Doe", contactEmail = "pat@example.com", contactPhone = "916-555-0102" })),
+            "GET /api/facilities/{cersId}" => fixture.GetAsync($"/api/facilities/{cell.Facility.CersId}", token),
+            "POST /api/facilities/{cersId}/name" => fixture.PostJsonAsync($"/api/facilities/{cell.Facility.CersId}/name", token,
+                JsonSerializer.Serialize(new { name = "Renamed Yard" })),
+            "POST /api/facilities/{cersId}/archive" => fixture.PostJsonAsync($"/api/facilities/{cell.Facility.CersId}/archive", token,
+                JsonSerializer.Serialize(new { reason = "Closed." })),
+            "GET /api/facilities/{cersId}/history" => fixture.GetAsync($"/api/facilities/{cell.Facility.CersId}/history", token),
+            "GET /api/facilities/{cersId}/history.csv" => fixture.GetAsync($"/api/facilities/{cell.Facility.CersId}/history.csv", token),
+            "POST /api/facilities/{cersId}/transfers" => fixture.PostJsonAsync($"/api/facilities/{cell.Facility.CersId}/transfers", token,
+                JsonSerializer.Serialize(new { toOrganizationCode = cell.Other.OrganizationCode, note = "Bought the site." })),
+            "GET /api/transfers/waiting" => fixture.GetAsync("/api/transfers/waiting", token),
+            "GET /api/businesses/{org}/transfers" => fixture.GetAsync($"/api/businesses/{org}/transfers", token),
+            "POST /api/transfers/{id}/approve" => WithPendingTransferAsync(cell, (id, version) =>
+                fixture.PostJsonAsync($"/api/transfers/{id}/approve", token, JsonSerializer.Serialize(new { version }))),
+            "POST /api/transfers/{id}/deny" => WithPendingTransferAsync(cell, (id, version) =>
+                fixture.PostJsonAsync($"/api/transfers/{id}/deny", token, JsonSerializer.Serialize(new { version, reason = "Not sold." }))),
+            "POST /api/transfers/{id}/withdraw" => WithPendingTransferAsync(cell, (id, _) =>
+                fixture.PostJsonAsync($"/api/transfers/{id}/withdraw", token, "{}")),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call is written for this endpoint."),
         };
+    }
+
+    /// <summary>The other business's Lead User asks to move the cell's facility to that business; the call gets the transfer's id and version.</summary>
+    private async Task<HttpResponseMessage> WithPendingTransferAsync(Cell cell, Func<long, int, Task<HttpResponseMessage>> call)
+    {
+        using var asked = await fixture.PostJsonAsync($"/api/facilities/{cell.Facility.CersId}/transfers", fixture.TokenFor(cell.OtherLead),
+            JsonSerializer.Serialize(new { toOrganizationCode = cell.Other.OrganizationCode }));
+        var body = await asked.Content.ReadAsStringAsync();
+        asked.StatusCode.ShouldBe(Created, body);
+        var transfer = JsonDocument.Parse(body).RootElement;
+        transfer.GetProperty("status").GetString().ShouldBe("Pending");
+        return await call(transfer.GetProperty("id").GetInt64(), transfer.GetProperty("version").GetInt32());
     }
 
     /// <summary>The cell's Lead User invites the other business's Lead User; its id.</summary>
