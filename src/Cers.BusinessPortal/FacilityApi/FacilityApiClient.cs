@@ -109,6 +109,49 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
     public Task<ApiResult<ApiFile>> JurisdictionUsersCsvAsync(CancellationToken cancellationToken) =>
         FileAsync("api/regulator/business-users.csv", cancellationToken);
 
+    /// <summary>The business's name, contact and facilities, for its members and its regulators.</summary>
+    public Task<ApiResult<BusinessDetails>> BusinessAsync(string organizationCode, CancellationToken cancellationToken) =>
+        SendAsync<BusinessDetails>(HttpMethod.Get, $"api/businesses/{Uri.EscapeDataString(organizationCode)}", null, cancellationToken);
+
+    public Task<ApiResult<BusinessDetails>> EditBusinessAsync(string organizationCode, BusinessEdit edit, CancellationToken cancellationToken) =>
+        SendAsync<BusinessDetails>(HttpMethod.Post, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/details", edit, cancellationToken);
+
+    /// <summary>One facility, archived or not, for its business's members and its regulator.</summary>
+    public Task<ApiResult<FacilityDetails>> FacilityAsync(int cersId, CancellationToken cancellationToken) =>
+        SendAsync<FacilityDetails>(HttpMethod.Get, FormattableString.Invariant($"api/facilities/{cersId}"), null, cancellationToken);
+
+    public Task<ApiResult<FacilityDetails>> RenameFacilityAsync(int cersId, string? name, CancellationToken cancellationToken) =>
+        SendAsync<FacilityDetails>(HttpMethod.Post, FormattableString.Invariant($"api/facilities/{cersId}/name"), new { name }, cancellationToken);
+
+    public Task<ApiResult<FacilityDetails>> ArchiveFacilityAsync(int cersId, string? reason, CancellationToken cancellationToken) =>
+        SendAsync<FacilityDetails>(HttpMethod.Post, FormattableString.Invariant($"api/facilities/{cersId}/archive"), new { reason }, cancellationToken);
+
+    public Task<ApiResult<BusinessHistoryPage>> FacilityHistoryAsync(int cersId, int page, CancellationToken cancellationToken) =>
+        SendAsync<BusinessHistoryPage>(HttpMethod.Get, FormattableString.Invariant($"api/facilities/{cersId}/history?page={page}"), null,
+            cancellationToken);
+
+    public Task<ApiResult<ApiFile>> FacilityHistoryCsvAsync(int cersId, CancellationToken cancellationToken) =>
+        FileAsync(FormattableString.Invariant($"api/facilities/{cersId}/history.csv"), cancellationToken);
+
+    public Task<ApiResult<Transfer>> RequestTransferAsync(int cersId, NewTransfer transfer, CancellationToken cancellationToken) =>
+        SendAsync<Transfer>(HttpMethod.Post, FormattableString.Invariant($"api/facilities/{cersId}/transfers"), transfer, cancellationToken);
+
+    /// <summary>The pending transfers the regulator's agency decides, oldest first.</summary>
+    public Task<ApiResult<TransferPage>> WaitingTransfersAsync(int page, CancellationToken cancellationToken) =>
+        SendAsync<TransferPage>(HttpMethod.Get, FormattableString.Invariant($"api/transfers/waiting?page={page}&pageSize={WaitingPageSize}"), null,
+            cancellationToken);
+
+    public Task<ApiResult<TransferPage>> BusinessTransfersAsync(string organizationCode, CancellationToken cancellationToken) =>
+        SendAsync<TransferPage>(HttpMethod.Get, $"api/businesses/{Uri.EscapeDataString(organizationCode)}/transfers?pageSize=20", null,
+            cancellationToken);
+
+    public Task<ApiResult<Transfer>> DecideTransferAsync(long id, bool approve, int version, string? reason, CancellationToken cancellationToken) =>
+        SendAsync<Transfer>(HttpMethod.Post, FormattableString.Invariant($"api/transfers/{id}/{(approve ? "approve" : "deny")}"),
+            new { version, reason }, cancellationToken);
+
+    public Task<ApiResult<Transfer>> WithdrawTransferAsync(long id, CancellationToken cancellationToken) =>
+        SendAsync<Transfer>(HttpMethod.Post, FormattableString.Invariant($"api/transfers/{id}/withdraw"), new { }, cancellationToken);
+
     private Task<ApiResult<ApiFile>> FileAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null,
             async (content, ct) => new ApiFile(await content.ReadAsByteArrayAsync(ct), content.Headers.ContentType?.ToString() ?? "text/csv",

@@ -73,3 +73,29 @@ public sealed record BusinessHistoryEntry(DateTime OccurredAt, string Kind, stri
 
 public sealed record BusinessHistoryPage(string OrganizationCode, string BusinessName, IReadOnlyList<BusinessHistoryEntry> Items, int Page,
     int PageSize, int Total);
+
+/// <summary>A business's name, contact and (the first of) its facilities; archived ones have <c>ArchivedAt</c>.</summary>
+public sealed record BusinessDetails(string OrganizationCode, string Name, string? ContactName, string? ContactEmail, string? ContactPhone,
+    int FacilityCount, IReadOnlyList<BusinessFacility> Facilities);
+
+public sealed record BusinessFacility(int CersId, string Name, string Street, string City, string Zip, string County, string AgencyCode, DateTime? ArchivedAt);
+
+public sealed record BusinessEdit(string? Name, string? ContactName, string? ContactEmail, string? ContactPhone);
+
+public sealed record FacilityDetails(int CersId, string Name, string Street, string City, string Zip, string County, string OrganizationCode,
+    string BusinessName, string AgencyCode, string AgencyName, DateTime? ArchivedAt);
+
+public sealed record NewTransfer(string? ToOrganizationCode, string? Street, string? City, string? Zip, string? Note);
+
+/// <summary>A facility transfer; <c>Status</c> is Pending, Approved, Denied or Withdrawn.</summary>
+public sealed record Transfer(long Id, TransferFacility Facility, TransferBusiness From, TransferBusiness To, TransferAddress? NewAddress,
+    string AgencyCode, string Status, string RequestedByName, string? RequestedByAgencyCode, string? Note, string? DecidedByName,
+    DateTime? DecidedAt, string? Reason, DateTime CreatedAt, int Version);
+
+public sealed record TransferFacility(int CersId, string Name, string Street, string City, string Zip, string County);
+
+public sealed record TransferBusiness(string OrganizationCode, string Name);
+
+public sealed record TransferAddress(string Street, string City, string Zip);
+
+public sealed record TransferPage(IReadOnlyList<Transfer> Items, int Page, int PageSize, int Total);
