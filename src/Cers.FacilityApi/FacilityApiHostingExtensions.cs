@@ -38,6 +38,7 @@ public static class FacilityApiHostingExtensions
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();
+        builder.AddRegulatorConsole();
         builder.AddBusinessHistory();
         builder.AddSampleData();
         builder.AddApiDocumentation();
@@ -67,6 +68,7 @@ public static class FacilityApiHostingExtensions
         app.MapMembershipEndpoints();
         app.MapInvitationEndpoints();
         app.MapBusinessUsersExport();
+        app.MapRegulatorConsoleEndpoints();
         app.MapBusinessHistoryEndpoints();
         app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();
