@@ -73,3 +73,14 @@ public sealed record BusinessHistoryEntry(DateTime OccurredAt, string Kind, stri
 
 public sealed record BusinessHistoryPage(string OrganizationCode, string BusinessName, IReadOnlyList<BusinessHistoryEntry> Items, int Page,
     int PageSize, int Total);
+
+/// <summary>A facility of the regulator's jurisdiction and the business that owns it.</summary>
+public sealed record JurisdictionFacility(int CersId, string Name, string Street, string City, string Zip, string County, string OrganizationCode,
+    string BusinessName);
+
+public sealed record JurisdictionFacilityPage(IReadOnlyList<JurisdictionFacility> Items, int Page, int PageSize, int Total);
+
+/// <summary>A business with a facility in the regulator's jurisdiction (<c>FacilityCount</c> counts those facilities).</summary>
+public sealed record JurisdictionBusiness(string OrganizationCode, string Name, int FacilityCount, int ActiveMemberCount, bool HasLeadUser);
+
+public sealed record JurisdictionBusinessPage(IReadOnlyList<JurisdictionBusiness> Items, int Page, int PageSize, int Total);

@@ -43,6 +43,9 @@ public sealed class PageStructureTests(PortalFixture fixture)
             await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"),
             await leadBrowser.FollowLinkAsync(await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"), $"Access history of {business}"),
             await regulatorBrowser.OpenAsync("/Regulator"),
+            await regulatorBrowser.OpenAsync("/Regulator/Facilities?q=" + Uri.EscapeDataString(business)),
+            await regulatorBrowser.OpenAsync("/Regulator/Businesses"),
+            await regulatorBrowser.FollowLinkAsync(await regulatorBrowser.OpenAsync("/Regulator/Businesses?q=" + Uri.EscapeDataString(business)), business),
             await leadBrowser.OpenAsync("/Emails"),
             await browser.OpenAsync("/Error"),
         ];
