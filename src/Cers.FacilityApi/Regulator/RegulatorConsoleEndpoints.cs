@@ -55,6 +55,7 @@ public static class RegulatorConsoleEndpoints
 
         regulator.MapPost("/businesses/{organizationCode}/members/{membershipId:long}/remove", RemoveMemberAsRegulator)
             .Accepts<RemoveMemberInput>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RemoveMemberAsRegulator")
             .WithSummary("The regulator removes a member of a business of its jurisdiction (someone who left), the last Lead User included.")
             .WithDescription("The member and the business's other Lead Users are emailed; the business's history shows the removal " +
@@ -63,6 +64,7 @@ public static class RegulatorConsoleEndpoints
 
         regulator.MapPost("/businesses/{organizationCode}/lead-user", AppointLeadUser)
             .Accepts<AppointLeadUserInput>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("AppointLeadUser")
             .WithSummary("The regulator makes an active member Lead User of a business of its jurisdiction that has no active Lead User.")
             .WithDescription("The new Lead User is emailed; the business's history shows the appointment. 403 codes not_regulator, " +

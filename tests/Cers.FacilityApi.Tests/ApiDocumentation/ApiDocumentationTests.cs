@@ -64,6 +64,7 @@ public sealed class ApiDocumentationTests(FacilityApiFixture fixture)
             operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
             operation.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain("not_regulator");
             operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ShouldContain("403");
+            operation.GetProperty("responses").TryGetProperty("409", out _).ShouldBe(method == "post", path);
         }
 
         paths.GetProperty("/api/regulator/facilities").GetProperty("get").GetProperty("parameters").EnumerateArray()
