@@ -40,6 +40,7 @@ public static class FacilityApiHostingExtensions
         builder.AddFacilities();
         builder.AddAccessRequests();
         builder.AddMemberships();
+        builder.AddRegulatorConsole();
         builder.AddBusinessHistory();
         builder.AddSampleData();
         builder.AddApiDocumentation();
@@ -72,6 +73,7 @@ public static class FacilityApiHostingExtensions
         app.MapFacilityChangeEndpoints();
         app.MapBusinessDetailsEndpoints();
         app.MapBusinessUsersExport();
+        app.MapRegulatorConsoleEndpoints();
         app.MapBusinessHistoryEndpoints();
         app.MapEmailHistoryEndpoints();
         app.MapDefaultEndpoints();

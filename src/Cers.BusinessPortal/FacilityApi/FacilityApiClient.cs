@@ -151,6 +151,30 @@ public sealed partial class FacilityApiClient(HttpClient http, IHttpContextAcces
 
     public Task<ApiResult<Transfer>> WithdrawTransferAsync(long id, CancellationToken cancellationToken) =>
         SendAsync<Transfer>(HttpMethod.Post, FormattableString.Invariant($"api/transfers/{id}/withdraw"), new { }, cancellationToken);
+    /// <summary>The facilities of the regulator's jurisdiction, 25 a page: those matching <paramref name="query"/> when given.</summary>
+    public Task<ApiResult<JurisdictionFacilityPage>> JurisdictionFacilitiesAsync(string? query, int page, CancellationToken cancellationToken) =>
+        SendAsync<JurisdictionFacilityPage>(HttpMethod.Get, "api/regulator/facilities" + SearchQuery(query, page), null, cancellationToken);
+
+    /// <summary>The businesses with a facility in the regulator's jurisdiction, 25 a page.</summary>
+    public Task<ApiResult<JurisdictionBusinessPage>> JurisdictionBusinessesAsync(string? query, int page, CancellationToken cancellationToken) =>
+        SendAsync<JurisdictionBusinessPage>(HttpMethod.Get, "api/regulator/businesses" + SearchQuery(query, page), null, cancellationToken);
+
+    /// <summary>A regulator removes a member of a business of its jurisdiction (the last Lead User too).</summary>
+    public Task<ApiResult<Member>> RemoveMemberAsRegulatorAsync(string organizationCode, long membershipId, int version,
+        CancellationToken cancellationToken) =>
+        SendAsync<Member>(HttpMethod.Post, $"api/regulator/businesses/{Uri.EscapeDataString(organizationCode)}/members/{membershipId}/remove",
+            new { version }, cancellationToken);
+
+    /// <summary>A regulator makes a member Lead User of a business of its jurisdiction that has none.</summary>
+    public Task<ApiResult<Member>> AppointLeadUserAsync(string organizationCode, long membershipId, int version, CancellationToken cancellationToken) =>
+        SendAsync<Member>(HttpMethod.Post, $"api/regulator/businesses/{Uri.EscapeDataString(organizationCode)}/lead-user",
+            new { membershipId, version }, cancellationToken);
+
+    private static QueryString SearchQuery(string? query, int page) => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["q"] = query,
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(p => !string.IsNullOrWhiteSpace(p.Value)));
 
     private Task<ApiResult<ApiFile>> FileAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null,

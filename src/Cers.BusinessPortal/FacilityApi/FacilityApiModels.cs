@@ -99,3 +99,14 @@ public sealed record TransferBusiness(string OrganizationCode, string Name);
 public sealed record TransferAddress(string Street, string City, string Zip);
 
 public sealed record TransferPage(IReadOnlyList<Transfer> Items, int Page, int PageSize, int Total);
+
+/// <summary>A facility of the regulator's jurisdiction and the business that owns it; archived ones have <c>ArchivedAt</c>.</summary>
+public sealed record JurisdictionFacility(int CersId, string Name, string Street, string City, string Zip, string County, string OrganizationCode,
+    string BusinessName, DateTime? ArchivedAt);
+
+public sealed record JurisdictionFacilityPage(IReadOnlyList<JurisdictionFacility> Items, int Page, int PageSize, int Total);
+
+/// <summary>A business with a facility in the regulator's jurisdiction (<c>FacilityCount</c> counts those facilities).</summary>
+public sealed record JurisdictionBusiness(string OrganizationCode, string Name, int FacilityCount, int ActiveMemberCount, bool HasLeadUser);
+
+public sealed record JurisdictionBusinessPage(IReadOnlyList<JurisdictionBusiness> Items, int Page, int PageSize, int Total);

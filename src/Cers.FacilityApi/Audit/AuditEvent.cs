@@ -44,6 +44,9 @@ public static class AuditKinds
     public const string AccessExpired = "access-expired";
     public const string MembershipRoleChanged = "membership-role-changed";
     public const string MembershipRemoved = "membership-removed";
+
+    /// <summary>A regulator made a member Lead User of a business that had none (a removal by a regulator is <see cref="MembershipRemoved"/> with the agency).</summary>
+    public const string LeadUserAppointed = "lead-user-appointed";
     public const string FacilityCreated = "facility-created";
     public const string InvitationSent = "invitation-sent";
     public const string InvitationRevoked = "invitation-revoked";

@@ -8,15 +8,16 @@ namespace Cers.FacilityApi.History;
 
 /// <summary>
 /// The business's audited changes that no access request records: a Lead User changing a member's role or removing
-/// them, invitations sent, revoked and accepted, a facility added (whose creator, for a new business, became its
-/// Lead User), renamed, archived or transferred, and the business's details edited. The audit log names the business's
+/// them, a regulator removing a member or making one Lead User, invitations sent, revoked and accepted, a facility added
+/// (whose creator, for a new business, became its Lead User), renamed, archived or transferred, and the business's details
+/// edited. The audit log names the business's
 /// access decisions, escalations and expiries too; <see cref="AccessRequestHistorySource"/> tells those.
 /// </summary>
 public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistorySource
 {
     private static readonly string[] Kinds =
     [
-        AuditKinds.MembershipRoleChanged, AuditKinds.MembershipRemoved, AuditKinds.FacilityCreated,
+        AuditKinds.MembershipRoleChanged, AuditKinds.MembershipRemoved, AuditKinds.LeadUserAppointed, AuditKinds.FacilityCreated,
         AuditKinds.InvitationSent, AuditKinds.InvitationRevoked, AuditKinds.InvitationAccepted,
         AuditKinds.BusinessEdited, AuditKinds.FacilityRenamed, AuditKinds.FacilityArchived,
         AuditKinds.TransferRequested, AuditKinds.TransferDenied, AuditKinds.TransferWithdrawn, AuditKinds.FacilityTransferred,
@@ -33,6 +34,7 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
                 a.OccurredAt,
                 a.Kind,
                 a.ActorName,
+                a.ActorAgencyCode,
                 a.Detail,
                 Person = db.Memberships.Where(m => m.Id == a.MembershipId).Select(m => m.UserName ?? m.Email).FirstOrDefault(),
                 a.FacilityCersId,
@@ -45,7 +47,11 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
             var (kind, what, detail, person) = r.Kind switch
             {
                 AuditKinds.MembershipRoleChanged => (BusinessHistoryKinds.RoleChanged, "Role changed", RoleChange(r.Detail), r.Person),
-                AuditKinds.MembershipRemoved => (BusinessHistoryKinds.Removed, "Removed from the business", null, r.Person),
+                // A regulator's removal says so: the business's Lead Users did not make it.
+                AuditKinds.MembershipRemoved => (BusinessHistoryKinds.Removed, "Removed from the business",
+                    r.ActorAgencyCode is { } agency ? $"By the regulator ({agency})." : null, r.Person),
+                AuditKinds.LeadUserAppointed => (BusinessHistoryKinds.LeadUserAppointed, "Made Lead User by the regulator",
+                    RoleChange(r.Detail), r.Person),
                 // The stored words name the facility and business by number, and say when the creator became Lead User.
                 AuditKinds.FacilityCreated => (BusinessHistoryKinds.FacilityAdded, "Facility added", r.Detail, null),
                 // An invitation's words name the address invited (nobody has an account for it yet) and the role.

@@ -51,6 +51,7 @@ public static class BusinessHistoryKinds
     public const string Escalated = "escalated";
     public const string RoleChanged = "role-changed";
     public const string Removed = "removed";
+    public const string LeadUserAppointed = "lead-user-appointed";
     public const string FacilityAdded = "facility-added";
     public const string Invited = "invited";
     public const string InvitationRevoked = "invitation-revoked";

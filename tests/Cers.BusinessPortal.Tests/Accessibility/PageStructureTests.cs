@@ -30,6 +30,9 @@ public sealed class PageStructureTests(PortalFixture fixture)
         await browser.SubmitAsync(requestForm, "main form", new() { ["Input.Phone"] = "916-555-0100", ["Input.Title"] = "Owner" });
         var leadHome = await leadBrowser.OpenAsync("/");
         await regulatorBrowser.SignInAsync(regulator);
+        var details = await leadBrowser.FollowLinkAsync(await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"),
+            $"Details and facilities of {business}");
+        var cersId = details.Document.QuerySelector("[data-testid=facilities] tbody tr")!.GetAttribute("data-cers-id");
 
         BrowserPage[] pages =
         [
@@ -43,6 +46,14 @@ public sealed class PageStructureTests(PortalFixture fixture)
             await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"),
             await leadBrowser.FollowLinkAsync(await leadBrowser.FollowLinkAsync(leadHome, $"Members of {business}"), $"Access history of {business}"),
             await regulatorBrowser.OpenAsync("/Regulator"),
+            await regulatorBrowser.OpenAsync("/Regulator/Facilities?q=" + Uri.EscapeDataString(business)),
+            await regulatorBrowser.OpenAsync("/Regulator/Businesses"),
+            await regulatorBrowser.FollowLinkAsync(await regulatorBrowser.OpenAsync("/Regulator/Businesses?q=" + Uri.EscapeDataString(business)), business),
+            details,
+            await leadBrowser.OpenAsync($"/Facilities/History?cersId={cersId}"),
+            await browser.OpenAsync($"/Facilities/Transfer?cersId={cersId}"),
+            await regulatorBrowser.OpenAsync("/Regulator/Transfers"),
+            await regulatorBrowser.OpenAsync($"/Regulator/Facility?cersId={cersId}"),
             await leadBrowser.OpenAsync("/Emails"),
             await browser.OpenAsync("/Error"),
         ];

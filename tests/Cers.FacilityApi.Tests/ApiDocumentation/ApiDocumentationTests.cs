@@ -43,6 +43,37 @@ public sealed class ApiDocumentationTests(FacilityApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_regulator_console_is_described_under_the_Regulator_tag()
+    {
+        using var response = await fixture.GetAsync("/openapi/v1.json", accessToken: null);
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        (string Path, string Method, string OperationId)[] operations =
+        [
+            ("/api/regulator/facilities", "get", "ListJurisdictionFacilities"),
+            ("/api/regulator/businesses", "get", "ListJurisdictionBusinesses"),
+            ("/api/regulator/businesses/{organizationCode}/members/{membershipId}/remove", "post", "RemoveMemberAsRegulator"),
+            ("/api/regulator/businesses/{organizationCode}/lead-user", "post", "AppointLeadUser"),
+        ];
+        foreach (var (path, method, operationId) in operations)
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            operation.GetProperty("operationId").GetString().ShouldBe(operationId);
+            operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["Regulator"]);
+            operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+            operation.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain("not_regulator");
+            operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ShouldContain("403");
+            operation.GetProperty("responses").TryGetProperty("409", out _).ShouldBe(method == "post", path);
+        }
+
+        paths.GetProperty("/api/regulator/facilities").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()).ShouldBe(["q", "page"], ignoreOrder: true);
+        paths.GetProperty("/api/regulator/businesses/{organizationCode}/lead-user").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task The_API_reference_page_is_served_without_a_token()
     {
         using var response = await fixture.GetAsync("/scalar/", accessToken: null);

@@ -130,6 +130,14 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         ("POST /api/transfers/{id}/approve",                        [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    Ok,          NotFound,    Ok,          Ok]),
         ("POST /api/transfers/{id}/deny",                           [Unauthorized, Forbidden,   NotFound,   NotFound,    NotFound,    Ok,          NotFound,    Ok,          Ok]),
         ("POST /api/transfers/{id}/withdraw",                       [Unauthorized, Forbidden,   Ok,         NotFound,    NotFound,    NotFound,    NotFound,    Forbidden,   NotFound]),
+        // The regulator console lists its own jurisdiction to every regulator and to nobody else.
+        ("GET /api/regulator/facilities",                           [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          Ok,          Ok,          Ok]),
+        ("GET /api/regulator/businesses",                           [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          Ok,          Ok,          Ok]),
+        // A regulator's changes to the business's members: the regulators of its facility's agency (staff and API client; the
+        // requester is SAC-EMD staff too), 404 for another county's, 403 not_regulator for the business's own Lead User.
+        ("POST /api/regulator/businesses/{org}/members/{id}/remove", [Unauthorized, Forbidden,  Forbidden,  Forbidden,   Forbidden,   Ok,          NotFound,    Ok,          Ok]),
+        // Making the Viewer Lead User, once the business's Lead User has left it (so it has none).
+        ("POST /api/regulator/businesses/{org}/lead-user",          [Unauthorized, Forbidden,   Forbidden,  Forbidden,   Forbidden,   Ok,          NotFound,    Ok,          Ok]),
     ];
 
     public static TheoryData<string, CallerKind, HttpStatusCode> Matrix
@@ -194,6 +202,7 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         TestUser OtherLead,
         Business Other,
         long EditorMembershipId,
+        long ViewerMembershipId,
         long PendingRequestId,
         int PendingRequestVersion,
         string OutOfJurisdictionAgency);
@@ -227,10 +236,12 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
             .ShouldBe(DevelopmentClients.RegulatorAgencyCode);
         var editorMembership = await db.Memberships.Where(m => m.BusinessId == business.Id && m.UserSubject == editor.Subject)
             .Select(m => m.Id).SingleAsync();
+        var viewerMembership = await db.Memberships.Where(m => m.BusinessId == business.Id && m.UserSubject == viewer.Subject)
+            .Select(m => m.Id).SingleAsync();
         var yolo = await db.Agencies.Where(a => a.County == "Yolo").OrderBy(a => a.Code).Select(a => a.Code).FirstAsync();
         yolo.ShouldNotBe(DevelopmentClients.RegulatorAgencyCode);
 
-        return new Cell(requester, business, facility, lead, viewer, otherLead, other, editorMembership,
+        return new Cell(requester, business, facility, lead, viewer, otherLead, other, editorMembership, viewerMembership,
             request.RootElement.GetProperty("id").GetInt64(), request.RootElement.GetProperty("version").GetInt32(), yolo);
     }
 
@@ -333,6 +344,11 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
                 fixture.PostJsonAsync($"/api/transfers/{id}/deny", token, JsonSerializer.Serialize(new { version, reason = "Not sold." }))),
             "POST /api/transfers/{id}/withdraw" => WithPendingTransferAsync(cell, (id, _) =>
                 fixture.PostJsonAsync($"/api/transfers/{id}/withdraw", token, "{}")),
+            "GET /api/regulator/facilities" => fixture.GetAsync("/api/regulator/facilities?q=" + Uri.EscapeDataString(cell.Business.Name), token),
+            "GET /api/regulator/businesses" => fixture.GetAsync("/api/regulator/businesses?q=" + org, token),
+            "POST /api/regulator/businesses/{org}/members/{id}/remove" => fixture.PostJsonAsync(
+                $"/api/regulator/businesses/{org}/members/{cell.EditorMembershipId}/remove", token, JsonSerializer.Serialize(new { version = 1 })),
+            "POST /api/regulator/businesses/{org}/lead-user" => AppointViewerAfterTheLeadUserLeftAsync(cell, token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call is written for this endpoint."),
         };
     }
@@ -347,6 +363,20 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
         var transfer = JsonDocument.Parse(body).RootElement;
         transfer.GetProperty("status").GetString().ShouldBe("Pending");
         return await call(transfer.GetProperty("id").GetInt64(), transfer.GetProperty("version").GetInt32());
+    }
+
+    /// <summary>The cell's Lead User leaves the business (their membership removed as stored), then the Viewer is appointed.</summary>
+    private async Task<HttpResponseMessage> AppointViewerAfterTheLeadUserLeftAsync(Cell cell, string? token)
+    {
+        await using (var scope = fixture.Api.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FacilityDbContext>().Memberships
+                .Where(m => m.BusinessId == cell.Business.Id && m.UserSubject == cell.Lead.Subject)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MembershipStatus.Removed));
+        }
+
+        return await fixture.PostJsonAsync($"/api/regulator/businesses/{cell.Business.OrganizationCode}/lead-user", token,
+            JsonSerializer.Serialize(new { membershipId = cell.ViewerMembershipId, version = 1 }));
     }
 
     /// <summary>The cell's Lead User invites the other business's Lead User; its id.</summary>

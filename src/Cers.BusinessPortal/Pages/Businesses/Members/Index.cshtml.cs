@@ -103,7 +103,7 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
         if (answer.Problem is { } problem)
         {
             var message = problem.Code == "membership_conflict"
-                ? "Someone else changed this member while you were looking. Nothing was changed by you; the members as they are now are shown below."
+                ? ProblemMessages.MemberChangedMeanwhile
                 : problem.Title;
             var fieldMessages = problem.Errors.Where(e => e.Key == "role").SelectMany(e => e.Value).ToList();
             if (fieldMessages.Count > 0)
