@@ -17,7 +17,7 @@ namespace Cers.EndToEnd.Tests.Infrastructure;
 public sealed record TestAccount(string Id, string UserName, string Password, string DisplayName, string Email, string ProtectionPhrase);
 
 /// <summary>A facility a test seeded, with the street number a search by number alone finds it by.</summary>
-public sealed record SeededFacility(string BusinessName, string FacilityName, string StreetNumber);
+public sealed record SeededFacility(string BusinessName, string FacilityName, string StreetNumber, string OrganizationCode, int CersId);
 
 /// <summary>
 /// The provider, the facility API and the Business Portal, all real, on loopback HTTP with fresh
@@ -75,7 +75,7 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
         };
         Idp = new IdpHost(_data.Path, settings, kestrel: true).Start();
         Api = new ApiHost(Idp.BaseAddress, Path.Combine(_data.Path, "facility-api"),
-            [.. Smtp.Settings(), new("JobsDashboard:ClientSecret", JobsDashboardSecret)], apiPort);
+            [.. Smtp.Settings(), new("JobsDashboard:ClientSecret", JobsDashboardSecret), new("AccessRequests:PortalUrl", portal.ToString())], apiPort);
         Portal = new PortalHost(port, Idp.BaseAddress, Api.BaseAddress, TimeProvider.System);
 
         // Generous waits: CI runs the other test projects beside this one on two cores.
@@ -142,7 +142,7 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
         await using var scope = Api.Services.CreateAsyncScope();
         var registration = scope.ServiceProvider.GetRequiredService<FacilityRegistration>();
         var business = await registration.RegisterBusinessAsync(businessName, CancellationToken.None);
-        await registration.RegisterFacilityAsync(business.Id,
+        var facility = await registration.RegisterFacilityAsync(business.Id,
             new NewFacility(facilityName, $"{number} {UniqueNames.Word()} St", "Sacramento", "95814", "Sacramento"),
             CancellationToken.None);
         if (leadUser is not null)
@@ -163,7 +163,7 @@ public sealed class WalkthroughFixture : IAsyncLifetime, IDisposable
             await db.SaveChangesAsync();
         }
 
-        return new SeededFacility(businessName, facilityName, number);
+        return new SeededFacility(businessName, facilityName, number, business.OrganizationCode, facility.CersId);
     }
 
     public async Task DisposeAsync()
