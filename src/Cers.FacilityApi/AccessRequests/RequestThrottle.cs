@@ -17,19 +17,24 @@ public static class RequestThrottle
     /// Null while the person may ask; otherwise how long until the oldest request in the full window ages out.
     /// <paramref name="includingNewRequest"/>: the request being made is already among the stored ones.
     /// </summary>
-    public static async Task<TimeSpan?> RetryAfterAsync(FacilityDbContext db, string subject, AccessRequestOptions options, DateTime now,
+    public static Task<TimeSpan?> RetryAfterAsync(FacilityDbContext db, string subject, AccessRequestOptions options, DateTime now,
         bool includingNewRequest, CancellationToken cancellationToken)
     {
         var extra = includingNewRequest ? 1 : 0;
-        var perDay = options.MaxPerDay + extra;
-        var perHour = options.MaxPerHour + extra;
+        return RetryAfterAsync(db.AccessRequests.AsNoTracking().Where(r => r.RequesterSubject == subject).Select(r => r.CreatedAt),
+            options.MaxPerHour + extra, options.MaxPerDay + extra, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one window rule of every limit here (a person's requests, a business's invitations and transfer requests): null while
+    /// fewer than <paramref name="perHour"/> of <paramref name="createdAt"/> fall in the last hour and fewer than
+    /// <paramref name="perDay"/> in the last day; otherwise how long until the oldest one in the full window ages out.
+    /// </summary>
+    public static async Task<TimeSpan?> RetryAfterAsync(IQueryable<DateTime> createdAt, int perHour, int perDay, DateTime now,
+        CancellationToken cancellationToken)
+    {
         var dayAgo = now.AddDays(-1);
-        var recent = await db.AccessRequests.AsNoTracking()
-            .Where(r => r.RequesterSubject == subject && r.CreatedAt > dayAgo)
-            .OrderByDescending(r => r.CreatedAt)
-            .Select(r => r.CreatedAt)
-            .Take(perDay)
-            .ToListAsync(cancellationToken);
+        var recent = await createdAt.Where(at => at > dayAgo).OrderByDescending(at => at).Take(perDay).ToListAsync(cancellationToken);
         if (recent.Count >= perDay)
         {
             return recent[perDay - 1].AddDays(1) - now;

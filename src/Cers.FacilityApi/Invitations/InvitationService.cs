@@ -294,24 +294,9 @@ public sealed class InvitationService(
     }
 
     /// <summary>Invitations made in the business's last hour and day, against the limits a person's access requests are held to.</summary>
-    private async Task<TimeSpan?> RetryAfterAsync(int businessId, DateTime now, CancellationToken cancellationToken)
-    {
-        var settings = options.Value;
-        var dayAgo = now.AddDays(-1);
-        var recent = await db.Invitations.AsNoTracking()
-            .Where(i => i.BusinessId == businessId && i.CreatedAt > dayAgo)
-            .OrderByDescending(i => i.CreatedAt)
-            .Select(i => i.CreatedAt)
-            .Take(settings.MaxPerDay)
-            .ToListAsync(cancellationToken);
-        if (recent.Count >= settings.MaxPerDay)
-        {
-            return recent[settings.MaxPerDay - 1].AddDays(1) - now;
-        }
-
-        var lastHour = recent.Where(at => at > now.AddHours(-1)).ToList();
-        return lastHour.Count >= settings.MaxPerHour ? lastHour[settings.MaxPerHour - 1].AddHours(1) - now : null;
-    }
+    private Task<TimeSpan?> RetryAfterAsync(int businessId, DateTime now, CancellationToken cancellationToken) =>
+        RequestThrottle.RetryAfterAsync(db.Invitations.AsNoTracking().Where(i => i.BusinessId == businessId).Select(i => i.CreatedAt),
+            options.Value.MaxPerHour, options.Value.MaxPerDay, now, cancellationToken);
 
     private async Task<BusinessInvitation?> FindAsync(string? token, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Cers.FacilityApi.Data;
 using Cers.FacilityApi.Facilities;
 using Cers.FacilityApi.Memberships;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Cers.FacilityApi.Transfers;
 
@@ -26,6 +27,9 @@ public abstract record TransferOutcome
 
     /// <summary>403 with a stable code: the caller would decide their own case.</summary>
     public sealed record Forbidden(string Code, string Title) : TransferOutcome;
+
+    /// <summary>The asking business's limit is reached (<see cref="AccessRequestOptions.MaxPerHour"/>, <see cref="AccessRequestOptions.MaxPerDay"/>).</summary>
+    public sealed record Throttled(TimeSpan RetryAfter) : TransferOutcome;
 }
 
 /// <summary>
@@ -36,9 +40,11 @@ public abstract record TransferOutcome
 /// it changes hands the old business's members no longer see it, its pending access requests made through the facility are
 /// closed (the requester is told to ask the new business), and both businesses' Lead Users and whoever asked are emailed.
 /// A facility's transfers take turns under its lock, and a decision is a conditional update on the transfer's pending
-/// state and version: of two simultaneous decisions exactly one wins.
+/// state and version: of two simultaneous decisions exactly one wins. A business asks for at most as many transfers as a
+/// person may ask for access (<see cref="AccessRequestOptions.MaxPerHour"/>, <see cref="AccessRequestOptions.MaxPerDay"/>),
+/// counted under the business's lock: each request emails the regulator and the facility's Lead Users.
 /// </summary>
-public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails emails, TimeProvider time)
+public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails emails, IOptions<AccessRequestOptions> options, TimeProvider time)
 {
     public async Task<TransferOutcome> RequestAsync(int cersId, ApiCaller caller, CreateTransferInput input, CancellationToken cancellationToken)
     {
@@ -109,6 +115,19 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         bool asRegulator, int agencyId, CancellationToken cancellationToken) =>
         db.InTransactionAsync<TransferOutcome>(async ct =>
         {
+            var now = time.GetUtcNow().UtcDateTime;
+            if (!asRegulator)
+            {
+                // The business's lock before the facility's, the one order every path takes them in.
+                await db.LockAsync($"business-transfers:{toBusinessId.ToString(CultureInfo.InvariantCulture)}", ct);
+                var asked = db.Transfers.AsNoTracking().Where(t => t.ToBusinessId == toBusinessId && t.RequestedByAgencyCode == null)
+                    .Select(t => t.CreatedAt);
+                if (await RequestThrottle.RetryAfterAsync(asked, options.Value.MaxPerHour, options.Value.MaxPerDay, now, ct) is { } retryAfter)
+                {
+                    return new TransferOutcome.Throttled(retryAfter);
+                }
+            }
+
             await LockFacilityAsync(cersId, ct);
             if (await db.Transfers.AnyAsync(t => t.FacilityCersId == cersId && t.Status == TransferStatus.Pending, ct))
             {
@@ -118,7 +137,6 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
 
             // Read again under the lock: a transfer decided meanwhile may have moved it.
             var from = await db.Facilities.Where(f => f.CersId == cersId).Select(f => f.BusinessId).SingleAsync(ct);
-            var now = time.GetUtcNow().UtcDateTime;
             var transfer = new FacilityTransfer
             {
                 FacilityCersId = cersId,

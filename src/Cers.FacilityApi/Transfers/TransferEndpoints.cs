@@ -20,6 +20,7 @@ public static class TransferEndpoints
     public const string NotPending = "not_pending";
     public const string OwnTransfer = "own_transfer";
     public const string AddressUnresolved = "address_unresolved";
+    public const string TooManyTransfers = "too_many_transfers";
 
     public static IEndpointRouteBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
@@ -32,7 +33,8 @@ public static class TransferEndpoints
             .WithDescription("A Lead User of the receiving business asks (for an address change alone, a Lead User of the facility's " +
                 "business), and the facility's regulator decides. Staff or an API client of the facility's regulator agency moves it at " +
                 "once (status Approved), unless they belong to a business it concerns. 409 codes: transfer_pending, facility_archived, " +
-                "address_unresolved.")
+                "address_unresolved. 429 code too_many_transfers (with Retry-After) past the receiving business's AccessRequests:MaxPerHour " +
+                "or MaxPerDay transfer requests.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -89,6 +91,8 @@ public static class TransferEndpoints
             TransferOutcome.Invalid invalid => Problems.Invalid(invalid.Errors),
             TransferOutcome.Conflict conflict => Problems.Conflict(conflict.Code, conflict.Title),
             TransferOutcome.Forbidden forbidden => Problems.Forbidden(forbidden.Code, forbidden.Title),
+            TransferOutcome.Throttled throttled => Problems.TooManyRequests(http.HttpContext, TooManyTransfers,
+                "Your business has asked for as many transfers as it may for now; try again later.", throttled.RetryAfter),
             _ => TypedResults.NotFound(),
         };
     }

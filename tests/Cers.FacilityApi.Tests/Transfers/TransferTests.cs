@@ -211,6 +211,45 @@ public sealed class TransferTests(FacilityApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_business_s_transfer_requests_are_held_to_the_request_limits_but_a_regulator_s_moves_are_not()
+    {
+        await using var api = IsolatedFacilityApi.Start(fixture, ("AccessRequests:MaxPerHour", "2"), ("AccessRequests:MaxPerDay", "10"));
+        var (buyer, _) = await api.NewFacilityAsync();
+        var lead = await api.AddLeadUserAsync(buyer);
+        var facilities = new List<Facility>();
+        for (var i = 0; i < 4; i++)
+        {
+            facilities.Add((await api.NewFacilityAsync()).Facility);
+        }
+
+        async Task<HttpResponseMessage> AskAsync(TestUser caller, Facility facility)
+        {
+            using var client = api.Host.CreateCaller();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/facilities/{facility.CersId}/transfers")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { toOrganizationCode = buyer.OrganizationCode }), System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new("Bearer", fixture.TokenFor(caller, issuedAt: api.Clock.GetUtcNow()));
+            return await client.SendAsync(request);
+        }
+
+        (await AskAsync(lead, facilities[0])).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await AskAsync(lead, facilities[1])).StatusCode.ShouldBe(HttpStatusCode.Created);
+        using (var third = await AskAsync(lead, facilities[2]))
+        {
+            third.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldNotBeNull().ShouldBeGreaterThan(TimeSpan.FromMinutes(59));
+            await AssertCodeAsync(third, HttpStatusCode.TooManyRequests, TransferEndpoints.TooManyTransfers);
+        }
+
+        (await api.QueryAsync(db => db.Transfers.CountAsync(t => t.ToBusinessId == buyer.Id))).ShouldBe(2);
+        var regulator = TestUser.Regulator(await api.QueryAsync(db => db.Agencies.Where(a => a.Id == facilities[3].AgencyId).Select(a => a.Code).SingleAsync()));
+        (await AskAsync(regulator, facilities[3])).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        await api.AdvanceAsync(TimeSpan.FromMinutes(61));
+        (await AskAsync(lead, facilities[2])).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Bad_transfer_input_is_answered_with_field_errors_and_changes_nothing()
     {
         var (_, facility, lead) = await BusinessAsync("Strict");
