@@ -1,3 +1,4 @@
+using Cers.Data;
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
@@ -47,7 +48,7 @@ public enum DeciderStanding
 /// any business of their county and grant it to themself. A regulator deciding a request that waits for
 /// the business's Lead Users overrides them: the decision is marked so and the Lead Users are emailed.
 /// Exactly one decision wins: each change is a conditional update on <see cref="AccessRequest.Version"/>
-/// and <see cref="AccessRequestStatus.Pending"/>, the first statement of its transaction, so a second
+/// and <see cref="AccessRequestStatus.Pending"/>, the first statement of its transaction (after a grant's members lock), so a second
 /// decision waits for the first to commit, then matches no row and is refused. The same statement checks
 /// again that the caller is not the requester and, for a Lead User, still leads the business.
 /// </summary>
@@ -162,6 +163,14 @@ public sealed class AccessRequestDecisions(FacilityDbContext db, AccessRequestEm
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await db.InTransactionAsync(async ct =>
         {
+            if (grantedRole is not null)
+            {
+                // A grant changes the business's members: it takes turns with an invitation's accept and a regulator's
+                // appointment of a Lead User, which check the members under the same lock, so two paths never both add
+                // the same person (the unique index would refuse the second) nor two Lead Users be made for a business with none.
+                await db.LockAsync($"business-members:{request.BusinessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct);
+            }
+
             // Whether it overrides the Lead Users is read from the row as it is decided, not as it was read:
             // the escalation job may have routed it to the regulator in between.
             var updated = await db.AccessRequests

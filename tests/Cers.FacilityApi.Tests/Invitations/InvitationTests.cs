@@ -205,6 +205,33 @@ public sealed class InvitationTests(FacilityApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_invitation_accepted_while_the_same_person_s_request_is_approved_makes_one_membership_and_no_error()
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var scenario = await AccessRequestScenario.CreateAsync(fixture);
+            var lead = await scenario.AddLeadUserAsync();
+            var person = TestUser.Create("Both");
+            var request = await scenario.RequestAccessOkAsync(person);
+            using var invited = await InviteAsync(scenario.Business, lead, person.Email, "Viewer");
+            invited.StatusCode.ShouldBe(HttpStatusCode.Created, await invited.Content.ReadAsStringAsync());
+            var token = TokenIn(await fixture.Smtp.WaitForAsync(person.Email, $"invited you to {scenario.Business.Name}"));
+
+            var answers = await Task.WhenAll(
+                AcceptAsync(person, token),
+                scenario.ApproveAsync(fixture.TokenFor(lead), request.Id, "Editor", request.Version));
+            foreach (var answer in answers)
+            {
+                ((int)answer.StatusCode).ShouldBeLessThan(500, $"round {round}: {await answer.Content.ReadAsStringAsync()}");
+                answer.Dispose();
+            }
+
+            (await QueryAsync(db => db.Memberships.CountAsync(m => m.BusinessId == scenario.Business.Id && m.UserSubject == person.Subject
+                && m.Status == MembershipStatus.Active))).ShouldBe(1, $"round {round}");
+        }
+    }
+
+    [Fact]
     public async Task A_business_s_invitations_are_held_to_the_request_limits()
     {
         await using var api = IsolatedFacilityApi.Start(fixture, ("AccessRequests:MaxPerHour", "2"), ("AccessRequests:MaxPerDay", "10"));
