@@ -64,6 +64,26 @@ public sealed class FacilityChangeTests(FacilityApiFixture fixture)
         (page.FacilityName, page.BusinessName).ShouldBe(("North Yard", newName));
     }
 
+    [Fact]
+    public async Task The_facility_s_timeline_as_CSV_neutralizes_formulas_a_Lead_User_typed_into_its_name()
+    {
+        var (_, facility, lead) = await BusinessAsync();
+        using (var renamed = await fixture.PostJsonAsync($"/api/facilities/{facility.CersId}/name", fixture.TokenFor(lead),
+            JsonSerializer.Serialize(new { name = "=HYPERLINK(\"http://x\",\"Open\")" })))
+        {
+            renamed.StatusCode.ShouldBe(HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync());
+        }
+
+        using var response = await fixture.GetAsync($"/api/facilities/{facility.CersId}/history.csv", fixture.TokenFor(lead));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentDisposition!.FileName.ShouldBe($"cers-facility-{facility.CersId}-history-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+        var records = Cers.FacilityApi.Tests.History.Rfc4180.Parse(System.Text.Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync())[3..]));
+        records.Count.ShouldBe(2);
+        (records[1][1], records[1][5], records[1][6]).ShouldBe((BusinessHistoryKinds.FacilityRenamed, facility.CersId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "'=HYPERLINK(\"http://x\",\"Open\")"));
+        records.SelectMany(r => r).ShouldAllBe(field => field.Length == 0 || "=+-@\t\r".IndexOf(field[0]) < 0);
+    }
+
     [Theory]
     [InlineData("{\"name\":\"\"}", "name")]
     [InlineData("{\"name\":\"Ok\",\"contactEmail\":\"not an address\"}", "contactEmail")]
