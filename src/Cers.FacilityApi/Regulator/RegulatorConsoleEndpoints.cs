@@ -21,7 +21,7 @@ namespace Cers.FacilityApi.Regulator;
 public static class RegulatorConsoleEndpoints
 {
     public const string HasLeadUser = "has_lead_user";
-    public const string SelfAppointment = "self_appointment";
+    public const string OwnBusiness = "own_business";
 
     /// <summary>Fixed, so a page link means the same thing to every caller.</summary>
     public const int PageSize = 25;
@@ -60,7 +60,8 @@ public static class RegulatorConsoleEndpoints
             .WithSummary("The regulator removes a member of a business of its jurisdiction (someone who left), the last Lead User included.")
             .WithDescription("The member and the business's other Lead Users are emailed; the business's history shows the removal " +
                 "with the regulator's name. 403 code not_regulator; 404 for a business outside the jurisdiction or a membership " +
-                "that is not active in it; 409 code membership_conflict when the version is stale.");
+                "that is not active in it; 403 code own_business for a regulator who is a member of the business; 409 code " +
+                "membership_conflict when the version is stale.");
 
         regulator.MapPost("/businesses/{organizationCode}/lead-user", AppointLeadUser)
             .Accepts<AppointLeadUserInput>("application/json")
@@ -68,7 +69,7 @@ public static class RegulatorConsoleEndpoints
             .WithName("AppointLeadUser")
             .WithSummary("The regulator makes an active member Lead User of a business of its jurisdiction that has no active Lead User.")
             .WithDescription("The new Lead User is emailed; the business's history shows the appointment. 403 codes not_regulator, " +
-                "self_appointment (a regulator who is a member of the business does not appoint themself); 404 for a business " +
+                "own_business (a regulator who is a member of the business does not change its members); 404 for a business " +
                 "outside the jurisdiction or a membership that is not active in it; 409 codes has_lead_user (the business has " +
                 "one: its Lead Users manage its members), membership_conflict (the version is stale). Of two appointments at " +
                 "once, one wins and the other gets has_lead_user.");
@@ -186,8 +187,8 @@ public static class RegulatorConsoleEndpoints
                 "The membership has changed since it was read; reload it and try again."),
             RegulatorActionOutcome.HasLeadUser => Problems.Conflict(HasLeadUser,
                 "The business has an active Lead User, who manages its members; a regulator appoints one only when it has none."),
-            RegulatorActionOutcome.SelfAppointment => Problems.Forbidden(SelfAppointment,
-                "A regulator does not make themself Lead User of a business; another regulator of the agency may."),
+            RegulatorActionOutcome.OwnBusiness => Problems.Forbidden(OwnBusiness,
+                "You are a member of this business, so another regulator of your agency changes its members."),
             _ => TypedResults.NotFound(),
         };
     }

@@ -20,8 +20,8 @@ public enum RegulatorActionOutcome
     /// <summary>The business already has an active Lead User: a regulator appoints one only where there is none.</summary>
     HasLeadUser,
 
-    /// <summary>The regulator named their own membership: nobody raises their own rights.</summary>
-    SelfAppointment,
+    /// <summary>The regulator is a member of the business: they change its members only as its Lead Users may, never as its regulator.</summary>
+    OwnBusiness,
 }
 
 /// <summary>
@@ -58,11 +58,13 @@ public sealed class RegulatorMemberActions(FacilityDbContext db, MembershipEmail
             return RegulatorActionOutcome.NotFound;
         }
 
-        // A regulator who is also a member of the business would otherwise make themself its Lead User, and then decide
-        // who else gets in: the same separation of duties as "nobody decides their own request".
-        if (newRole is not null && member.UserSubject == caller.Subject)
+        // A regulator who is also a member of the business would otherwise make themself (or an accomplice) its Lead User, or
+        // remove its Lead Users, and then decide who else gets in: the same separation of duties as "nobody decides their own
+        // request" and "nobody decides a transfer of a business they belong to". Another regulator of the agency acts.
+        if (await db.Memberships.AnyAsync(m => m.BusinessId == businessId && m.UserSubject == caller.Subject && m.Status == MembershipStatus.Active,
+                cancellationToken))
         {
-            return RegulatorActionOutcome.SelfAppointment;
+            return RegulatorActionOutcome.OwnBusiness;
         }
 
         // Whether the business has a Lead User is the answer that matters to an appointment, before a stale version: the

@@ -223,7 +223,7 @@ public sealed class RegulatorConsoleTests(FacilityApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_stale_version_is_a_conflict_and_a_regulator_who_is_a_member_cannot_appoint_themself()
+    public async Task A_stale_version_is_a_conflict_and_a_regulator_who_is_a_member_changes_none_of_its_members()
     {
         var scenario = await MembershipScenario.CreateAsync(fixture);
         var viewer = await AddPersonAsync(scenario, MembershipRole.Viewer);
@@ -232,13 +232,24 @@ public sealed class RegulatorConsoleTests(FacilityApiFixture fixture)
         var read = await scenario.StoredAsync(viewer);
         var own = await scenario.StoredAsync(regulator);
 
-        using var stale = await AppointAsync(regulator, scenario, read.Id, read.Version + 1);
+        using var stale = await AppointAsync(TestUser.Regulator(regulator.AgencyCode!), scenario, read.Id, read.Version + 1);
         using var self = await AppointAsync(regulator, scenario, own.Id, own.Version);
+        using var accomplice = await AppointAsync(regulator, scenario, read.Id, read.Version);
 
         stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await MembershipScenario.ProblemCodeAsync(stale)).ShouldBe(MembershipEndpoints.MembershipConflict);
-        self.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await MembershipScenario.ProblemCodeAsync(self)).ShouldBe(RegulatorConsoleEndpoints.SelfAppointment);
+        foreach (var refused in new[] { self, accomplice })
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            (await MembershipScenario.ProblemCodeAsync(refused)).ShouldBe(RegulatorConsoleEndpoints.OwnBusiness);
+        }
+
+        using (var remove = await fixture.PostJsonAsync($"/api/regulator/businesses/{scenario.Business.OrganizationCode}/members/{read.Id}/remove",
+            fixture.TokenFor(regulator), System.Text.Json.JsonSerializer.Serialize(new { version = read.Version })))
+        {
+            remove.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+
         (await scenario.ActiveLeadUsersAsync()).ShouldBe(0);
         (await scenario.AuditAsync()).ShouldBeEmpty();
 
