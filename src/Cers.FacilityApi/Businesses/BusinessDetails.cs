@@ -127,8 +127,17 @@ public static class BusinessDetails
         return TypedResults.Ok(await ViewAsync(db, businessId, cancellationToken));
     }
 
-    /// <summary>An audit detail within its column.</summary>
-    public static string Truncate(string detail) => detail.Length <= 1000 ? detail : detail[..999] + "…";
+    /// <summary>An audit detail within its column, never cut inside a surrogate pair (PostgreSQL refuses half a character).</summary>
+    public static string Truncate(string detail)
+    {
+        if (detail.Length <= 1000)
+        {
+            return detail;
+        }
+
+        var keep = char.IsHighSurrogate(detail[998]) ? 998 : 999;
+        return detail[..keep] + "…";
+    }
 
     private static Task<int?> IdAsync(FacilityDbContext db, string organizationCode, CancellationToken cancellationToken) =>
         db.Businesses.AsNoTracking().Where(b => b.OrganizationCode == organizationCode).Select(b => (int?)b.Id).FirstOrDefaultAsync(cancellationToken);

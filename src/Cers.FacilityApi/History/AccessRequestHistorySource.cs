@@ -43,7 +43,8 @@ public sealed class AccessRequestHistorySource(FacilityDbContext db) : IBusiness
                 AccessRequestEventKind.Created => (BusinessHistoryKinds.Requested, "Asked for access", $"Role asked for: {RoleName(r.RequestedRole)}."),
                 AccessRequestEventKind.Approved => (BusinessHistoryKinds.Granted, "Access granted", $"{decidedBy}Role granted: {RoleName(r.GrantedRole)}."),
                 AccessRequestEventKind.Denied => (BusinessHistoryKinds.Denied, "Access denied", $"{decidedBy}Reason: {r.Reason}"),
-                AccessRequestEventKind.Withdrawn => (BusinessHistoryKinds.Withdrawn, "Request withdrawn", null),
+                // The requester's own withdrawal has no detail; a request closed by a facility's transfer says so.
+                AccessRequestEventKind.Withdrawn => (BusinessHistoryKinds.Withdrawn, "Request withdrawn", r.Detail),
                 AccessRequestEventKind.Escalated => (BusinessHistoryKinds.Escalated, "Request passed to the regulator", r.Detail),
                 AccessRequestEventKind.Expired => (BusinessHistoryKinds.Expired, "Request expired", r.Detail),
                 // A kind added later and not yet worded here is still shown, by its name, rather than failing the whole timeline.

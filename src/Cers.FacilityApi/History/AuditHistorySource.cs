@@ -81,12 +81,12 @@ public sealed class AuditHistorySource(FacilityDbContext db) : IBusinessHistoryS
     };
 
     /// <summary>
-    /// A business's rows, or a facility's. A transfer between two businesses is audited on each; a facility's timeline
-    /// reads it once, from the receiving business's row.
+    /// A business's rows, a facility's, or a facility's rows of one business. A transfer between two businesses is audited on
+    /// each; a facility's whole timeline reads it once, from the receiving business's row.
     /// </summary>
     private IQueryable<AuditEvent> Audited(HistoryScope scope) =>
         db.AuditEvents.AsNoTracking().Where(a => Kinds.Contains(a.Kind)
             && (scope.BusinessId == null || a.BusinessId == scope.BusinessId)
             && (scope.FacilityCersId == null || (a.FacilityCersId == scope.FacilityCersId
-                && (a.TransferId == null || db.Transfers.Any(t => t.Id == a.TransferId && t.ToBusinessId == a.BusinessId)))));
+                && (scope.BusinessId != null || a.TransferId == null || db.Transfers.Any(t => t.Id == a.TransferId && t.ToBusinessId == a.BusinessId)))));
 }

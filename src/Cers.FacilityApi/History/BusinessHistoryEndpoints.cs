@@ -104,7 +104,7 @@ public static class BusinessHistoryEndpoints
             return Problems.Invalid(errors);
         }
 
-        var (entries, total) = await history.PageAsync(HistoryScope.OfFacility(cersId), paging.Page, paging.PageSize, cancellationToken);
+        var (entries, total) = await history.PageAsync(facility.Scope, paging.Page, paging.PageSize, cancellationToken);
         return TypedResults.Ok(new FacilityHistoryPage(cersId, facility.Name, facility.OrganizationCode, facility.BusinessName, entries,
             paging.Page, paging.PageSize, total));
     }
@@ -112,12 +112,12 @@ public static class BusinessHistoryEndpoints
     public static async Task<Results<FileContentHttpResult, NotFound>> DownloadFacilityHistory(
         int cersId, ApiCaller caller, FacilityDbContext db, BusinessHistory history, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await VisibleFacilityAsync(cersId, caller, db, cancellationToken) is null)
+        if (await VisibleFacilityAsync(cersId, caller, db, cancellationToken) is not { } facility)
         {
             return TypedResults.NotFound();
         }
 
-        var entries = await history.AllAsync(HistoryScope.OfFacility(cersId), cancellationToken);
+        var entries = await history.AllAsync(facility.Scope, cancellationToken);
         return Csv($"cers-facility-{cersId.ToString(CultureInfo.InvariantCulture)}-history-{time.GetUtcNow():yyyy-MM-dd}.csv", entries);
     }
 
@@ -134,20 +134,29 @@ public static class BusinessHistoryEndpoints
             e.Detail,
         ]);
 
-    /// <summary>The facility, for the active Lead Users of the business that has it and for its regulator.</summary>
+    /// <summary>
+    /// The facility, for its regulator, who sees its whole timeline, and for the active Lead Users of the business that has
+    /// it, who see the part of it that is their business's: what a previous owner's people asked or were granted through it
+    /// is not the new owner's to read.
+    /// </summary>
     private static async Task<VisibleFacility?> VisibleFacilityAsync(int cersId, ApiCaller caller, FacilityDbContext db,
         CancellationToken cancellationToken)
     {
         var facility = await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
-            .Select(f => new { f.BusinessId, AgencyCode = f.Agency!.Code, View = new VisibleFacility(f.Name, f.Business!.OrganizationCode, f.Business.Name) })
+            .Select(f => new { f.BusinessId, AgencyCode = f.Agency!.Code, f.Name, f.Business!.OrganizationCode, BusinessName = f.Business.Name })
             .FirstOrDefaultAsync(cancellationToken);
-        return facility is not null && (facility.AgencyCode == caller.AgencyCode
-                || await BusinessAccess.IsLeadUserAsync(db, facility.BusinessId, caller.Subject, cancellationToken))
-            ? facility.View
+        if (facility is null)
+        {
+            return null;
+        }
+
+        HistoryScope? scope = facility.AgencyCode == caller.AgencyCode ? HistoryScope.OfFacility(cersId)
+            : await BusinessAccess.IsLeadUserAsync(db, facility.BusinessId, caller.Subject, cancellationToken) ? new HistoryScope(facility.BusinessId, cersId)
             : null;
+        return scope is { } visible ? new VisibleFacility(facility.Name, facility.OrganizationCode, facility.BusinessName, visible) : null;
     }
 
-    private sealed record VisibleFacility(string Name, string OrganizationCode, string BusinessName);
+    private sealed record VisibleFacility(string Name, string OrganizationCode, string BusinessName, HistoryScope Scope);
 
     private static async Task<Business?> VisibleBusinessAsync(string organizationCode, ApiCaller caller, FacilityDbContext db,
         CancellationToken cancellationToken)

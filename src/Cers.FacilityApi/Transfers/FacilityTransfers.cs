@@ -103,7 +103,8 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
 
         try
         {
-            return await CreateInTransactionAsync(cersId, caller, toBusinessId, address, note, asRegulator, facility.AgencyId, cancellationToken);
+            return await CreateInTransactionAsync(cersId, caller, facility.BusinessId, toBusinessId, address, note, asRegulator, facility.AgencyId,
+                cancellationToken);
         }
         catch (AddressUnresolvedException)
         {
@@ -111,8 +112,8 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         }
     }
 
-    private Task<TransferOutcome> CreateInTransactionAsync(int cersId, ApiCaller caller, int toBusinessId, ResolvedAddress? address, string? note,
-        bool asRegulator, int agencyId, CancellationToken cancellationToken) =>
+    private Task<TransferOutcome> CreateInTransactionAsync(int cersId, ApiCaller caller, int fromBusinessId, int toBusinessId, ResolvedAddress? address,
+        string? note, bool asRegulator, int agencyId, CancellationToken cancellationToken) =>
         db.InTransactionAsync<TransferOutcome>(async ct =>
         {
             var now = time.GetUtcNow().UtcDateTime;
@@ -120,9 +121,14 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
             {
                 // The business's lock before the facility's, the one order every path takes them in.
                 await db.LockAsync($"business-transfers:{toBusinessId.ToString(CultureInfo.InvariantCulture)}", ct);
-                var asked = db.Transfers.AsNoTracking().Where(t => t.ToBusinessId == toBusinessId && t.RequestedByAgencyCode == null)
+                // Counted for the business and for the person: new businesses are free to make, a person's requests are not.
+                var limits = options.Value;
+                var byBusiness = db.Transfers.AsNoTracking().Where(t => t.ToBusinessId == toBusinessId && t.RequestedByAgencyCode == null)
                     .Select(t => t.CreatedAt);
-                if (await RequestThrottle.RetryAfterAsync(asked, options.Value.MaxPerHour, options.Value.MaxPerDay, now, ct) is { } retryAfter)
+                var byPerson = db.Transfers.AsNoTracking().Where(t => t.RequestedBySubject == caller.Subject && t.RequestedByAgencyCode == null)
+                    .Select(t => t.CreatedAt);
+                if ((await RequestThrottle.RetryAfterAsync(byBusiness, limits.MaxPerHour, limits.MaxPerDay, now, ct)
+                        ?? await RequestThrottle.RetryAfterAsync(byPerson, limits.MaxPerHour, limits.MaxPerDay, now, ct)) is { } retryAfter)
                 {
                     return new TransferOutcome.Throttled(retryAfter);
                 }
@@ -135,8 +141,20 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
                     "A transfer of this facility is already waiting for its regulator; it must be decided or withdrawn first.");
             }
 
-            // Read again under the lock: a transfer decided meanwhile may have moved it.
-            var from = await db.Facilities.Where(f => f.CersId == cersId).Select(f => f.BusinessId).SingleAsync(ct);
+            // Read again under the lock: a transfer decided or an archiving meanwhile may have changed what was asked about.
+            var current = await db.Facilities.Where(f => f.CersId == cersId).Select(f => new { f.BusinessId, f.AgencyId, f.ArchivedAt }).SingleAsync(ct);
+            if (current.ArchivedAt is not null)
+            {
+                return new TransferOutcome.Conflict(TransferEndpoints.FacilityArchived, "The facility is archived (closed); it is not moved.");
+            }
+
+            if (current.BusinessId != fromBusinessId || current.AgencyId != agencyId)
+            {
+                return new TransferOutcome.Conflict(TransferEndpoints.TransferConflict,
+                    "The facility changed hands or regulator while you asked; reload it and ask again.");
+            }
+
+            var from = current.BusinessId;
             var transfer = new FacilityTransfer
             {
                 FacilityCersId = cersId,
@@ -169,12 +187,8 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
             }
             else
             {
-                var asked = $"Asked to move facility {cersId}{await DescribeAsync(transfer, ct)}.";
-                Audit(AuditKinds.TransferRequested, transfer, transfer.ToBusinessId, caller, asRegulator: false, now, asked);
-                if (from != toBusinessId)
-                {
-                    Audit(AuditKinds.TransferRequested, transfer, from, caller, asRegulator: false, now, asked);
-                }
+                AuditBoth(AuditKinds.TransferRequested, transfer, caller, asRegulator: false, now,
+                    $"Asked to move facility {cersId}{await DescribeAsync(transfer, ct)}.");
 
                 await emails.AddRequestedAsync(transfer, ct);
             }
@@ -209,14 +223,14 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
             return new TransferOutcome.Invalid(errors.ToDictionary());
         }
 
-        if (transfer.Version != version)
-        {
-            return new TransferOutcome.Conflict(TransferEndpoints.TransferConflict, "The transfer has changed since it was read; reload it and try again.");
-        }
-
         if (transfer.Status != TransferStatus.Pending)
         {
             return new TransferOutcome.Conflict(TransferEndpoints.NotPending, "The transfer was already decided or withdrawn.");
+        }
+
+        if (transfer.Version != version)
+        {
+            return new TransferOutcome.Conflict(TransferEndpoints.TransferConflict, "The transfer has changed since it was read; reload it and try again.");
         }
 
         try
@@ -260,7 +274,7 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
             }
             else
             {
-                Audit(AuditKinds.TransferDenied, decided, decided.ToBusinessId, caller, asRegulator: true, now,
+                AuditBoth(AuditKinds.TransferDenied, decided, caller, asRegulator: true, now,
                     $"Denied moving facility {decided.FacilityCersId}{await DescribeAsync(decided, ct)}: {reason}");
                 await emails.AddDeniedAsync(decided, ct);
             }
@@ -293,7 +307,7 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
                 return new TransferOutcome.Conflict(TransferEndpoints.NotPending, "The transfer was already decided or withdrawn.");
             }
 
-            Audit(AuditKinds.TransferWithdrawn, transfer, transfer.ToBusinessId, caller, asRegulator: false, now,
+            AuditBoth(AuditKinds.TransferWithdrawn, transfer, caller, asRegulator: false, now,
                 $"Withdrew the request to move facility {transfer.FacilityCersId}.");
             await db.SaveChangesAsync(ct);
             return new TransferOutcome.Done(await ViewAsync(id, ct));
@@ -353,10 +367,9 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         var from = facility.BusinessId;
         facility.BusinessId = transfer.ToBusinessId;
         var detail = $"Moved facility {transfer.FacilityCersId}{await DescribeAsync(transfer, cancellationToken)}.";
-        Audit(AuditKinds.FacilityTransferred, transfer, transfer.ToBusinessId, caller, asRegulator: true, now, detail);
+        AuditBoth(AuditKinds.FacilityTransferred, transfer, caller, asRegulator: true, now, detail);
         if (from != transfer.ToBusinessId)
         {
-            Audit(AuditKinds.FacilityTransferred, transfer, from, caller, asRegulator: true, now, detail);
             await CloseRequestsThroughAsync(transfer, from, now, cancellationToken);
         }
 
@@ -397,6 +410,19 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         }
     }
 
+    /// <summary>
+    /// On both businesses' timelines (once when it is an address change alone); the facility's timeline reads the receiving
+    /// business's row. Details are cut to their column: a denial's reason may fill it alone.
+    /// </summary>
+    private void AuditBoth(string kind, FacilityTransfer transfer, ApiCaller caller, bool asRegulator, DateTime now, string detail)
+    {
+        Audit(kind, transfer, transfer.ToBusinessId, caller, asRegulator, now, detail);
+        if (transfer.FromBusinessId != transfer.ToBusinessId)
+        {
+            Audit(kind, transfer, transfer.FromBusinessId, caller, asRegulator, now, detail);
+        }
+    }
+
     private void Audit(string kind, FacilityTransfer transfer, int businessId, ApiCaller caller, bool asRegulator, DateTime now, string detail) =>
         db.AuditEvents.Add(new AuditEvent
         {
@@ -408,7 +434,7 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
             BusinessId = businessId,
             FacilityCersId = transfer.FacilityCersId,
             TransferId = transfer.Id,
-            Detail = detail,
+            Detail = BusinessDetails.Truncate(detail),
         });
 
     /// <summary>" from business A to B", " to 1 Main St, Davis 95616", or both.</summary>

@@ -111,6 +111,15 @@ public sealed class TransferTests(FacilityApiFixture fixture)
         // The requester may ask the new business.
         var again = await RequestAccessAsync(requester, facility);
         again.Business.OrganizationCode.ShouldBe(buyer.OrganizationCode);
+
+        // The facility's regulator reads its whole timeline, the closed request with why; its new Lead User only what is theirs.
+        var whole = await HistoryAsync($"/api/facilities/{facility.CersId}/history", regulator);
+        whole.Where(e => e.Kind == BusinessHistoryKinds.Withdrawn).ShouldHaveSingleItem().Detail
+            .ShouldBe($"Closed: facility {facility.CersId} moved to another business (transfer {asked.Id}).");
+        whole.Count(e => e.Kind == BusinessHistoryKinds.Requested).ShouldBe(2);
+        var theirs = await HistoryAsync($"/api/facilities/{facility.CersId}/history", buyerLead);
+        theirs.Select(e => e.Kind).ShouldBe([BusinessHistoryKinds.Requested, BusinessHistoryKinds.Transferred, BusinessHistoryKinds.TransferRequested]);
+        theirs[0].Person.ShouldBe(requester.Name);
     }
 
     [Fact]
@@ -144,8 +153,13 @@ public sealed class TransferTests(FacilityApiFixture fixture)
         (await StoredFacilityAsync(facility)).BusinessId.ShouldBe(buyer.Id);
 
         // Another regulator of the agency denies it, with a reason the asker is told.
-        var denied = await DecideOkAsync(regulator, asked, approve: false, reason: "The sale fell through.");
-        (denied.Status, denied.Reason).ShouldBe((TransferStatus.Denied, "The sale fell through."));
+        var reason = "The sale fell through. " + new string('x', 977);
+        var denied = await DecideOkAsync(regulator, asked, approve: false, reason: reason);
+        (denied.Status, denied.Reason).ShouldBe((TransferStatus.Denied, reason));
+        // Audited on both businesses' timelines, cut to the column (PostgreSQL refuses a longer one).
+        var audited = await QueryAsync(db => db.AuditEvents.Where(a => a.TransferId == asked.Id && a.Kind == AuditKinds.TransferDenied).ToListAsync());
+        audited.Select(a => a.BusinessId).Order().ShouldBe(new int?[] { seller.Id, buyer.Id }.Order());
+        audited.ShouldAllBe(a => a.Detail!.Length <= 1000 && a.Detail.EndsWith('…'));
         await fixture.Smtp.WaitForAsync(insider.Email, $"transfer of {facility.Name} denied");
         (await StoredFacilityAsync(facility)).BusinessId.ShouldBe(buyer.Id);
     }
@@ -188,8 +202,10 @@ public sealed class TransferTests(FacilityApiFixture fixture)
             var stored = await QueryAsync(db => db.Transfers.SingleAsync(t => t.Id == asked.Id));
             (await StoredFacilityAsync(facility)).BusinessId.ShouldBe(stored.Status == TransferStatus.Approved ? buyer.Id : facility.BusinessId);
             (await QueryAsync(db => db.AuditEvents.CountAsync(a => a.TransferId == asked.Id
-                && (a.Kind == AuditKinds.FacilityTransferred || a.Kind == AuditKinds.TransferDenied))))
-                .ShouldBe(stored.Status == TransferStatus.Approved ? 2 : 1);
+                && a.Kind == (stored.Status == TransferStatus.Approved ? AuditKinds.FacilityTransferred : AuditKinds.TransferDenied))))
+                .ShouldBe(2, "one on each business's timeline");
+            (await QueryAsync(db => db.AuditEvents.CountAsync(a => a.TransferId == asked.Id
+                && a.Kind == (stored.Status == TransferStatus.Approved ? AuditKinds.TransferDenied : AuditKinds.FacilityTransferred)))).ShouldBe(0);
         }
     }
 
@@ -338,6 +354,13 @@ public sealed class TransferTests(FacilityApiFixture fixture)
             JsonSerializer.Serialize(new { cersId = facility.CersId, phone = "916-555-0100", title = "EHS Manager", requestedRole = "Editor" }));
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<AccessRequestView>(Json)).ShouldNotBeNull();
+    }
+
+    private async Task<List<BusinessHistoryEntry>> HistoryAsync(string path, TestUser caller)
+    {
+        using var response = await fixture.GetAsync(path, fixture.TokenFor(caller));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return [.. (await response.Content.ReadFromJsonAsync<FacilityHistoryPage>(Json)).ShouldNotBeNull().Items];
     }
 
     private async Task<List<string>> HistoryKindsAsync(string path, TestUser caller)
