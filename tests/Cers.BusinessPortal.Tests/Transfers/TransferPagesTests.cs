@@ -90,7 +90,10 @@ public sealed class TransferPagesTests(PortalFixture fixture)
             .ShouldBe(["facility-archived", "facility-renamed", "facility-added"]);
 
         // Gone from search, still on the business's page, marked.
-        (await browser.OpenAsync($"/Facilities/Add?cersId={cersId}")).Text.ShouldNotContain("East Vat House");
+        var search = await browser.OpenAsync($"/Facilities/Add?cersId={cersId}");
+        search.Status.ShouldBe(System.Net.HttpStatusCode.OK);
+        search.Text.ShouldContain("No facility matches.");
+        search.Text.ShouldNotContain("East Vat House");
         (await DetailsAsync(browser, business + " West")).Document.QuerySelector($"tr[data-cers-id='{cersId}']")!.TextContent.ShouldContain("Archived");
     }
 

@@ -28,6 +28,7 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
     public string? OwnerCode { get; private set; }
 
+    /// <summary>Staff of the facility's own regulator agency, who name any business and move the facility at once.</summary>
     public bool IsRegulator { get; private set; }
 
     /// <summary>The businesses the person leads, which may receive the facility.</summary>
@@ -67,7 +68,6 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var caller = await api.GetCallerAsync(cancellationToken);
-        IsRegulator = caller.Value?.IsRegulator == true;
         var mine = await api.MyBusinessesAsync(cancellationToken);
         LedBusinesses = [.. (mine.Value ?? []).Where(b => b.Role == MembershipRoles.LeadUser)];
 
@@ -85,6 +85,7 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
             (OwnerName, OwnerCode) = (business?.Name, business?.OrganizationCode);
         }
 
+        IsRegulator = caller.Value is { IsRegulator: true, AgencyCode: { } agency } && agency == Facility?.AgencyCode;
         if (Facility is null && ModelState.IsValid)
         {
             ModelState.AddModelError("", "No open facility has this CERS ID.");
