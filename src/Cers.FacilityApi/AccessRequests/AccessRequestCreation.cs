@@ -124,6 +124,15 @@ public sealed class AccessRequestCreation(
                 // One requester's submissions take turns, so each count below sees the ones committed before it (on a
                 // server engine, two transactions would otherwise each count only their own new row).
                 await db.LockAsync($"access-requests:{caller.Subject}", ct);
+
+                // Under the facility's lock, which its transfers and archiving take: a request never lands on a business that
+                // no longer has the facility (after the transfer closed the requests through it) nor on a closed facility.
+                await db.LockAsync($"facility:{facility.CersId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct);
+                if (!await db.Facilities.AnyAsync(f => f.CersId == facility.CersId && f.BusinessId == facility.BusinessId && f.ArchivedAt == null, ct))
+                {
+                    throw new FacilityChangedException();
+                }
+
                 var request = NewRequest();
                 db.AccessRequests.Add(request);
                 await db.SaveChangesAsync(ct);
@@ -138,6 +147,13 @@ public sealed class AccessRequestCreation(
             }, cancellationToken));
             metrics.Created(route);
             return created;
+        }
+        catch (FacilityChangedException)
+        {
+            return new CreationOutcome.Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["cersId"] = ["The facility moved to another business or closed while you asked; search for it again."],
+            });
         }
         catch (RequestThrottledException throttled)
         {
@@ -161,3 +177,6 @@ public sealed class AccessRequestCreation(
         db.AccessRequests.AnyAsync(r => r.RequesterSubject == subject && r.BusinessId == businessId
             && r.Status == AccessRequestStatus.Pending, cancellationToken);
 }
+
+/// <summary>Thrown inside a request's transaction to roll it back when the facility changed hands or closed meanwhile.</summary>
+internal sealed class FacilityChangedException : Exception;
