@@ -61,6 +61,11 @@ public static class EmailHistoryEndpoints
         AccessRequestEmails.Kinds.Overridden => "Notice that a regulator decided an access request to a business you manage.",
         AccessRequestEmails.Kinds.LeadUserGranted => "Notice that someone became a Lead User of a business you manage.",
         MembershipEmails.Kind => "Notice of a change to a business's members: your role, or a member you manage.",
+        Invitations.InvitationService.EmailKind => "An invitation to join a business in CERS.",
+        Invitations.InvitationService.AcceptedEmailKind => "Notice that someone accepted an invitation to a business you manage.",
+        Transfers.TransferEmails.Kind => "Notice of a facility transfer: asked for, decided, or made.",
+        Transfers.TransferEmails.RequestClosedKind => "Notice that your access request closed because its facility moved to another business.",
+        Facilities.FacilityChanges.ArchivedEmailKind => "Notice that your regulator archived a facility of a business you manage.",
         _ => "A notice about your access to a business in CERS.",
     };
 }

@@ -1,9 +1,12 @@
 using System.ComponentModel;
+using System.Globalization;
+using Cers.Email.Templates;
 using Cers.Data;
 using Cers.FacilityApi.Api;
 using Cers.FacilityApi.Audit;
 using Cers.FacilityApi.Businesses;
 using Cers.FacilityApi.Data;
+using Cers.FacilityApi.Email;
 using Cers.FacilityApi.Security;
 using Cers.FacilityApi.Transfers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,6 +31,7 @@ public sealed record ArchiveFacilityInput([property: Description("Why it is arch
 public static class FacilityChanges
 {
     public const string AlreadyArchived = "already_archived";
+    public const string ArchivedEmailKind = "facility-archived";
 
     public static IEndpointRouteBuilder MapFacilityChangeEndpoints(this IEndpointRouteBuilder app)
     {
@@ -110,7 +114,8 @@ public static class FacilityChanges
     }
 
     public static async Task<Results<Ok<FacilityDetailsView>, NotFound, ValidationProblem, ProblemHttpResult>> Archive(
-        int cersId, HttpRequest http, ApiCaller caller, FacilityDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int cersId, HttpRequest http, ApiCaller caller, FacilityDbContext db, FacilityEmailWriter emails, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (caller.AgencyCode is not { } code
             || !await db.Facilities.AnyAsync(f => f.CersId == cersId && f.Agency!.Code == code, cancellationToken))
@@ -134,7 +139,7 @@ public static class FacilityChanges
         var refused = await db.InTransactionAsync<ProblemHttpResult?>(async ct =>
         {
             // Under the facility's lock, which its transfers take too: no transfer slips in between the check and the archiving.
-            await db.LockAsync($"facility:{cersId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct);
+            await db.LockAsync($"facility:{cersId.ToString(CultureInfo.InvariantCulture)}", ct);
             if (await db.Transfers.AnyAsync(t => t.FacilityCersId == cersId && t.Status == TransferStatus.Pending, ct))
             {
                 return Problems.Conflict(TransferEndpoints.TransferPending, "A transfer of this facility is pending; decide it first.");
@@ -159,6 +164,19 @@ public static class FacilityChanges
                 FacilityCersId = cersId,
                 Detail = BusinessDetails.Truncate($"Archived facility {cersId}: {reason}"),
             });
+
+            // The business's Lead Users learn of it: the facility leaves search and new requests.
+            foreach (var lead in await emails.LeadUsersAsync(facility.BusinessId, caller.Subject, ct))
+            {
+                var content = new EmailContent($"CERS: facility {facility.Name} archived")
+                    .Greeting(lead.Name)
+                    .Paragraph($"{caller.Name} of your regulator archived facility {cersId.ToString(CultureInfo.InvariantCulture)} " +
+                        $"({facility.Name}, {facility.Street}, {facility.City}) as closed: {reason}")
+                    .Paragraph("It keeps its CERS ID and history; it is no longer found by search or open to new access requests. " +
+                        "If it has not closed, contact your regulator.");
+                emails.Send(content, $"facility:{cersId.ToString(CultureInfo.InvariantCulture)}:archived:{lead.Key}", ArchivedEmailKind, lead);
+            }
+
             await db.SaveChangesAsync(ct);
             return null;
         }, cancellationToken);

@@ -55,6 +55,7 @@ public sealed class InvitationService(
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
     public const string EmailKind = "invitation";
+    public const string AcceptedEmailKind = "invitation-accepted";
 
     public async Task<InvitationOutcome> InviteAsync(string organizationCode, ApiCaller caller, CreateInvitationInput input,
         CancellationToken cancellationToken)
@@ -356,7 +357,7 @@ public sealed class InvitationService(
                 .Greeting(lead.Name)
                 .Paragraph(what)
                 .Paragraph("You are told because you are a Lead User of the business.");
-            writer.Send(content, $"invitation-accepted:{membershipId.ToString(CultureInfo.InvariantCulture)}:{lead.Key}", "invitation-accepted", lead);
+            writer.Send(content, $"invitation-accepted:{membershipId.ToString(CultureInfo.InvariantCulture)}:{lead.Key}", AcceptedEmailKind, lead);
         }
     }
 

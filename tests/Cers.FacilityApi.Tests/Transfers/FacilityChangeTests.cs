@@ -112,6 +112,7 @@ public sealed class FacilityChangeTests(FacilityApiFixture fixture)
         (await archived.Content.ReadFromJsonAsync<FacilityDetailsView>(Json)).ShouldNotBeNull().ArchivedAt.ShouldNotBeNull();
 
         (await TotalFoundAsync(searchPath, lead)).ShouldBe(0);
+        (await fixture.Smtp.WaitForAsync(lead.Email, $"facility {facility.Name} archived")).TextBody.ShouldNotBeNull().ShouldContain("Closed in March.");
         using (var request = await fixture.PostJsonAsync("/api/access-requests", fixture.TokenFor(TestUser.Create("Late")),
             JsonSerializer.Serialize(new { cersId = facility.CersId, phone = "916-555-0100", title = "Manager", requestedRole = "Viewer" })))
         {
