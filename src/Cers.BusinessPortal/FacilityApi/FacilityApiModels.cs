@@ -89,7 +89,7 @@ public sealed record NewTransfer(string? ToOrganizationCode, string? Street, str
 
 /// <summary>A facility transfer; <c>Status</c> is Pending, Approved, Denied or Withdrawn.</summary>
 public sealed record Transfer(long Id, TransferFacility Facility, TransferBusiness From, TransferBusiness To, TransferAddress? NewAddress,
-    string AgencyCode, string Status, string RequestedByName, string? RequestedByAgencyCode, string? Note, string? DecidedByName,
+    string AgencyCode, string Status, string RequestedBySubject, string RequestedByName, string? RequestedByAgencyCode, string? Note, string? DecidedByName,
     DateTime? DecidedAt, string? Reason, DateTime CreatedAt, int Version);
 
 public sealed record TransferFacility(int CersId, string Name, string Street, string City, string Zip, string County);

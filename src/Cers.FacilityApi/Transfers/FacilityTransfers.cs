@@ -323,6 +323,7 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         t.NewStreet == null ? null : new TransferView.AddressView(t.NewStreet, t.NewCity!, t.NewZip!),
         t.Agency!.Code,
         t.Status,
+        t.RequestedBySubject,
         t.RequestedByName,
         t.RequestedByAgencyCode,
         t.Note,

@@ -22,6 +22,7 @@ public sealed record TransferView(
     TransferView.AddressView? NewAddress,
     string AgencyCode,
     TransferStatus Status,
+    [property: Description("The asker's sub: the only one who may withdraw it.")] string RequestedBySubject,
     string RequestedByName,
     string? RequestedByAgencyCode,
     string? Note,

@@ -33,6 +33,12 @@ public sealed class TransferPagesTests(PortalFixture fixture)
         var asked = await buyerBrowser.SubmitAsync(ask, "[data-testid=transfer]", new() { ["note"] = "Bought in May." });
         asked.Text.ShouldContain($"Your request to move facility {cersId} is with its regulator");
         asked.Document.QuerySelector("[data-testid=transfers]")!.TextContent.ShouldContain("Pending");
+        asked.Document.QuerySelectorAll("form[action*=WithdrawTransfer]").Length.ShouldBe(1);
+
+        // The seller's Lead User sees it asked for, but only its asker withdraws it.
+        var sellerView = await DetailsAsync(sellerBrowser, sellerName);
+        sellerView.Document.QuerySelector("[data-testid=transfers]")!.TextContent.ShouldContain(buyerName);
+        sellerView.Document.QuerySelectorAll("form[action*=WithdrawTransfer]").ShouldBeEmpty();
 
         using var regulatorBrowser = fixture.NewBrowser();
         await regulatorBrowser.SignInAsync(regulator);

@@ -26,6 +26,9 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
     public IReadOnlyList<Transfer> Transfers { get; private set; } = [];
 
+    /// <summary>The signed-in person's <c>sub</c>: only whoever asked for a transfer withdraws it.</summary>
+    public string? Subject { get; private set; }
+
     public static string FacilityNameField(int cersId) => "facility-name-" + cersId.ToString(CultureInfo.InvariantCulture);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
@@ -89,6 +92,7 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
         if (IsLeadUser)
         {
             Transfers = (await api.BusinessTransfersAsync(Code, cancellationToken)).Value?.Items ?? [];
+            Subject = (await api.GetCallerAsync(cancellationToken)).Value?.Subject;
         }
 
         if ((business.Problem ?? mine.Problem) is { } problem && ModelState.IsValid)
