@@ -146,7 +146,7 @@ public static class DatabaseSetup
     public static async Task MigrateAsync(this DbContext db, CancellationToken cancellationToken)
     {
         await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
+        if (db.Database.Engine() == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
