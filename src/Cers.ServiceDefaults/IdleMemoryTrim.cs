@@ -15,6 +15,8 @@ namespace Microsoft.Extensions.Hosting;
 /// (there was work whose garbage and budgets are still held), one full, compacting collection in the collector's
 /// aggressive mode hands back everything not live. A busy service is never interrupted, and an idle one is collected
 /// once per quiet spell: a pause of some milliseconds when nobody is waiting.
+/// Before the collection, each <see cref="IIdleMemoryRelease"/> lets go of what it keeps for speed (on SQLite, the
+/// pooled connections and their page caches).
 /// The C allocator holds on to what it freed in the same way: SQLite's page caches and statements and OpenSSL's
 /// buffers are freed into glibc's per-thread arenas, which keep the pages. After the collection (and the finalizers
 /// that free native memory with it) <c>malloc_trim</c> returns every whole free page of every arena: measured, the
@@ -39,8 +41,8 @@ public sealed partial class IdleMemoryTrim : BackgroundService
     /// <summary>Zero: what start-up allocated counts as work, so the first idle look after it trims.</summary>
     private long _lastTrim;
 
-    public IdleMemoryTrim(TimeProvider time, ILogger<IdleMemoryTrim> logger)
-        : this(time, logger, static () => GC.GetTotalAllocatedBytes(), CollectAggressively)
+    public IdleMemoryTrim(TimeProvider time, ILogger<IdleMemoryTrim> logger, IEnumerable<IIdleMemoryRelease> releases)
+        : this(time, logger, static () => GC.GetTotalAllocatedBytes(), () => ReleaseAndCollect([.. releases]))
     {
     }
 
@@ -83,6 +85,16 @@ public sealed partial class IdleMemoryTrim : BackgroundService
         return true;
     }
 
+    private static void ReleaseAndCollect(IReadOnlyList<IIdleMemoryRelease> releases)
+    {
+        foreach (var release in releases)
+        {
+            release.Release();
+        }
+
+        CollectAggressively();
+    }
+
     private static void CollectAggressively()
     {
         // Large objects are compacted too, so the free space between them can be returned as well.
@@ -96,6 +108,15 @@ public sealed partial class IdleMemoryTrim : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Idle after work: heap collected, {BeforeMebibytes} MiB committed before, {AfterMebibytes} MiB after")]
     private static partial void LogTrimmed(ILogger logger, long beforeMebibytes, long afterMebibytes);
+}
+
+/// <summary>
+/// Memory a component keeps for speed and can let go of while the service is idle: <see cref="IdleMemoryTrim"/> asks
+/// each one registered before its collection. Whatever it releases must come back by itself on the next use.
+/// </summary>
+public interface IIdleMemoryRelease
+{
+    void Release();
 }
 
 /// <summary>The C allocator's free pages, handed back where it can do that: glibc on Linux; elsewhere nothing happens.</summary>
