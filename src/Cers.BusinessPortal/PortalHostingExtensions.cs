@@ -26,9 +26,7 @@ public static class PortalHostingExtensions
         var redis = !string.IsNullOrWhiteSpace(builder.Configuration[SharedStateExtensions.RedisConfigurationKey]);
         if (redis)
         {
-            var key = builder.RedisKeyPrefix("portal") + "data-protection-keys";
-            builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, connection) =>
-                keys.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), key));
+            builder.PersistKeysToRedis();
         }
         else if (!string.IsNullOrWhiteSpace(keysDirectory))
         {
@@ -43,6 +41,14 @@ public static class PortalHostingExtensions
                 "(or DataProtection:KeysDirectory, a folder every instance reads).")
             .ValidateOnStart();
         dataProtection.ProtectKeysWithConfiguredCertificate(builder);
+    }
+
+    /// <summary>In a method of its own, so the JIT loads StackExchange.Redis only where Redis is configured.</summary>
+    private static void PersistKeysToRedis(this IHostApplicationBuilder builder)
+    {
+        var key = builder.RedisKeyPrefix("portal") + "data-protection-keys";
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, connection) =>
+            keys.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), key));
     }
 
     public static IHostApplicationBuilder AddBusinessPortal(this IHostApplicationBuilder builder)

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +60,7 @@ public static class DatabaseSetup
                     configure(services, db);
                 });
                 jobStore = JobStore.SqliteFile.Beside(new SqliteConnectionStringBuilder(connectionString).DataSource);
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdleMemoryRelease, SqliteConnectionPools>());
                 break;
 
             case DatabaseProvider.SqlServer:
@@ -146,11 +148,22 @@ public static class DatabaseSetup
     public static async Task MigrateAsync(this DbContext db, CancellationToken cancellationToken)
     {
         await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
+        if (db.Database.Engine() == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Each pooled SQLite connection keeps its own page cache (up to 2 MB by default) in native memory, held while the
+    /// pool keeps the connection open: after a load of facility searches the API's 16 or so pooled connections held
+    /// about 20 MiB (its RSS after the load was 178 MiB with pooling off, 201 with it). An idle service closes them; the
+    /// next request opens a connection again, which on SQLite is a file open.
+    /// </summary>
+    private sealed class SqliteConnectionPools : IIdleMemoryRelease
+    {
+        public void Release() => SqliteConnection.ClearAllPools();
     }
 
     private static string ServerConnectionString(string? configured, DatabaseOptions options, ServiceDatabase names) =>

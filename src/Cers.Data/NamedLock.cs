@@ -27,14 +27,14 @@ internal static class NamedLock
     /// <summary>Waits for the lock <paramref name="name"/>; a no-op on SQLite, whose one write lock already serializes writers.</summary>
     public static Task AcquireAsync(DatabaseFacade database, string name, LockOwner owner, CancellationToken cancellationToken)
     {
-        if (database.IsNpgsql())
+        if (database.Engine() == DatabaseProvider.PostgreSql)
         {
             var function = owner == LockOwner.Transaction ? "pg_advisory_xact_lock" : "pg_advisory_lock";
             var sql = $"SELECT {function}({PostgreSqlKey})";
             return database.ExecuteSqlRawAsync(sql, [name], cancellationToken);
         }
 
-        if (database.IsSqlServer())
+        if (database.Engine() == DatabaseProvider.SqlServer)
         {
             // A transaction's lock guards a request and should be brief; a session's guards a deploy's migrations.
             var (timeoutMilliseconds, what) = owner == LockOwner.Transaction ? (30000, "application lock") : (600000, "database lock");
@@ -52,12 +52,12 @@ internal static class NamedLock
     /// <summary>Releases a <see cref="LockOwner.Session"/> lock (a transaction's ends with the transaction).</summary>
     public static Task ReleaseSessionAsync(DatabaseFacade database, string name)
     {
-        if (database.IsNpgsql())
+        if (database.Engine() == DatabaseProvider.PostgreSql)
         {
             return database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + PostgreSqlKey + ")", [name], CancellationToken.None);
         }
 
-        if (database.IsSqlServer())
+        if (database.Engine() == DatabaseProvider.SqlServer)
         {
             return database.ExecuteSqlRawAsync("EXEC sp_releaseapplock @Resource = {0}, @LockOwner = 'Session'", [name], CancellationToken.None);
         }

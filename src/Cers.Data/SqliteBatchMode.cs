@@ -39,7 +39,7 @@ public sealed class SqliteBatchMode : IAsyncDisposable
 
     public static async Task<SqliteBatchMode> EnterAsync(DbContext db, int cacheMebibytes, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsSqlite())
+        if (db.Database.Engine() != DatabaseProvider.Sqlite)
         {
             return new SqliteBatchMode(null);
         }

@@ -1,9 +1,5 @@
 using Hangfire;
 using Hangfire.Dashboard;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
-using Hangfire.SqlServer;
-using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,26 +28,7 @@ public static class JobsHostingExtensions
         // Each service registers its own storage instance rather than relying on Hangfire's static
         // JobStorage.Current, which several hosts in one process (the tests) would overwrite.
         builder.Services.AddSingleton<JobStorage>(services =>
-        {
-            var jobs = services.GetRequiredService<IOptions<JobServerOptions>>().Value;
-            return store switch
-            {
-                JobStore.SqliteFile file => new SQLiteStorage(file.Path, new SQLiteStorageOptions
-                {
-                    QueuePollInterval = jobs.QueuePollInterval,
-                }),
-                JobStore.SqlServer sql => new SqlServerStorage(sql.Connect, new SqlServerStorageOptions
-                {
-                    PrepareSchemaIfNecessary = sql.PrepareSchemaAtStart,
-                    QueuePollInterval = TimeSpan.Zero,
-                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    UseRecommendedIsolationLevel = true,
-                    DisableGlobalLocks = true,
-                }),
-                JobStore.PostgreSql postgres => PostgreSqlStorage(postgres, jobs),
-                _ => throw new InvalidOperationException($"Unknown job store {store}."),
-            };
-        });
+            store.CreateStorage(services.GetRequiredService<IOptions<JobServerOptions>>().Value));
 
         // Hangfire's default activator is the static JobActivator.Current, which the last host to start
         // sets: a second host in the process would run this host's jobs with its own services.
@@ -81,25 +58,6 @@ public static class JobsHostingExtensions
         }
 
         return builder;
-    }
-
-    /// <summary>
-    /// Hangfire's tables in schema <c>hangfire</c> of the service's own PostgreSQL database. A queued job wakes an idle
-    /// worker through LISTEN/NOTIFY rather than waiting for the next poll; a worker that dies (SIGKILL) gives its job
-    /// back after the invisibility timeout, and recurring jobs are scheduled once across instances under Hangfire's
-    /// distributed lock (a row in that schema).
-    /// </summary>
-    private static PostgreSqlStorage PostgreSqlStorage(JobStore.PostgreSql store, JobServerOptions jobs)
-    {
-        var options = new PostgreSqlStorageOptions
-        {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = store.PrepareSchemaAtStart,
-            QueuePollInterval = jobs.QueuePollInterval,
-            InvisibilityTimeout = TimeSpan.FromMinutes(5),
-            EnableLongPolling = true,
-        };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(store.ConnectionString, options), options);
     }
 
     /// <summary>Whether this instance runs a Hangfire server (<c>Jobs:RunServer</c>, true unless set false).</summary>

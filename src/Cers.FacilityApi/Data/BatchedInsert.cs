@@ -30,7 +30,7 @@ public sealed class BatchedInsert : IAsyncDisposable
     /// runs in the process, so there is no trip to save, and whose driver finds each parameter by name: a hundred-row
     /// statement made the same load take 80 s instead of 25.
     /// </summary>
-    public static int RowsPerStatementOn(FacilityDbContext db) => db.Database.IsSqlite() ? 1 : 100;
+    public static int RowsPerStatementOn(FacilityDbContext db) => db.Database.Engine() == DatabaseProvider.Sqlite ? 1 : 100;
 
     public static BatchedInsert Into<TEntity>(FacilityDbContext db, params string[] propertyNames) =>
         new(rows => PreparedCommand.Insert<TEntity>(db, rows, propertyNames), propertyNames.Length, RowsPerStatementOn(db));

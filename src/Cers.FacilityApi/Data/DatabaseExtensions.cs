@@ -26,7 +26,7 @@ public static class DatabaseExtensions
     /// </summary>
     public static async Task<T> BulkLoadAsync<T>(this FacilityDbContext db, Func<Task<T>> load, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.Database.Engine() == DatabaseProvider.PostgreSql)
         {
             // A load's prepared statements are planned for every execution: after five, PostgreSQL may keep a generic plan
             // made while the tables were nearly empty (a sequential scan for the lookup of the codes just written), which
@@ -51,7 +51,7 @@ public static class DatabaseExtensions
             }
         }
 
-        if (!db.Database.IsSqlite())
+        if (db.Database.Engine() != DatabaseProvider.Sqlite)
         {
             return await load();
         }

@@ -109,7 +109,7 @@ public sealed partial class PendingAccountExpiryJob(
     /// </summary>
     private async Task<int> ExpireAsync(DateTime oldest, DateTime newest, DateTime now, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.Database.Engine() == DatabaseProvider.PostgreSql)
         {
             return await db.Database.ExecuteSqlInterpolatedAsync($"""
                 WITH "Expired" AS (
@@ -121,7 +121,7 @@ public sealed partial class PendingAccountExpiryJob(
                 """, cancellationToken);
         }
 
-        if (db.Database.IsSqlite())
+        if (db.Database.Engine() == DatabaseProvider.Sqlite)
         {
             var recorded = await RecordExpiredAsync(PendingStatus, oldest, newest, now, cancellationToken);
             await db.Users.Where(u => u.Status == AccountStatus.PendingActivation && u.RegisteredAt >= oldest && u.RegisteredAt <= newest)

@@ -41,6 +41,15 @@ public static class SharedStateExtensions
             return builder;
         }
 
+        return builder.AddRedisSharedState(configuration, serviceName);
+    }
+
+    /// <summary>
+    /// Redis's part of <see cref="AddSharedState"/>, in a method of its own: the JIT loads the assemblies of every type a
+    /// method names when it compiles it, so a service without Redis does not load StackExchange.Redis.
+    /// </summary>
+    private static IHostApplicationBuilder AddRedisSharedState(this IHostApplicationBuilder builder, string configuration, string serviceName)
+    {
         ConfigurationOptions options;
         try
         {
