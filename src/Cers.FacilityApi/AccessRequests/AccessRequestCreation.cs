@@ -56,7 +56,8 @@ public sealed class AccessRequestCreation(
         }
         else if (facility.ArchivedAt is not null)
         {
-            errors.Add("cersId", "This facility is archived (closed); ask its regulator if it is open again.");
+            // Closed: found only by its regulator and its business's members, so to a person asking it is not there.
+            errors.Add("cersId", "No facility has this CERS ID.");
         }
 
         if (errors.Any || facility is null || role is null)

@@ -51,7 +51,9 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         var facility = await db.Facilities.AsNoTracking().Where(f => f.CersId == cersId)
             .Select(f => new { f.BusinessId, f.AgencyId, AgencyCode = f.Agency!.Code, f.ArchivedAt })
             .FirstOrDefaultAsync(cancellationToken);
-        if (facility is null)
+        // An archived facility is found only by its regulator and its business's members: to anyone else it does not exist.
+        if (facility is null || (facility.ArchivedAt is not null && facility.AgencyCode != caller.AgencyCode
+                && !await BusinessAccess.IsActiveMemberAsync(db, facility.BusinessId, caller.Subject, cancellationToken)))
         {
             return new TransferOutcome.NotFound();
         }
@@ -309,6 +311,7 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
 
             AuditBoth(AuditKinds.TransferWithdrawn, transfer, caller, asRegulator: false, now,
                 $"Withdrew the request to move facility {transfer.FacilityCersId}.");
+            await emails.AddWithdrawnAsync(transfer, ct);
             await db.SaveChangesAsync(ct);
             return new TransferOutcome.Done(await ViewAsync(id, ct));
         }, cancellationToken);

@@ -43,17 +43,55 @@ public sealed class TransferEmails(FacilityDbContext db, FacilityEmailWriter wri
         }
     }
 
+    /// <summary>To the Lead Users of the receiving business, who asked, and of the giving one, who were told it was asked.</summary>
     public async Task AddDeniedAsync(FacilityTransfer transfer, CancellationToken cancellationToken)
     {
         var facts = await FactsAsync(transfer, cancellationToken);
-        foreach (var lead in await writer.LeadUsersAsync(transfer.ToBusinessId, transfer.DecidedBySubject, cancellationToken))
+        foreach (var (side, lead) in await BothSidesAsync(transfer, transfer.DecidedBySubject, cancellationToken))
         {
             var content = new EmailContent($"CERS: transfer of {facts.FacilityName} denied")
                 .Greeting(lead.Name)
                 .Paragraph($"{transfer.DecidedByName} of {facts.AgencyName} denied the request {facts.What}: {transfer.Reason}")
-                .Paragraph(facts.AgencyContact);
-            writer.Send(content, $"{Key(transfer, "denied")}:{lead.Key}", Kind, lead);
+                .Paragraph(side == "from" ? "Nothing changes: the facility stays with your business." : facts.AgencyContact);
+            writer.Send(content, $"{Key(transfer, "denied")}:{side}:{lead.Key}", Kind, lead);
         }
+    }
+
+    /// <summary>To the agency, which was asked to decide, and the giving business's Lead Users, who were told it was asked.</summary>
+    public async Task AddWithdrawnAsync(FacilityTransfer transfer, CancellationToken cancellationToken)
+    {
+        var facts = await FactsAsync(transfer, cancellationToken);
+        var key = Key(transfer, "withdrawn");
+        if (facts.AgencyEmail is { Length: > 0 } agencyEmail)
+        {
+            var content = new EmailContent($"CERS: facility transfer withdrawn")
+                .Greeting(facts.AgencyName)
+                .Paragraph($"{transfer.RequestedByName} withdrew the request {facts.What}. Nothing is left for your agency to decide.");
+            writer.Send(content, $"{key}:agency", Kind, new EmailRecipient(agencyEmail, facts.AgencyName, "agency", Subject: null));
+        }
+
+        foreach (var (side, lead) in await BothSidesAsync(transfer, transfer.RequestedBySubject, cancellationToken))
+        {
+            if (side == "from")
+            {
+                var content = new EmailContent($"CERS: transfer of {facts.FacilityName} withdrawn")
+                    .Greeting(lead.Name)
+                    .Paragraph($"{transfer.RequestedByName} withdrew the request {facts.What}. The facility stays with your business.");
+                writer.Send(content, $"{key}:{lead.Key}", Kind, lead);
+            }
+        }
+    }
+
+    /// <summary>The Lead Users of the receiving business ("to") and, when another, of the giving one ("from"), but <paramref name="except"/>.</summary>
+    private async Task<List<(string Side, EmailRecipient Lead)>> BothSidesAsync(FacilityTransfer transfer, string? except, CancellationToken cancellationToken)
+    {
+        var leads = (await writer.LeadUsersAsync(transfer.ToBusinessId, except, cancellationToken)).Select(l => ("to", l)).ToList();
+        if (transfer.FromBusinessId != transfer.ToBusinessId)
+        {
+            leads.AddRange((await writer.LeadUsersAsync(transfer.FromBusinessId, except, cancellationToken)).Select(l => ("from", l)));
+        }
+
+        return leads;
     }
 
     /// <summary>To the Lead Users of both businesses, but the one who made the move.</summary>

@@ -116,8 +116,9 @@ public sealed class FacilityChangeTests(FacilityApiFixture fixture)
         using (var request = await fixture.PostJsonAsync("/api/access-requests", fixture.TokenFor(TestUser.Create("Late")),
             JsonSerializer.Serialize(new { cersId = facility.CersId, phone = "916-555-0100", title = "Manager", requestedRole = "Viewer" })))
         {
+            // Answered as for a CERS ID that does not exist: an archived facility is not confirmed to a stranger.
             request.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-            (await request.Content.ReadAsStringAsync()).ShouldContain("archived");
+            (await request.Content.ReadAsStringAsync()).ShouldContain("No facility has this CERS ID.");
         }
 
         // Nothing is deleted: the regulator and the business still read it and its timeline.
@@ -143,6 +144,9 @@ public sealed class FacilityChangeTests(FacilityApiFixture fixture)
         await AssertCodeAsync(await fixture.PostJsonAsync($"/api/facilities/{facility.CersId}/transfers", fixture.TokenFor(regulator),
             JsonSerializer.Serialize(new { toOrganizationCode = business.OrganizationCode, street = "1 J St", city = "Sacramento", zip = "95814" })),
             TransferEndpoints.FacilityArchived);
+        var (stranger, _, strangerLead) = await BusinessAsync();
+        (await fixture.PostJsonAsync($"/api/facilities/{facility.CersId}/transfers", fixture.TokenFor(strangerLead),
+            JsonSerializer.Serialize(new { toOrganizationCode = stranger.OrganizationCode }))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -161,6 +161,9 @@ public sealed class TransferTests(FacilityApiFixture fixture)
         audited.Select(a => a.BusinessId).Order().ShouldBe(new int?[] { seller.Id, buyer.Id }.Order());
         audited.ShouldAllBe(a => a.Detail!.Length <= 1000 && a.Detail.EndsWith('…'));
         await fixture.Smtp.WaitForAsync(insider.Email, $"transfer of {facility.Name} denied");
+        // The giving business (the buyer now) was told it was asked, and is told it was denied.
+        (await fixture.Smtp.WaitForAsync(buyerLead.Email, $"transfer of {facility.Name} denied")).TextBody.ShouldNotBeNull()
+            .ShouldContain("the facility stays with your business");
         (await StoredFacilityAsync(facility)).BusinessId.ShouldBe(buyer.Id);
     }
 
@@ -219,6 +222,8 @@ public sealed class TransferTests(FacilityApiFixture fixture)
         (await fixture.PostJsonAsync($"/api/transfers/{asked.Id}/withdraw", fixture.TokenFor(sellerLead), "{}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         using var withdrawn = await fixture.PostJsonAsync($"/api/transfers/{asked.Id}/withdraw", fixture.TokenFor(buyerLead), "{}");
         (await withdrawn.Content.ReadFromJsonAsync<TransferView>(Json)).ShouldNotBeNull().Status.ShouldBe(TransferStatus.Withdrawn);
+        await fixture.Smtp.WaitForAsync(sellerLead.Email, $"transfer of {facility.Name} withdrawn");
+        await fixture.Smtp.WaitForAsync(await AgencyEmailAsync(facility), "facility transfer withdrawn");
         await AssertCodeAsync(await fixture.PostJsonAsync($"/api/transfers/{asked.Id}/withdraw", fixture.TokenFor(buyerLead), "{}"),
             HttpStatusCode.Conflict, TransferEndpoints.NotPending);
         await AssertCodeAsync(await DecideAsync(TestUser.Regulator(await AgencyCodeAsync(facility)), asked with { Version = asked.Version + 1 }, approve: true),
