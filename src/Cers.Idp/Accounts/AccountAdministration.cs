@@ -24,6 +24,7 @@ public sealed partial class AccountAdministration(
     EmailOutbox outbox,
     SignInProtectionEmails emails,
     Sessions.ProviderSessions sessions,
+    SignIn.AccountRateLimiter limits,
     ILogger<AccountAdministration> logger)
 {
     public const int SearchLimit = 50;
@@ -92,7 +93,11 @@ public sealed partial class AccountAdministration(
         return AdminResendOutcome.Sent;
     }
 
-    /// <summary>Ends a lockout before its time (the person proved who they are to the help desk), audited with the admin.</summary>
+    /// <summary>
+    /// Ends a lockout before its time (the person proved who they are to the help desk), audited with the admin. The
+    /// per-account windows of sign-in attempts end too: the attempts made while it was locked would otherwise still turn
+    /// away, until their window ends, the person the help desk has just let back in.
+    /// </summary>
     public async Task<bool> UnlockAsync(string userId, string adminUserName, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -104,7 +109,27 @@ public sealed partial class AccountAdministration(
         user.LockoutEnd = null;
         user.AccessFailedCount = 0;
         audit.Add(AuditKinds.Unlocked, user.Id, user.UserName, $"by {adminUserName}");
-        return (await users.UpdateAsync(user)).Succeeded;
+        if (!(await users.UpdateAsync(user)).Succeeded)
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var typed in new[] { user.UserName, user.Email }.OfType<string>())
+            {
+                await limits.ResetAsync(SignIn.AccountLimit.SignIn, typed);
+            }
+
+            await limits.ResetAsync(SignIn.AccountLimit.SecondFactor, user.Id);
+        }
+        catch (Cers.ServiceDefaults.SharedState.SharedStateUnavailableException e)
+        {
+            // The unlock stands; only the attempt windows are left to end on their own.
+            LogWindowsNotReset(logger, e, user.Id);
+        }
+
+        return true;
     }
 
     /// <summary>Whether the account is locked out now, and until when (UTC).</summary>
@@ -304,6 +329,9 @@ public sealed partial class AccountAdministration(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation link of account {UserId} sent again by {Admin}")]
     private static partial void LogActivationResent(ILogger logger, string userId, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} unlocked, but the shared state did not answer: its sign-in attempt windows end on their own")]
+    private static partial void LogWindowsNotReset(ILogger logger, Exception exception, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled by {Admin}; its tokens are revoked")]
     private static partial void LogDisabled(ILogger logger, string userId, string admin);

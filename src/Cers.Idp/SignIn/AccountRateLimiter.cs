@@ -37,7 +37,12 @@ public sealed class AccountRateLimiter(ISharedState state, IOptions<RequestRateL
             AccountLimit.SecondFactor => options.Value.SecondFactorPerAccount,
             _ => options.Value.RecoveryPerAccount,
         };
-        var counted = await state.CountAsync($"account-limit|{limit}|{identifier.Trim().ToUpperInvariant()}", configured.Window);
+        var counted = await state.CountAsync(Key(limit, identifier), configured.Window);
         return counted.Count <= configured.PermitLimit ? null : counted.RemainingInWindow;
     }
+
+    /// <summary>Ends <paramref name="identifier"/>'s current window, as if nothing had been attempted in it.</summary>
+    public Task ResetAsync(AccountLimit limit, string identifier) => state.RemoveAsync(Key(limit, identifier));
+
+    private static string Key(AccountLimit limit, string identifier) => $"account-limit|{limit}|{identifier.Trim().ToUpperInvariant()}";
 }

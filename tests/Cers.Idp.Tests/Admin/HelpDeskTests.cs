@@ -106,6 +106,33 @@ public sealed class HelpDeskTests(IdpFactory idp)
     }
 
     [Fact]
+    public async Task An_unlock_also_ends_the_window_of_attempts_made_while_locked_so_the_person_is_not_turned_away_as_too_many()
+    {
+        const string Password = "a long enough test password";
+        await using var isolated = IsolatedIdp.Start(false,
+            ("RateLimits:SignInPerUserName:PermitLimit", "6"), ("RateLimits:SignInPerUserName:Window", "01:00:00"));
+        var userName = "locked" + Guid.NewGuid().ToString("N")[..8];
+        var id = await isolated.Host.CreateActiveAccountAsync(userName, "Lee", "Locked", Password);
+        var login = new Uri(isolated.Host.BaseAddress, "/Account/Login");
+        using var browser = isolated.CreateBrowser();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await BrowserSignIn.PostLoginAsync(browser, login, userName, "not the password " + attempt);
+        }
+
+        // Locked after five; the person keeps trying with the right password until the per-username window refuses them.
+        (await BrowserSignIn.PostLoginAsync(browser, login, userName, Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await BrowserSignIn.PostLoginAsync(browser, login, userName, Password)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+
+        await using (var scope = isolated.Services.CreateAsyncScope())
+        {
+            (await scope.ServiceProvider.GetRequiredService<AccountAdministration>().UnlockAsync(id, Admin, CancellationToken.None)).ShouldBeTrue();
+        }
+
+        (await BrowserSignIn.PostLoginAsync(browser, login, userName, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task The_account_page_is_for_CERS_admins_only_and_a_bad_id_is_not_found()
     {
         var user = await idp.CreateUserAsync();
