@@ -78,10 +78,14 @@ public sealed class FacilityTransfers(FacilityDbContext db, TransferEmails email
         if (!asRegulator && !errors.Has("toOrganizationCode")
             && (toBusinessId == 0 || !await BusinessAccess.IsLeadUserAsync(db, toBusinessId, caller.Subject, cancellationToken)))
         {
-            // The same answer whether the business does not exist or the caller does not lead it.
-            errors.Add("toOrganizationCode", toCode is null
-                ? "Give the organization code of the business you are a Lead User of, which is to receive the facility."
-                : "You are not a Lead User of a business with this organization code.");
+            // The same answer whether the business does not exist or the caller does not lead it. Staff of another agency
+            // are told why their agency's standing does not count here (they found the facility, so its being regulated
+            // elsewhere tells them nothing new).
+            errors.Add("toOrganizationCode", caller.AgencyCode is not null && !concernsCaller
+                ? "Another agency regulates this facility: only its staff move it. A business's Lead User may ask for its transfer."
+                : toCode is null
+                    ? "Give the organization code of the business you are a Lead User of, which is to receive the facility."
+                    : "You are not a Lead User of a business with this organization code.");
         }
         else if (asRegulator && toBusinessId == 0)
         {

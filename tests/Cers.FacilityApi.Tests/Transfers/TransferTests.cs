@@ -150,6 +150,13 @@ public sealed class TransferTests(FacilityApiFixture fixture)
         var yolo = TestUser.Regulator(await QueryAsync(db => db.Agencies.Where(a => a.County == "Yolo").Select(a => a.Code).FirstAsync()));
         (await DecideAsync(yolo, asked, approve: true)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await WaitingAsync(yolo)).Select(t => t.Id).ShouldNotContain(asked.Id);
+        // Nor may another county's regulator move it: they are told it is another agency's, not that they lead no business.
+        using (var elsewhere = await AskAsync(yolo, facility, new { toOrganizationCode = seller.OrganizationCode }))
+        {
+            elsewhere.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await elsewhere.Content.ReadAsStringAsync()).ShouldContain("Another agency regulates this facility");
+        }
+
         (await StoredFacilityAsync(facility)).BusinessId.ShouldBe(buyer.Id);
 
         // Another regulator of the agency denies it, with a reason the asker is told.
