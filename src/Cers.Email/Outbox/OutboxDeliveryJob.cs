@@ -31,23 +31,39 @@ public sealed partial class OutboxDeliveryJob<TContext>(
     /// <summary>Most batches one run sends; a larger backlog is left to the next run so a run stays short.</summary>
     private const int MaxBatchesPerRun = 20;
 
+    /// <summary>
+    /// Not retried by Hangfire: a run that fails (the database refused a claim or a record) asks for another run
+    /// after <see cref="OutboxSettings.FirstRetryDelay"/> instead, so what it left owed is not left to the recurring run,
+    /// a minute away, and a database that stays down is not hammered.
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         signal.RunStarted();
         var sent = 0;
-        for (var batch = 0; batch < MaxBatchesPerRun; batch++)
+        try
         {
-            var claimed = await ClaimAsync(cancellationToken);
-            if (claimed.Count == 0)
+            for (var batch = 0; batch < MaxBatchesPerRun; batch++)
             {
-                break;
+                var claimed = await ClaimAsync(cancellationToken);
+                if (claimed.Count == 0)
+                {
+                    break;
+                }
+
+                sent += await SendAsync(claimed, claimed[0].ClaimToken!.Value, cancellationToken);
             }
 
-            sent += await SendAsync(claimed, claimed[0].ClaimToken!.Value, cancellationToken);
+            await ScheduleNextRetryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var retryIn = options.Value.Outbox.FirstRetryDelay;
+            LogRunFailed(logger, sent, retryIn, ex);
+            signal.RetryAt(time.GetUtcNow().UtcDateTime + retryIn);
+            throw;
         }
 
-        await ScheduleNextRetryAsync(cancellationToken);
         return sent;
     }
 
@@ -245,6 +261,9 @@ public sealed partial class OutboxDeliveryJob<TContext>(
         ex is SocketException or IOException or TimeoutException or ServiceNotConnectedException
             or ProtocolException or SmtpCommandException or SmtpProtocolException or AuthenticationException
             or SslHandshakeException;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email delivery run failed after sending {Sent}; running again in {RetryIn}")]
+    private static partial void LogRunFailed(ILogger logger, int sent, TimeSpan retryIn, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} ({Kind}) sent")]
     private static partial void LogSent(ILogger logger, long emailId, string kind);

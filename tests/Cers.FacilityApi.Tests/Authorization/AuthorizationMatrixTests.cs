@@ -392,11 +392,30 @@ public sealed class AuthorizationMatrixTests(FacilityApiFixture fixture)
     private async Task<HttpResponseMessage> RevokeInvitationAsync(Cell cell, string? token) =>
         await fixture.PostJsonAsync($"/api/businesses/{cell.Business.OrganizationCode}/invitations/{await InviteOtherLeadAsync(cell)}/revoke", token, "{}");
 
+    /// <summary>Waits for the email; when it does not come, says where the outbox left it (not queued, retrying and why, set aside, sent).</summary>
+    private async Task<MimeKit.MimeMessage> WaitForEmailAsync(string to, string subject)
+    {
+        try
+        {
+            return await fixture.Smtp.WaitForAsync(to, subject);
+        }
+        catch (TimeoutException missing)
+        {
+            await using var scope = fixture.Api.Services.CreateAsyncScope();
+            var rows = await scope.ServiceProvider.GetRequiredService<FacilityDbContext>().Set<Cers.Email.Outbox.OutboxEmail>()
+                .Where(e => e.ToAddress == to)
+                .AsNoTracking()
+                .ToListAsync();
+            var said = rows.Select(e => $"email {e.Id} '{e.Subject}': created {e.CreatedAt:O}, next attempt {e.NextAttemptAt:O}, attempts {e.Attempts}, claim {e.ClaimToken}, sent {e.SentAt:O}, set aside {e.FailedAt:O}, last error {e.LastError}");
+            throw new TimeoutException($"{missing.Message} Outbox at {DateTime.UtcNow:O}: {(rows.Count == 0 ? "nothing to them" : string.Join("; ", said))}", missing);
+        }
+    }
+
     /// <summary>Invites the other business's Lead User and calls with the body holding the emailed link's token.</summary>
     private async Task<HttpResponseMessage> WithInvitationTokenAsync(Cell cell, Func<string, Task<HttpResponseMessage>> call)
     {
         await InviteOtherLeadAsync(cell);
-        var email = await fixture.Smtp.WaitForAsync(cell.OtherLead.Email, "invited you to");
+        var email = await WaitForEmailAsync(cell.OtherLead.Email, "invited you to");
         var link = System.Text.RegularExpressions.Regex.Match(email.TextBody ?? "", @"/Invitations/Accept\?token=([A-Za-z0-9_-]+)");
         link.Success.ShouldBeTrue(email.TextBody);
         return await call(JsonSerializer.Serialize(new { token = link.Groups[1].Value }));

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Cers.Email.Outbox;
+using Hangfire;
 using Cers.Idp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,6 +130,38 @@ public sealed class OutboxDeliveryTests
         queued.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(2);
         sentCount.GetMeasurementSnapshot().ShouldHaveSingleItem().Tags["cers.email.kind"].ShouldBe("test");
         failedCount.GetMeasurementSnapshot().ShouldHaveSingleItem().Tags["cers.email.kind"].ShouldBe("test");
+    }
+
+    [Fact]
+    public async Task A_delivery_run_the_database_fails_asks_for_another_run_soon_which_sends_what_it_left()
+    {
+        await using var idp = IsolatedIdp.Start(fakeClock: false, ("Jobs:RunServer", "false"));
+        await idp.QueryAsync(async db =>
+        {
+            idp.Services.GetRequiredService<EmailOutbox>().Add(db, new OutgoingEmail("test:owed", "test", "owed@example.com", "", "Owed", "text", "<p>html</p>"));
+            return await db.SaveChangesAsync();
+        });
+        var monitoring = idp.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        monitoring.ScheduledCount().ShouldBe(0);
+
+        // The database refuses the run's claim, as a server that has gone away or a deadlock would.
+        await idp.QueryAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+            ? """
+              CREATE FUNCTION refuse_claims() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'claims refused'; END $$;
+              CREATE TRIGGER refuse_claims BEFORE UPDATE OF "ClaimToken" ON "EmailOutbox" FOR EACH ROW EXECUTE FUNCTION refuse_claims();
+              """
+            : """CREATE TRIGGER refuse_claims BEFORE UPDATE OF ClaimToken ON EmailOutbox BEGIN SELECT RAISE(ABORT, 'claims refused'); END;"""));
+
+        var failed = await Should.ThrowAsync<Exception>(() => idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None)));
+        failed.ToString().ShouldContain("claims refused");
+        idp.Smtp.Messages.ShouldBeEmpty();
+        var retry = monitoring.ScheduledJobs(0, 10).ShouldHaveSingleItem().Value;
+        retry.Job.Type.ShouldBe(typeof(OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>));
+        retry.EnqueueAt.ShouldBeLessThan(DateTime.UtcNow.AddSeconds(10), "the retry comes after the first retry delay, not the recurring run");
+
+        await idp.QueryAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? """DROP TRIGGER refuse_claims ON "EmailOutbox";""" : "DROP TRIGGER refuse_claims;"));
+        (await idp.RunAsync<OutboxDeliveryJob<Cers.Idp.Data.IdpDbContext>, int>(job => job.DeliverDueAsync(CancellationToken.None))).ShouldBe(1);
+        await idp.Smtp.WaitForAsync("owed@example.com", "Owed");
     }
 
     private static MetricCollector<long> Collect(IsolatedIdp idp, string instrument) =>
