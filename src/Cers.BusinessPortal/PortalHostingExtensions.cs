@@ -61,6 +61,7 @@ public static class PortalHostingExtensions
 
         builder.AddPortalSignIn();
         builder.AddFacilityApiClient();
+        builder.Services.AddSingleton<Invitations.OpenedInvitation>();
 
         builder.Services.AddRazorPages(pages =>
         {

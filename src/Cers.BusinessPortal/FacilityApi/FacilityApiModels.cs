@@ -56,7 +56,8 @@ public sealed record MyBusiness(string OrganizationCode, string Name, string Rol
 public sealed record Invitation(long Id, string Email, string Role, string InvitedByName, DateTime CreatedAt, DateTime ExpiresAt);
 
 /// <summary>What an invitation link is for; <c>State</c> is pending, accepted, revoked or expired.</summary>
-public sealed record InvitationPreview(string BusinessName, string OrganizationCode, string Role, string InvitedByName, DateTime ExpiresAt, string State);
+public sealed record InvitationPreview(string BusinessName, string OrganizationCode, string Role, string InvitedByName, DateTime ExpiresAt, string State,
+    bool SentToCaller);
 
 public sealed record AcceptedInvitation(string OrganizationCode, string BusinessName, string Role, long MembershipId);
 

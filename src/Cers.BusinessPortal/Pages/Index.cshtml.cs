@@ -1,12 +1,16 @@
 using Cers.BusinessPortal.FacilityApi;
+using Cers.BusinessPortal.Invitations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cers.BusinessPortal.Pages;
 
 /// <summary>The portal's home: what waits for the user, their businesses and their own requests.</summary>
-public sealed class IndexModel(FacilityApiClient api) : PageModel
+public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) : PageModel
 {
+    /// <summary>An invitation for this account whose link this browser opened before signing in, still to be accepted.</summary>
+    public (string Token, InvitationPreview Preview)? Invitation { get; private set; }
+
     public Caller? Caller { get; private set; }
 
     public IReadOnlyList<AccessRequestView> Waiting { get; private set; } = [];
@@ -33,6 +37,36 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
         Businesses = businesses.Value ?? [];
         MyRequests = mine.Value?.Items ?? [];
         Problem = (caller.Problem ?? waiting.Problem ?? businesses.Problem ?? mine.Problem)?.Title;
+        await LoadOpenedInvitationAsync(cancellationToken);
+    }
+
+    /// <summary>The person says the invitation this browser remembers is not for them (or not wanted).</summary>
+    public IActionResult OnPostForgetInvitation()
+    {
+        opened.Forget(HttpContext);
+        return RedirectToPage();
+    }
+
+    /// <summary>
+    /// Offered only to the account it was sent to: someone else signing in on a shared browser is told nothing of it,
+    /// and it stays for the right person. Forgotten once settled (accepted, revoked, expired) or not found.
+    /// </summary>
+    private async Task LoadOpenedInvitationAsync(CancellationToken cancellationToken)
+    {
+        if (opened.Read(HttpContext) is not { } token)
+        {
+            return;
+        }
+
+        var preview = await api.PreviewInvitationAsync(token, cancellationToken);
+        if (preview.Value is { State: "pending" } pending)
+        {
+            Invitation = pending.SentToCaller ? (token, pending) : null;
+        }
+        else if (preview.Value is not null || preview.Problem is { Status: 404 })
+        {
+            opened.Forget(HttpContext);
+        }
     }
 
     /// <summary>The user withdraws one of their own pending requests.</summary>

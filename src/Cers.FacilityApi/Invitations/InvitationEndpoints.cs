@@ -50,7 +50,8 @@ public static class InvitationEndpoints
         invitations.MapPost("/preview", Preview)
             .Accepts<InvitationTokenInput>("application/json")
             .WithName("PreviewInvitation")
-            .WithSummary("What an invitation link is for (business, role, who sent it, until when) and its state: pending, accepted, revoked or expired.");
+            .WithSummary("What an invitation link is for (business, role, who sent it, until when), its state (pending, accepted, revoked " +
+                "or expired), and whether it was sent to the caller's own email address, the one account that can accept it.");
 
         invitations.MapPost("/accept", Accept)
             .Accepts<InvitationTokenInput>("application/json")
@@ -106,7 +107,7 @@ public static class InvitationEndpoints
         };
 
     public static async Task<Results<Ok<InvitationPreview>, ValidationProblem, NotFound>> Preview(
-        HttpRequest http, InvitationService invitations, CancellationToken cancellationToken)
+        HttpRequest http, ApiCaller caller, InvitationService invitations, CancellationToken cancellationToken)
     {
         var (input, readErrors) = await RequestInput.ReadAsync<InvitationTokenInput>(http, cancellationToken);
         if (input is null)
@@ -114,7 +115,7 @@ public static class InvitationEndpoints
             return Problems.Invalid(readErrors!);
         }
 
-        return await invitations.PreviewAsync(input.Token, cancellationToken) is { } preview ? TypedResults.Ok(preview) : TypedResults.NotFound();
+        return await invitations.PreviewAsync(input.Token, caller, cancellationToken) is { } preview ? TypedResults.Ok(preview) : TypedResults.NotFound();
     }
 
     public static async Task<Results<Ok<AcceptedInvitation>, ValidationProblem, NotFound, ProblemHttpResult>> Accept(

@@ -200,7 +200,7 @@ public sealed class InvitationService(
         }, cancellationToken);
     }
 
-    public async Task<InvitationPreview?> PreviewAsync(string? token, CancellationToken cancellationToken)
+    public async Task<InvitationPreview?> PreviewAsync(string? token, ApiCaller caller, CancellationToken cancellationToken)
     {
         if (await FindAsync(token, cancellationToken) is not { } invitation)
         {
@@ -208,8 +208,12 @@ public sealed class InvitationService(
         }
 
         return new InvitationPreview(invitation.Business!.Name, invitation.Business.OrganizationCode, invitation.Role, invitation.InvitedByName,
-            invitation.ExpiresAt, StateOf(invitation, time.GetUtcNow().UtcDateTime));
+            invitation.ExpiresAt, StateOf(invitation, time.GetUtcNow().UtcDateTime), IsFor(invitation, caller));
     }
+
+    /// <summary>The link proves its holder can read the invited mailbox only in the hands of the account that uses that mailbox.</summary>
+    private static bool IsFor(BusinessInvitation invitation, ApiCaller caller) =>
+        string.Equals(caller.Email, invitation.Email, StringComparison.OrdinalIgnoreCase);
 
     public async Task<InvitationOutcome> AcceptAsync(string? token, ApiCaller caller, CancellationToken cancellationToken)
     {
@@ -224,9 +228,8 @@ public sealed class InvitationService(
             return closed;
         }
 
-        // The link proves its holder can read the invited mailbox only if it is used by the account that uses that
-        // mailbox (the provider activated it by email); a forwarded link is not an invitation for the one it reached.
-        if (!string.Equals(caller.Email, invitation.Email, StringComparison.OrdinalIgnoreCase))
+        // The provider activated the caller's account by email; a forwarded link is not an invitation for the one it reached.
+        if (!IsFor(invitation, caller))
         {
             return new InvitationOutcome.WrongAccount();
         }
@@ -340,7 +343,8 @@ public sealed class InvitationService(
             .Paragraph($"{invitation.InvitedByName} invited you to join {business.Name} (organization code {business.OrganizationCode}) in the " +
                 $"California Environmental Reporting System as {role}.")
             .Paragraph("To accept, open the link below and sign in with the CERS account that uses this email address. If you have no CERS " +
-                "account yet, create one with this address from the sign-in page, activate it, and open this link again.")
+                "account yet, create one with this address from the sign-in page and activate it; then sign in to the CERS Business Portal in the " +
+                "same browser, whose home page offers this invitation again, or open this link again.")
             .Link("Accept the invitation", $"{portal.TrimEnd('/')}/Invitations/Accept?token={token}")
             .Paragraph($"The link works once, until {invitation.ExpiresAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC. " +
                 "If you did not expect this invitation, ignore this email.");

@@ -40,9 +40,15 @@ public sealed class BusinessAdministrationWalkthroughTests(WalkthroughFixture fi
         var link = Regex.Match(email.TextBody ?? "", @"https?://\S+/Invitations/Accept\?token=[A-Za-z0-9_-]+");
         link.Success.ShouldBeTrue(email.TextBody);
 
+        // The invitee opens the link before signing in (as someone who still has to create their account would), and
+        // signs in later from the portal's front door: its home offers the invitation again.
         var page = await NewPersonAsync();
-        await page.SignInToPortalAsync(fixture.Portal.BaseAddress, invitee);
         await page.GotoAsync(link.Value);
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await page.SignInToPortalAsync(fixture.Portal.BaseAddress, invitee);
+        await Expect(page.GetByTestId("opened-invitation")).ToContainTextAsync($"invited you to join {facility.BusinessName} as Editor");
+        await steps.RecordAsync(page, "invitation-offered-at-home");
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Open the invitation to {facility.BusinessName}" }).ClickAsync();
         await Expect(page.GetByTestId("invitation")).ToContainTextAsync(facility.BusinessName);
         await steps.RecordAsync(page, "invitation-link");
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation" }).ClickAsync();

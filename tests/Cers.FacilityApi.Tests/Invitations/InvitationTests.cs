@@ -44,8 +44,10 @@ public sealed class InvitationTests(FacilityApiFixture fixture)
         using var preview = await fixture.PostJsonAsync("/api/invitations/preview", fixture.TokenFor(invitee), Body(token));
         var shown = (await preview.Content.ReadFromJsonAsync<InvitationPreview>(Json)).ShouldNotBeNull();
         // PostgreSQL keeps microseconds, so the stored expiry may be a tick or so off the one first answered.
-        shown.ShouldBe(new InvitationPreview(business.Name, business.OrganizationCode, MembershipRole.Editor, lead.Name, shown.ExpiresAt, "pending"));
+        shown.ShouldBe(new InvitationPreview(business.Name, business.OrganizationCode, MembershipRole.Editor, lead.Name, shown.ExpiresAt, "pending", SentToCaller: true));
         shown.ExpiresAt.ShouldBe(view.ExpiresAt, TimeSpan.FromMilliseconds(1));
+        using var previewedByAnother = await fixture.PostJsonAsync("/api/invitations/preview", fixture.TokenFor(lead), Body(token));
+        (await previewedByAnother.Content.ReadFromJsonAsync<InvitationPreview>(Json)).ShouldNotBeNull().SentToCaller.ShouldBeFalse();
 
         using var accepted = await AcceptAsync(invitee, token);
         accepted.StatusCode.ShouldBe(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());

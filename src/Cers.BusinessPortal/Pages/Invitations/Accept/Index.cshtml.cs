@@ -1,4 +1,6 @@
 using Cers.BusinessPortal.FacilityApi;
+using Cers.BusinessPortal.Invitations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -6,10 +8,13 @@ namespace Cers.BusinessPortal.Pages.Invitations.Accept;
 
 /// <summary>
 /// Where an invitation email's link leads (signed in first, like every portal page): what the invitation is for, and
-/// Accept. The token stays in the page's own query and form; the API is sent it in a body.
+/// Accept. The token stays in the page's own query and form; the API is sent it in a body. Opened before signing in,
+/// the link is also remembered in this browser (<see cref="OpenedInvitation"/>), so a person who goes off to create an
+/// account first finds it offered on the portal's home when they come back.
 /// </summary>
+[AllowAnonymous]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(FacilityApiClient api) : PageModel
+public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
@@ -20,13 +25,30 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            // Nothing is said about the invitation to someone not signed in; the sign-in comes back here.
+            opened.Remember(HttpContext, Token);
+            return Challenge();
+        }
+
+        // A link remembered before signing in is done with once it is settled or not an invitation at all.
+        if (await LoadAsync(cancellationToken) is { Status: 404 } || Invitation is { State: not "pending" })
+        {
+            opened.Forget(HttpContext);
+        }
+
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(Token) || Token.Length > 100)
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+
+        if (!OpenedInvitation.IsWellFormed(Token))
         {
             ModelState.AddModelError("", NotFoundMessage);
             return Page();
@@ -41,17 +63,19 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
         }
 
         Accepted = accepted.Value;
+        opened.Forget(HttpContext);
         return Page();
     }
 
     private const string NotFoundMessage = "This invitation link is not valid. Check that the whole link from the email was opened.";
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Loads what the link is for; the API's problem, if it answered with one.</summary>
+    private async Task<ApiProblem?> LoadAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(Token) || Token.Length > 100)
+        if (!OpenedInvitation.IsWellFormed(Token))
         {
             ModelState.AddModelError("", NotFoundMessage);
-            return;
+            return new ApiProblem(404, NotFoundMessage, null, new Dictionary<string, string[]>(), []);
         }
 
         var preview = await api.PreviewInvitationAsync(Token, cancellationToken);
@@ -60,5 +84,7 @@ public sealed class IndexModel(FacilityApiClient api) : PageModel
         {
             ModelState.AddModelError("", problem.Status == 404 ? NotFoundMessage : problem.Title);
         }
+
+        return preview.Problem;
     }
 }
