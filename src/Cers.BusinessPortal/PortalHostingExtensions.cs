@@ -1,4 +1,5 @@
 using Cers.BusinessPortal.FacilityApi;
+using Cers.BusinessPortal.Invitations;
 using Cers.BusinessPortal.Security;
 using Cers.BusinessPortal.SignIn;
 using Cers.ServiceDefaults.SharedState;
@@ -61,7 +62,7 @@ public static class PortalHostingExtensions
 
         builder.AddPortalSignIn();
         builder.AddFacilityApiClient();
-        builder.Services.AddSingleton<Invitations.OpenedInvitation>();
+        builder.Services.AddOpenedInvitations();
 
         builder.Services.AddRazorPages(pages =>
         {

@@ -56,8 +56,9 @@ public sealed record MyBusiness(string OrganizationCode, string Name, string Rol
 public sealed record Invitation(long Id, string Email, string Role, string InvitedByName, DateTime CreatedAt, DateTime ExpiresAt);
 
 /// <summary>What an invitation link is for; <c>State</c> is pending, accepted, revoked or expired.</summary>
+/// <remarks><see cref="SentToCaller"/> is null from an API older than the flag (a rolling deploy): nothing is assumed either way.</remarks>
 public sealed record InvitationPreview(string BusinessName, string OrganizationCode, string Role, string InvitedByName, DateTime ExpiresAt, string State,
-    bool SentToCaller);
+    bool? SentToCaller);
 
 public sealed record AcceptedInvitation(string OrganizationCode, string BusinessName, string Role, long MembershipId);
 

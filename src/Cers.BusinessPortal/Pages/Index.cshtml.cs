@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cers.BusinessPortal.Pages;
 
 /// <summary>The portal's home: what waits for the user, their businesses and their own requests.</summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) : PageModel
 {
     /// <summary>An invitation for this account whose link this browser opened before signing in, still to be accepted.</summary>
@@ -61,7 +62,7 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
         var preview = await api.PreviewInvitationAsync(token, cancellationToken);
         if (preview.Value is { State: "pending" } pending)
         {
-            Invitation = pending.SentToCaller ? (token, pending) : null;
+            Invitation = pending.SentToCaller == true ? (token, pending) : null;
         }
         else if (preview.Value is not null || preview.Problem is { Status: 404 })
         {

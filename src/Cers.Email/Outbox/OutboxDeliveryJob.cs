@@ -56,7 +56,7 @@ public sealed partial class OutboxDeliveryJob<TContext>(
 
             await ScheduleNextRetryAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var retryIn = options.Value.Outbox.FirstRetryDelay;
             LogRunFailed(logger, sent, retryIn, ex);

@@ -114,6 +114,7 @@ public sealed partial class InvitationPagesTests(PortalFixture fixture)
         var othersHome = await shared.SignInAsync(other);
         othersHome.Document.QuerySelector("[data-testid=opened-invitation]").ShouldBeNull();
         othersHome.Text.ShouldNotContain(business);
+        (await shared.OpenAsync("/Invitations/Accept?token=not-a-real-invitation-token-0000")).Errors.ShouldNotBeEmpty();
         await shared.SubmitAsync(othersHome, "form.sign-out");
         var laterHome = await shared.SignInAsync(later);
         laterHome.Document.QuerySelector("[data-testid=opened-invitation]").ShouldNotBeNull(laterHome.Text).TextContent.ShouldContain(business);

@@ -1,6 +1,5 @@
 using Cers.BusinessPortal.FacilityApi;
 using Cers.BusinessPortal.Invitations;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -10,9 +9,8 @@ namespace Cers.BusinessPortal.Pages.Invitations.Accept;
 /// Where an invitation email's link leads (signed in first, like every portal page): what the invitation is for, and
 /// Accept. The token stays in the page's own query and form; the API is sent it in a body. Opened before signing in,
 /// the link is also remembered in this browser (<see cref="OpenedInvitation"/>), so a person who goes off to create an
-/// account first finds it offered on the portal's home when they come back.
+/// account first finds it offered on the portal's home when they come back; once it is settled it is forgotten.
 /// </summary>
-[AllowAnonymous]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) : PageModel
 {
@@ -25,17 +23,10 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (User.Identity?.IsAuthenticated != true)
-        {
-            // Nothing is said about the invitation to someone not signed in; the sign-in comes back here.
-            opened.Remember(HttpContext, Token);
-            return Challenge();
-        }
-
         // A link remembered before signing in is done with once it is settled or not an invitation at all.
         if (await LoadAsync(cancellationToken) is { Status: 404 } || Invitation is { State: not "pending" })
         {
-            opened.Forget(HttpContext);
+            opened.Forget(HttpContext, Token);
         }
 
         return Page();
@@ -43,11 +34,6 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (User.Identity?.IsAuthenticated != true)
-        {
-            return Challenge();
-        }
-
         if (!OpenedInvitation.IsWellFormed(Token))
         {
             ModelState.AddModelError("", NotFoundMessage);
@@ -63,7 +49,7 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
         }
 
         Accepted = accepted.Value;
-        opened.Forget(HttpContext);
+        opened.Forget(HttpContext, Token);
         return Page();
     }
 
