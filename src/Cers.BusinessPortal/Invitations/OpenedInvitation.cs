@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using Cers.BusinessPortal.FacilityApi;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -29,6 +30,13 @@ public sealed class OpenedInvitation(IDataProtectionProvider dataProtection, IHo
 
     /// <summary>The token's shape the API takes; anything else is no invitation and is not remembered.</summary>
     public static bool IsWellFormed([NotNullWhen(true)] string? token) => token is { Length: >= 20 and <= 100 } && !string.IsNullOrWhiteSpace(token);
+
+    /// <summary>
+    /// Whether the API's preview says a link is done with: settled (accepted, revoked, expired) or no invitation at all.
+    /// A preview that failed (the API not answering) says nothing, and the link is kept.
+    /// </summary>
+    public static bool IsDoneWith(ApiResult<InvitationPreview> preview) =>
+        preview.Value is { State: not "pending" } || preview.Problem is { Status: 404 };
 
     /// <summary>Remembers the token when the sign-in about to start returns to an invitation link's page.</summary>
     public void RememberIfInvitationLink(HttpContext http, string? returnUrl)

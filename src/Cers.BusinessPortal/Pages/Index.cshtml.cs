@@ -60,11 +60,11 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
         }
 
         var preview = await api.PreviewInvitationAsync(token, cancellationToken);
-        if (preview.Value is { State: "pending" } pending)
+        if (preview.Value is { State: "pending", SentToCaller: true } pending)
         {
-            Invitation = pending.SentToCaller == true ? (token, pending) : null;
+            Invitation = (token, pending);
         }
-        else if (preview.Value is not null || preview.Problem is { Status: 404 })
+        else if (OpenedInvitation.IsDoneWith(preview))
         {
             opened.Forget(HttpContext);
         }

@@ -24,7 +24,7 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // A link remembered before signing in is done with once it is settled or not an invitation at all.
-        if (await LoadAsync(cancellationToken) is { Status: 404 } || Invitation is { State: not "pending" })
+        if (await LoadAsync(cancellationToken) is { } preview && OpenedInvitation.IsDoneWith(preview))
         {
             opened.Forget(HttpContext, Token);
         }
@@ -55,13 +55,13 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
 
     private const string NotFoundMessage = "This invitation link is not valid. Check that the whole link from the email was opened.";
 
-    /// <summary>Loads what the link is for; the API's problem, if it answered with one.</summary>
-    private async Task<ApiProblem?> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Loads what the link is for; the API's answer, or null when the token is not one it would take.</summary>
+    private async Task<ApiResult<InvitationPreview>?> LoadAsync(CancellationToken cancellationToken)
     {
         if (!OpenedInvitation.IsWellFormed(Token))
         {
             ModelState.AddModelError("", NotFoundMessage);
-            return new ApiProblem(404, NotFoundMessage, null, new Dictionary<string, string[]>(), []);
+            return null;
         }
 
         var preview = await api.PreviewInvitationAsync(Token, cancellationToken);
@@ -71,6 +71,6 @@ public sealed class IndexModel(FacilityApiClient api, OpenedInvitation opened) :
             ModelState.AddModelError("", problem.Status == 404 ? NotFoundMessage : problem.Title);
         }
 
-        return preview.Problem;
+        return preview;
     }
 }
