@@ -80,8 +80,9 @@ public sealed class TracingTests
             failing = jobs.Enqueue(() => FailingJob.RunAsync());
         }
 
-        var deliveryRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), delivery), $"for job {delivery}");
-        var failingRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), failing), $"for job {failing}");
+        // Job ids are numbered per storage, so another host in this process may run a job of the same id: match the link too.
+        var deliveryRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), delivery) && IsLinkedTo(s, queuedBy), $"for job {delivery}");
+        var failingRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), failing) && IsLinkedTo(s, queuedBy), $"for job {failing}");
 
         foreach (var run in new[] { deliveryRun, failingRun })
         {
@@ -109,9 +110,18 @@ public sealed class TracingTests
         host.Smtp.RefuseForGood(applicant.Email);
         using var browser = BrowserSignIn.NewBrowser(host.Idp.BaseAddress);
 
-        await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        // The tracer provider sees every host in this process (test classes run in parallel), so the delivery is found by
+        // its link to this registration's trace, not by being the first email span with an outcome.
+        ActivityTraceId request;
+        using (var caller = new Activity("person registers").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            request = caller.TraceId;
+            await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        }
 
-        var delivery = await host.Spans.WaitForAsync(s => s.Source.Name == EmailTracing.SourceName && s.GetTagItem("cers.email.outcome") != null, "for the refused email");
+        var delivery = await host.Spans.WaitForAsync(s => s.Source.Name == EmailTracing.SourceName && s.GetTagItem("cers.email.outcome") != null
+            && s.Links.Any(l => l.Context.TraceId == request), "for the refused email");
         delivery.GetTagItem("cers.email.outcome").ShouldBe("set_aside");
         delivery.Status.ShouldBe(ActivityStatusCode.Error);
         delivery.StatusDescription.ShouldBe("550");
@@ -123,6 +133,8 @@ public sealed class TracingTests
             .Concat(s.Events.SelectMany(e => e.Tags.Select(t => $"{t.Value}"))));
         texts.ShouldNotContain(t => t.Contains(applicant.Email, StringComparison.OrdinalIgnoreCase));
     }
+
+    private static bool IsLinkedTo(Activity span, ActivityContext context) => span.Links.Any(l => l.Context.TraceId == context.TraceId);
 
     /// <summary>A provider of the test's own with an exporter on its tracer provider.</summary>
     private sealed class TracedProvider : IAsyncDisposable
