@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Parser;
+using Cers.Contracts;
 using Cers.Idp.Accounts;
 using Cers.Idp.Audit;
 using Cers.Idp.Data;
@@ -159,6 +160,54 @@ public sealed class HelpDeskTests(IdpFactory idp)
         var forged = await admin.PostAsync(path + "&handler=Disable", new FormUrlEncodedContent([]));
         forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await idp.Services.QueryAsync(db => db.Users.SingleAsync(u => u.Id == user.Id))).Status.ShouldBe(AccountStatus.Active);
+    }
+
+    [Fact]
+    public async Task An_admin_s_own_account_offers_no_actions_and_a_forged_action_on_it_changes_nothing()
+    {
+        var other = await idp.CreateUserAsync();
+        var self = await idp.Services.QueryAsync(db => db.Users.Where(u => u.UserName == Admin).Select(u => u.Id).SingleAsync());
+        using var admin = await SignedInAdminAsync();
+
+        // In search results and on its page, the admin's own account says where to change it, and offers no form.
+        var found = await ParseAsync(await admin.GetAsync($"/Admin/Accounts?Search={Admin}"));
+        found.QuerySelectorAll($"form[action*='id={self}']").ShouldBeEmpty();
+        found.QuerySelector("[data-testid=own-account]").ShouldNotBeNull();
+        var own = await ParseAsync(await admin.GetAsync($"/Admin/Accounts/Account?id={self}"));
+        own.QuerySelectorAll("form[action*='handler=']").ShouldBeEmpty();
+        own.QuerySelector("[data-testid=own-account]")!.TextContent.ShouldContain("ask another CERS admin");
+
+        // Another account's forms, with their anti-forgery token, aimed at the admin's own account: refused, nothing changes.
+        var page = await admin.GetAsync($"/Admin/Accounts/Account?id={other.Id}");
+        foreach (var handler in new[] { "MakeRegulator", "Disable", "ResetFactors" })
+        {
+            var form = await AdminFormAsync(page, handler);
+            var refused = await admin.PostAsync(new Uri(form.Action.ToString().Replace(other.Id, self, StringComparison.Ordinal)), new FormUrlEncodedContent(form.Fields));
+            refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("This is your own account", customMessage: handler);
+        }
+
+        (await idp.Services.QueryAsync(db => db.UserClaims.AnyAsync(c => c.UserId == self && c.ClaimType == CersClaims.AgencyCode))).ShouldBeFalse();
+        (await idp.Services.QueryAsync(db => db.Users.SingleAsync(u => u.Id == self))).Status.ShouldBe(AccountStatus.Active);
+        (await idp.Services.QueryAsync(db => db.AuditEvents.AnyAsync(a => a.SubjectId == self
+            && (a.Kind == AuditKinds.RoleChanged || a.Kind == AuditKinds.Disabled || a.Kind == AuditKinds.SignInFactorsReset)))).ShouldBeFalse();
+
+        // The same form posted for the account it was made for works: the refusal is about whose account it is.
+        var makeOther = await AdminFormAsync(page, "MakeRegulator");
+        (await (await admin.PostAsync(makeOther.Action, new FormUrlEncodedContent(makeOther.Fields))).Content.ReadAsStringAsync())
+            .ShouldContain("regulator staff of LAFD-CUPA");
+    }
+
+    /// <summary>The page's form for <paramref name="handler"/>, with an agency code where it asks for one.</summary>
+    private static async Task<HtmlForm> AdminFormAsync(HttpResponseMessage page, string handler)
+    {
+        var form = await BrowserSignIn.ReadFormAsync(page, page.RequestMessage!.RequestUri!, $"form[action*='handler={handler}']");
+        if (form.Fields.ContainsKey("agencyCode"))
+        {
+            form.Fields["agencyCode"] = "LAFD-CUPA";
+        }
+
+        return form;
     }
 
     private async Task<CersUser> CreateNamedUserAsync(string first, string last)

@@ -3,6 +3,7 @@ using Cers.Idp.Audit;
 using Cers.Idp.Data;
 using Cers.Idp.MyAccount;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -13,10 +14,17 @@ namespace Cers.Idp.Pages.Admin.Accounts;
 /// <summary>
 /// One account as the help desk sees it: its state, its audit trail (with details and addresses, which the person's own
 /// Security activity page leaves out) and its Email History, and every action on it, each audited with the admin's name.
+/// The help desk acts on other people's accounts only: an admin's own account is changed on My Account, and its roles and
+/// state by another admin, so no admin makes themselves regulator staff of an agency or lifts their own lock.
 /// </summary>
 [Authorize(Policy = CersAdminRequirement.PolicyName)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class AccountModel(AccountAdministration administration, EmailHistory emailHistory, IdpDbContext db, IOptions<MyAccountOptions> options)
+public sealed class AccountModel(
+    AccountAdministration administration,
+    EmailHistory emailHistory,
+    IdpDbContext db,
+    UserManager<CersUser> users,
+    IOptions<MyAccountOptions> options)
     : PageModel
 {
     public const int MaxPage = 10_000;
@@ -54,7 +62,8 @@ public sealed class AccountModel(AccountAdministration administration, EmailHist
 
         var (roles, agency) = await administration.RolesOfAsync(account);
         Roles = roles;
-        Actions = new AccountActions(account, agency, await administration.SessionCountAsync(account.Id, cancellationToken), administration.LockedUntil(account));
+        Actions = new AccountActions(account, agency, await administration.SessionCountAsync(account.Id, cancellationToken), administration.LockedUntil(account),
+            IsCaller: account.Id == users.GetUserId(User));
 
         var size = options.Value.PageSize;
         var events = await db.AuditEvents.AsNoTracking()
@@ -122,7 +131,11 @@ public sealed class AccountModel(AccountAdministration administration, EmailHist
             ? "The regulator role is removed. Its next sign-in or token refresh no longer carries it."
             : "The account has no regulator role.", cancellationToken);
 
-    /// <summary>Runs an action for a well-formed account id, then shows the account as it now is, with the action's outcome.</summary>
+    /// <summary>
+    /// Runs an action for a well-formed account id other than the admin's own, then shows the account as it now is, with
+    /// the action's outcome (or why it was refused: the forms are not offered on one's own account, so only a forged post
+    /// gets here).
+    /// </summary>
     private async Task<IActionResult> ActAsync(Func<string, Task<string?>> action, CancellationToken cancellationToken)
     {
         if (!WellFormedId())
@@ -130,12 +143,18 @@ public sealed class AccountModel(AccountAdministration administration, EmailHist
             return NotFound();
         }
 
-        Message = await action(User.Identity!.Name!);
+        Message = Id == users.GetUserId(User) ? AccountActions.OwnAccount : await action(User.Identity!.Name!);
         return await OnGetAsync(cancellationToken);
     }
 
     private bool WellFormedId() => Id is { Length: > 0 and <= 64 };
 }
 
-/// <summary>What the action forms need to know of an account, on its page and in search results.</summary>
-public sealed record AccountActions(CersUser Account, string? AgencyCode, int Sessions, DateTimeOffset? LockedUntil);
+/// <summary>
+/// What the action forms need to know of an account, on its page and in search results; <paramref name="IsCaller"/> when it
+/// is the signed-in admin's own, which gets no actions.
+/// </summary>
+public sealed record AccountActions(CersUser Account, string? AgencyCode, int Sessions, DateTimeOffset? LockedUntil, bool IsCaller)
+{
+    public const string OwnAccount = "This is your own account: change it on My Account, and ask another CERS admin to change its roles or state.";
+}

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cers.Idp.Accounts;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,7 +13,7 @@ namespace Cers.Idp.Pages.Admin.Accounts;
 /// </summary>
 [Authorize(Policy = CersAdminRequirement.PolicyName)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(AccountAdministration administration) : PageModel
+public sealed class IndexModel(AccountAdministration administration, UserManager<CersUser> users) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     [StringLength(256, ErrorMessage = "Search with at most 256 characters.")]
@@ -30,11 +31,12 @@ public sealed class IndexModel(AccountAdministration administration) : PageModel
             && !string.IsNullOrWhiteSpace(Search))
         {
             var rows = new List<Row>();
+            var caller = users.GetUserId(User);
             foreach (var account in await administration.SearchAsync(Search, cancellationToken))
             {
                 var (roles, agency) = await administration.RolesOfAsync(account);
                 var actions = new AccountActions(account, agency, await administration.SessionCountAsync(account.Id, cancellationToken),
-                    administration.LockedUntil(account));
+                    administration.LockedUntil(account), IsCaller: account.Id == caller);
                 rows.Add(new Row(actions, roles));
             }
 
