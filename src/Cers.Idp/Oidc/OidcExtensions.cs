@@ -100,6 +100,10 @@ public static class OidcExtensions
                     .AddEventHandler(ClientAssertionReplay.Descriptor)
                     .AddEventHandler(TokenResponseMetering.Descriptor);
 
+                // A malformed code_challenge or max_age is a malformed request, not a parameter left out.
+                server.AddEventHandler(AuthorizationParameterRules.For<ValidateAuthorizationRequestContext>())
+                    .AddEventHandler(AuthorizationParameterRules.For<ValidatePushedAuthorizationRequestContext>());
+
                 // A form past ASP.NET Core's limits is a malformed request, not a server error.
                 server.AddEventHandler(OversizedFormRejection.For<ExtractAuthorizationRequestContext>())
                     .AddEventHandler(OversizedFormRejection.For<ExtractPushedAuthorizationRequestContext>())

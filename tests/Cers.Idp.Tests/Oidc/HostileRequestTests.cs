@@ -387,16 +387,24 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
         yield return new(P + "code_challenge_method without a code_challenge",
             t => t.GetAsync("connect/authorize", Authorize.Without("code_challenge")),
             new ErrorPage("invalid_request"));
-        // OpenIddict does not check the challenge's syntax (43 base64url characters for S256, RFC 7636 section
-        // 4.2) and section 4.4.1 does not ask it to, so the flow goes on; what matters is that such a code can
-        // then never be redeemed, least of all by sending the challenge itself as a "plain" verifier.
-        yield return new(P + "malformed code_challenge yields a code nobody can redeem",
-            async t =>
-            {
-                var code = await t.SignInAsync(Authorize.With("code_challenge", "short!"));
-                return await t.PostAsync("connect/token", PortalCodeGrant(code, "short!"));
-            },
-            new JsonError(HttpStatusCode.BadRequest, "invalid_grant"));
+        // OpenIddict does not check the challenge's syntax (43 to 128 unreserved characters, RFC 7636 section 4.2); the
+        // provider does, so the client hears its request was wrong instead of getting a code nobody could redeem.
+        yield return new(P + "code_challenge too short",
+            t => t.GetAsync("connect/authorize", Authorize.With("code_challenge", "short")),
+            new ErrorPage("invalid_request"));
+        yield return new(P + "code_challenge with characters outside base64url",
+            t => t.GetAsync("connect/authorize", Authorize.With("code_challenge", new string('a', 42) + "!")),
+            new ErrorPage("invalid_request"));
+        yield return new(P + "code_challenge too long",
+            t => t.GetAsync("connect/authorize", Authorize.With("code_challenge", new string('a', 129))),
+            new ErrorPage("invalid_request"));
+        // max_age is a number of seconds, 0 or more (OpenID Connect Core section 3.1.2.1), never read as "no limit".
+        yield return new(P + "negative max_age",
+            t => t.GetAsync("connect/authorize", Authorize.Plus("max_age", "-5")),
+            new ErrorPage("invalid_request"));
+        yield return new(P + "max_age that is no number",
+            t => t.GetAsync("connect/authorize", Authorize.Plus("max_age", "abc")),
+            new ErrorPage("invalid_request"));
         yield return new(P + "unknown scope",
             t => t.GetAsync("connect/authorize", Authorize.With("scope", "openid facility.delete")),
             new ErrorPage("invalid_scope"));
@@ -467,6 +475,12 @@ public sealed class HostileRequestTests(IdpFactory idp) : IAsyncLifetime
             new JsonError(HttpStatusCode.BadRequest, "invalid_request"));
         yield return new(P + "code_challenge_method plain",
             t => t.PostAsync("connect/par", pushed.With("code_challenge", Pkce.Verifier).With("code_challenge_method", "plain")),
+            new JsonError(HttpStatusCode.BadRequest, "invalid_request"));
+        yield return new(P + "code_challenge too short",
+            t => t.PostAsync("connect/par", pushed.With("code_challenge", "short")),
+            new JsonError(HttpStatusCode.BadRequest, "invalid_request"));
+        yield return new(P + "negative max_age",
+            t => t.PostAsync("connect/par", pushed.Plus("max_age", "-1")),
             new JsonError(HttpStatusCode.BadRequest, "invalid_request"));
         yield return new(P + "unregistered redirect_uri",
             t => t.PostAsync("connect/par", pushed.With("redirect_uri", EvilUri)),
