@@ -185,6 +185,15 @@ public sealed class HelpDeskTests(IdpFactory idp)
             var refused = await admin.PostAsync(new Uri(form.Action.ToString().Replace(other.Id, self, StringComparison.Ordinal)), new FormUrlEncodedContent(form.Fields));
             refused.StatusCode.ShouldBe(HttpStatusCode.OK);
             (await refused.Content.ReadAsStringAsync()).ShouldContain("This is your own account", customMessage: handler);
+
+            // An upper-case copy of the id names the same account where ids compare without regard to case (SQL Server's
+            // default collation): refused there as the admin's own, and no account at all here.
+            var shouted = await admin.PostAsync(new Uri(form.Action.ToString().Replace(other.Id, self.ToUpperInvariant(), StringComparison.Ordinal)),
+                new FormUrlEncodedContent(form.Fields));
+            if (shouted.StatusCode != HttpStatusCode.NotFound)
+            {
+                (await shouted.Content.ReadAsStringAsync()).ShouldContain("This is your own account", customMessage: handler);
+            }
         }
 
         (await idp.Services.QueryAsync(db => db.UserClaims.AnyAsync(c => c.UserId == self && c.ClaimType == CersClaims.AgencyCode))).ShouldBeFalse();

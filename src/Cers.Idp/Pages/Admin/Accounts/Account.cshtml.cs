@@ -143,7 +143,10 @@ public sealed class AccountModel(
             return NotFound();
         }
 
-        Message = Id == users.GetUserId(User) ? AccountActions.OwnAccount : await action(User.Identity!.Name!);
+        // The stored id, not the one posted: a database that compares ids without regard to case (SQL Server's default
+        // collation) finds the admin's own account under an upper-case copy of its id too.
+        var own = await administration.FindAsync(Id!, cancellationToken) is { } account && account.Id == users.GetUserId(User);
+        Message = own ? AccountActions.OwnAccount : await action(User.Identity!.Name!);
         return await OnGetAsync(cancellationToken);
     }
 
