@@ -24,14 +24,7 @@ public sealed class TracingTests
         var applicant = Applicant.New();
         using var browser = BrowserSignIn.NewBrowser(host.Idp.BaseAddress);
 
-        // The caller's trace (sampled) travels in the traceparent header, as from a gateway that traces.
-        ActivityTraceId request;
-        using (var caller = new Activity("person registers").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
-            request = caller.TraceId;
-            await AccountForms.RegisterAcceptedAsync(browser, applicant);
-        }
+        var request = await RegisterInTraceOfItsOwnAsync(browser, applicant);
 
         await host.Smtp.WaitForAsync(applicant.Email, "Activate your CERS account");
 
@@ -49,7 +42,7 @@ public sealed class TracingTests
         requestQueries.Select(s => s.GetTagItem("db.statement") as string ?? "").ShouldContain(sql => sql.Contains("INSERT INTO \"AspNetUsers\"", StringComparison.Ordinal));
 
         // The delivery: a span of its own linked back to the request, under the job run's span.
-        var delivery = await spans.WaitForAsync(s => s.Source.Name == EmailTracing.SourceName && s.Links.Any(l => l.Context.TraceId == request), "linked to the registration");
+        var delivery = await spans.WaitForAsync(s => s.Source.Name == EmailTracing.SourceName && IsLinkedTo(s, request), "linked to the registration");
         delivery.GetTagItem("cers.email.kind").ShouldBe("activation");
         delivery.GetTagItem("cers.email.outcome").ShouldBe("sent");
         delivery.TraceId.ShouldNotBe(request);
@@ -81,8 +74,8 @@ public sealed class TracingTests
         }
 
         // Job ids are numbered per storage, so another host in this process may run a job of the same id: match the link too.
-        var deliveryRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), delivery) && IsLinkedTo(s, queuedBy), $"for job {delivery}");
-        var failingRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), failing) && IsLinkedTo(s, queuedBy), $"for job {failing}");
+        var deliveryRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), delivery) && IsLinkedTo(s, queuedBy.TraceId), $"for job {delivery}");
+        var failingRun = await host.Spans.WaitForAsync(s => Equals(s.GetTagItem("hangfire.job.id"), failing) && IsLinkedTo(s, queuedBy.TraceId), $"for job {failing}");
 
         foreach (var run in new[] { deliveryRun, failingRun })
         {
@@ -112,16 +105,10 @@ public sealed class TracingTests
 
         // The tracer provider sees every host in this process (test classes run in parallel), so the delivery is found by
         // its link to this registration's trace, not by being the first email span with an outcome.
-        ActivityTraceId request;
-        using (var caller = new Activity("person registers").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
-            request = caller.TraceId;
-            await AccountForms.RegisterAcceptedAsync(browser, applicant);
-        }
+        var request = await RegisterInTraceOfItsOwnAsync(browser, applicant);
 
         var delivery = await host.Spans.WaitForAsync(s => s.Source.Name == EmailTracing.SourceName && s.GetTagItem("cers.email.outcome") != null
-            && s.Links.Any(l => l.Context.TraceId == request), "for the refused email");
+            && IsLinkedTo(s, request), "for the refused email");
         delivery.GetTagItem("cers.email.outcome").ShouldBe("set_aside");
         delivery.Status.ShouldBe(ActivityStatusCode.Error);
         delivery.StatusDescription.ShouldBe("550");
@@ -134,7 +121,19 @@ public sealed class TracingTests
         texts.ShouldNotContain(t => t.Contains(applicant.Email, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static bool IsLinkedTo(Activity span, ActivityContext context) => span.Links.Any(l => l.Context.TraceId == context.TraceId);
+    private static bool IsLinkedTo(Activity span, ActivityTraceId trace) => span.Links.Any(l => l.Context.TraceId == trace);
+
+    /// <summary>
+    /// Registers <paramref name="applicant"/> inside a sampled trace of the test's own, which travels in the traceparent header
+    /// as from a gateway that traces; returns its id.
+    /// </summary>
+    private static async Task<ActivityTraceId> RegisterInTraceOfItsOwnAsync(HttpClient browser, Applicant applicant)
+    {
+        using var caller = new Activity("person registers").SetIdFormat(ActivityIdFormat.W3C).Start();
+        caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        await AccountForms.RegisterAcceptedAsync(browser, applicant);
+        return caller.TraceId;
+    }
 
     /// <summary>A provider of the test's own with an exporter on its tracer provider.</summary>
     private sealed class TracedProvider : IAsyncDisposable

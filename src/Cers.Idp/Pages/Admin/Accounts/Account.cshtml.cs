@@ -63,7 +63,7 @@ public sealed class AccountModel(
         var (roles, agency) = await administration.RolesOfAsync(account);
         Roles = roles;
         Actions = new AccountActions(account, agency, await administration.SessionCountAsync(account.Id, cancellationToken), administration.LockedUntil(account),
-            IsCaller: account.Id == users.GetUserId(User));
+            IsCaller: IsCaller(account));
 
         var size = options.Value.PageSize;
         var events = await db.AuditEvents.AsNoTracking()
@@ -145,12 +145,14 @@ public sealed class AccountModel(
 
         // The stored id, not the one posted: a database that compares ids without regard to case (SQL Server's default
         // collation) finds the admin's own account under an upper-case copy of its id too.
-        var own = await administration.FindAsync(Id!, cancellationToken) is { } account && account.Id == users.GetUserId(User);
+        var own = await administration.FindAsync(Id!, cancellationToken) is { } account && IsCaller(account);
         Message = own ? AccountActions.OwnAccount : await action(User.Identity!.Name!);
         return await OnGetAsync(cancellationToken);
     }
 
     private bool WellFormedId() => Id is { Length: > 0 and <= 64 };
+
+    private bool IsCaller(CersUser account) => account.Id == users.GetUserId(User);
 }
 
 /// <summary>
